@@ -1,0 +1,119 @@
+// swift-tools-version:6.1
+// The map of WhatsOrder. Layers point downward only:
+//   executables -> Bootstrap / FastCGIHost / App -> WhatsApp, Paystack, Storage -> Conversation -> Domain
+// Pure modules (no clock, network, database or randomness): Domain, Conversation, Gateway, HTTPClient,
+// and the builders, decoders and signature checks of WhatsApp and Paystack.
+import PackageDescription
+
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// Handlers start once per CGI request: linking them fully statically makes a process start as fast as C
+/// (stack-notes §2). Only the release build does it; debug builds and tests link dynamically.
+let staticHandler: [LinkerSetting] = [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
+/// The operator CLI links libcurl and glibc dynamically (DNS needs NSS) but carries its own Swift runtime.
+let staticStdlib: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+
+let package = Package(
+    name: "WhatsOrder",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "whatsapp-webhook", targets: ["whatsapp-webhook"]),
+        .executable(name: "whatsorder", targets: ["whatsorder"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C shims (one importer each)
+        .systemLibrary(
+            /** libfcgi's fcgiapp.h; imported by FastCGIHost only */
+            name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(
+            /** SQLite's C API with typed wrappers for its variadic calls; imported by Storage only */
+            name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            /** libcurl with typed curl_easy_setopt wrappers; imported by CurlHTTP only */
+            name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // MARK: - Pure core
+        .target(
+            /** Value types of the ordering domain: money, ids, the menu; no I/O */
+            name: "Domain", exclude: ["README.md"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .target(
+            /** The conversation as a pure reducer: State, Event, Effect, reduce */
+            name: "Conversation", dependencies: ["Domain"], exclude: ["README.md"]),
+        .testTarget(
+            name: "ConversationTests", dependencies: ["Conversation", "TestSupport"],
+            resources: [.copy("Transcripts")]),
+        .target(
+            /** HTTP over CGI as values: CGI params + body -> Request, Response -> bytes */
+            name: "Gateway", exclude: ["README.md"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),
+        .target(
+            /** Outbound HTTP as values (request, response) and the transport interface */
+            name: "HTTPClient", exclude: ["README.md"]),
+
+        // MARK: - Providers (pure builders, decoders and signature checks)
+        .target(
+            /** WhatsApp Cloud API: webhook decoding, X-Hub-Signature-256, message bodies, error envelope */
+            name: "WhatsApp", dependencies: ["HTTPClient", crypto], exclude: ["README.md"]),
+        .testTarget(
+            name: "WhatsAppTests", dependencies: ["WhatsApp", "TestSupport"],
+            resources: [.copy("Fixtures"), .copy("Goldens")]),
+        .target(
+            /** Paystack: transaction requests and webhook signatures */
+            name: "Paystack", dependencies: ["HTTPClient", "Domain", crypto], exclude: ["README.md"]),
+        .testTarget(name: "PaystackTests", dependencies: ["Paystack", "TestSupport"]),
+
+        // MARK: - Storage
+        .target(
+            /** SQLite: append-only migrations and the Store's intention-named transactions */
+            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation"], exclude: ["README.md"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+
+        // MARK: - Application
+        .target(
+            /** Routes and handlers, the environment of live clients, the outbox sender */
+            name: "App",
+            dependencies: ["Domain", "Conversation", "Gateway", "HTTPClient", "WhatsApp", "Paystack", "Storage"],
+            exclude: ["README.md"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"]),
+
+        // MARK: - Hosts and wiring
+        .target(
+            /** CGI or FastCGI: one request, or the FCGX accept loop; signals; the last-resort 500 */
+            name: "FastCGIHost", dependencies: ["CFastCGI", "Gateway"], exclude: ["README.md"]),
+        .target(
+            /** libcurl behind HTTPClient's transport: keep-alive, timeouts */
+            name: "CurlHTTP", dependencies: ["CCurl", "HTTPClient"], exclude: ["README.md"]),
+        .target(
+            /** Configuration from file and environment, and the one place live clients are built */
+            name: "Bootstrap", dependencies: ["App", "Storage", "HTTPClient"], exclude: ["README.md"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "TestSupport"]),
+
+        // MARK: - Executables (thin; installed into cgi-bin/)
+        .executableTarget(
+            name: "whatsapp-webhook", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
+        .executableTarget(
+            name: "whatsorder", dependencies: ["Bootstrap", "App", "Storage", "CurlHTTP", argumentParser],
+            linkerSettings: staticStdlib),
+
+        // MARK: - Test support and end-to-end tests
+        .target(
+            /** Test-only helpers: golden files, a stub HTTP server, fixtures; never linked into a release binary */
+            name: "TestSupport", dependencies: ["HTTPClient", "Gateway"], exclude: ["README.md"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp"], resources: [.copy("Fixtures")]),
+    ]
+)
+
+let sharedSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSettings
+}

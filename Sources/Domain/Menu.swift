@@ -1,0 +1,78 @@
+/// A menu category as customers see it, in the restaurant's order.
+public struct MenuCategory: Hashable, Codable, Sendable {
+    public var id: Int64
+    public var name: String
+    public var position: Int
+
+    public init(id: Int64, name: String, position: Int) {
+        self.id = id
+        self.name = name
+        self.position = position
+    }
+}
+
+/// One dish or drink. `available == false` means sold out: shown to staff, hidden from customers.
+public struct MenuItem: Hashable, Codable, Sendable {
+    public var id: Int64
+    public var categoryID: Int64
+    public var name: String
+    public var description: String
+    public var price: Kobo
+    public var available: Bool
+
+    public init(id: Int64, categoryID: Int64, name: String, description: String, price: Kobo, available: Bool) {
+        self.id = id
+        self.categoryID = categoryID
+        self.name = name
+        self.description = description
+        self.price = price
+        self.available = available
+    }
+}
+
+/// The menu a conversation step sees: categories in order and every item.
+public struct Menu: Hashable, Codable, Sendable {
+    public var categories: [MenuCategory]
+    public var items: [MenuItem]
+
+    public init(categories: [MenuCategory], items: [MenuItem]) {
+        self.categories = categories.sorted { ($0.position, $0.id) < ($1.position, $1.id) }
+        self.items = items
+    }
+
+    /// Categories that have at least one available item: an empty category is a dead end for a customer.
+    public var orderableCategories: [MenuCategory] {
+        categories.filter { category in items.contains { $0.categoryID == category.id && $0.available } }
+    }
+}
+
+/// The sample menu of design.md §7, prices in kobo. `whatsorder seed-menu` loads it.
+public enum SampleMenu {
+    public struct Entry: Sendable {
+        public var category: String
+        public var name: String
+        public var naira: Int
+        public var description: String
+    }
+
+    public static let categories = ["Main Dishes", "Sides", "Drinks", "Desserts"]
+
+    public static let entries: [Entry] = [
+        Entry(category: "Main Dishes", name: "Jollof Rice & Chicken", naira: 2500,
+              description: "Smoky party jollof with grilled chicken"),
+        Entry(category: "Main Dishes", name: "Fried Rice Special", naira: 2200,
+              description: "Stir-fried rice with veggies and beef"),
+        Entry(category: "Main Dishes", name: "Pounded Yam & Egusi", naira: 3000,
+              description: "Smooth pounded yam with rich egusi soup"),
+        Entry(category: "Sides", name: "Plantain (Dodo)", naira: 500, description: "Fried sweet ripe plantain"),
+        Entry(category: "Sides", name: "Moin Moin", naira: 700, description: "Steamed bean pudding"),
+        Entry(category: "Sides", name: "French Fries", naira: 1200, description: "Crispy golden potato chips"),
+        Entry(category: "Drinks", name: "Coca-Cola (50cl)", naira: 400, description: "Chilled 50cl bottle"),
+        Entry(category: "Drinks", name: "Fresh Orange Juice", naira: 1500, description: "100% freshly squeezed"),
+        Entry(category: "Drinks", name: "Zobo Drink", naira: 600, description: "Traditional hibiscus refreshing drink"),
+        Entry(category: "Desserts", name: "Chocolate Cake Slice", naira: 1500,
+              description: "Moist chocolate fudge cake"),
+        Entry(category: "Desserts", name: "Vanilla Ice Cream", naira: 1000,
+              description: "Two scoops of creamy vanilla"),
+    ]
+}
