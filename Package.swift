@@ -80,7 +80,7 @@ let package = Package(
             name: "App",
             dependencies: ["Domain", "Conversation", "Gateway", "HTTPClient", "WhatsApp", "Paystack", "Storage"],
             exclude: ["README.md"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "CurlHTTP", "TestSupport"]),
 
         // MARK: - Hosts and wiring
         .target(
@@ -106,7 +106,7 @@ let package = Package(
             /** Test-only helpers: golden files, a stub HTTP server, fixtures; never linked into a release binary */
             name: "TestSupport", dependencies: ["HTTPClient", "Gateway"], exclude: ["README.md"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp"], resources: [.copy("Fixtures")]),
+            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp", "Storage"], resources: [.copy("Fixtures")]),
     ]
 )
 

@@ -1,0 +1,261 @@
+import Conversation
+import Domain
+import Gateway
+import Storage
+import WhatsApp
+
+/// `GET|POST /webhooks/whatsapp/`: Meta's verify handshake, and inbound messages and statuses.
+/// Answers 200 only once every message in the body is committed (or was already), so Meta's retries are the
+/// safety net for anything that failed before its commit.
+public struct WhatsAppWebhook: Sendable {
+    public struct Settings: Sendable {
+        public var verifyToken: String
+        public var appSecret: String
+        public var restaurantName: String
+        public var currencySymbol: String
+
+        public init(verifyToken: String, appSecret: String, restaurantName: String, currencySymbol: String) {
+            self.verifyToken = verifyToken
+            self.appSecret = appSecret
+            self.restaurantName = restaurantName
+            self.currencySymbol = currencySymbol
+        }
+    }
+
+    public var settings: Settings
+    /// Unix milliseconds.
+    public var now: @Sendable () -> Int64
+    /// The process's store; opened lazily, kept open by a FastCGI worker, closed by a CGI process at exit.
+    public var store: @Sendable () throws -> Store
+    public var wakeSender: @Sendable () -> Void
+    public var log: Logger
+
+    public init(
+        settings: Settings, now: @escaping @Sendable () -> Int64, store: @escaping @Sendable () throws -> Store,
+        wakeSender: @escaping @Sendable () -> Void, log: Logger
+    ) {
+        self.settings = settings
+        self.now = now
+        self.store = store
+        self.wakeSender = wakeSender
+        self.log = log
+    }
+
+    public func handle(_ request: Request) -> Outcome {
+        switch request.method {
+        case "GET": return Outcome(verify(request))
+        case "POST": return receive(request)
+        default: return Outcome(.methodNotAllowed(allow: ["GET", "POST"]))
+        }
+    }
+
+    // MARK: - GET: the subscription handshake
+
+    func verify(_ request: Request) -> Response {
+        let query = request.query
+        guard !settings.verifyToken.isEmpty else {
+            log.error("verify handshake refused: WHATSAPP_VERIFY_TOKEN is not set")
+            return .text(403, "forbidden")
+        }
+        guard query["hub.mode"] == "subscribe", let challenge = query["hub.challenge"], !challenge.isEmpty,
+            constantTimeEquals(query["hub.verify_token"] ?? "", settings.verifyToken)
+        else {
+            log.warning("verify handshake refused: wrong mode or token")
+            return .text(403, "forbidden")
+        }
+        // Meta compares the body with its challenge byte for byte: no newline, no quotes.
+        return Response(
+            status: 200, headers: [.init("Content-Type", "text/plain; charset=utf-8")], body: Array(challenge.utf8))
+    }
+
+    // MARK: - POST: notifications
+
+    func receive(_ request: Request) -> Outcome {
+        guard !settings.appSecret.isEmpty else {
+            // NB: fail closed, but with a status Meta retries: nothing is lost while the secret gets configured.
+            log.error("POST refused: WHATSAPP_APP_SECRET is not set")
+            return Outcome(.text(503, "not configured"))
+        }
+        let verdict = verifyMetaSignature(
+            body: request.body, header: request.header("X-Hub-Signature-256"), appSecret: settings.appSecret)
+        guard verdict == .valid else {
+            log.warning("signature rejected", ["reason": "\(verdict)", "bytes": "\(request.body.count)"])
+            return Outcome(.text(401, "invalid signature"))
+        }
+        let store: Store
+        do {
+            store = try self.store()
+            if case .behind(let missing) = try store.schemaStatus() {
+                log.error("schema is behind; run `whatsorder migrate`", ["missing": missing.joined(separator: ",")])
+                return Outcome(.text(503, "storage unavailable"))
+            }
+        } catch {
+            log.error("storage unavailable", ["error": "\(error)"])
+            return Outcome(.text(503, "storage unavailable"))
+        }
+        let received = now()
+        let notification: WebhookNotification
+        do {
+            notification = try WebhookNotification.decode(request.body)
+        } catch {
+            return keep(request.body, reason: "undecodable: \(error)", in: store, at: received)
+        }
+        var report = Report()
+        for change in notification.changes where change.field == "messages" {
+            guard let value = change.value else {
+                report.unusable.append("a messages change without a usable value")
+                continue
+            }
+            for message in value.messages {
+                do {
+                    try handle(message, contacts: value.contacts, store: store, at: received, report: &report)
+                } catch {
+                    // Earlier messages are committed; Meta's retry brings this one (and dedupes the rest).
+                    log.error("message not recorded", ["id": message.id, "error": "\(error)"])
+                    return Outcome(.text(503, "storage unavailable"))
+                }
+            }
+            if value.undecodableMessages > 0 { report.unusable.append("\(value.undecodableMessages) undecodable messages") }
+            if value.undecodableStatuses > 0 { report.unusable.append("\(value.undecodableStatuses) undecodable statuses") }
+            for error in value.errors { report.unusable.append("value error \(error.code)") }
+        }
+        // Statuses after messages, each on its own: one unknown wamid must never fail the batch.
+        for change in notification.changes where change.field == "messages" {
+            for status in change.value?.statuses ?? [] {
+                record(status, store: store, at: received)
+            }
+        }
+        if !report.unusable.isEmpty {
+            let outcome = keep(request.body, reason: report.unusable.joined(separator: "; "), in: store, at: received)
+            if outcome.response.status != 200 { return outcome }
+        }
+        log.debug("notification handled", ["new": "\(report.handled)", "duplicates": "\(report.duplicates)"])
+        let wake = report.outboxRows > 0 ? wakeSender : nil
+        return Outcome(.text(200, "ok"), afterResponse: wake)
+    }
+
+    struct Report {
+        var handled = 0
+        var duplicates = 0
+        var outboxRows = 0
+        var unusable: [String] = []
+    }
+
+    func handle(
+        _ message: InboundMessage, contacts: [Contact], store: Store, at received: Int64, report: inout Report
+    ) throws {
+        let contact =
+            contacts.first { $0.waID != nil && $0.waID == message.from }
+            ?? contacts.first { $0.userID != nil && $0.userID == message.fromUserID }
+            ?? (contacts.count == 1 ? contacts.first : nil)
+        let identity = CustomerIdentity(
+            waID: message.from ?? contact?.waID, userID: message.fromUserID ?? contact?.userID)
+        guard !identity.isEmpty else {
+            report.unusable.append("message \(message.id) has no sender")
+            return
+        }
+        let input = Self.input(for: message.content)
+        let record = Store.InboundRecord(
+            providerID: message.id, identity: identity, customerName: contact?.name,
+            type: Self.typeName(message.content), sentAt: message.timestamp.map { $0 * 1000 },
+            summary: nil)
+        var menu: Menu?
+        let result = try store.recordInbound(record, now: received) { state, customer in
+            guard let input else { return (state, []) }
+            if menu == nil { menu = try store.loadMenu() }
+            let context = Context(
+                restaurantName: settings.restaurantName, currencySymbol: settings.currencySymbol,
+                menu: menu ?? Menu(categories: [], items: []), customerName: customer.name)
+            let transition = reduce(state, .customerSent(input), context)
+            let recipient: Recipient =
+                if let waID = customer.identity.waID { .waID(waID) } else { .userID(customer.identity.userID ?? "") }
+            return (transition.state, outboxEntries(for: transition.effects, to: recipient))
+        }
+        switch result {
+        case .duplicate:
+            report.duplicates += 1
+        case .handled(_, let rows):
+            report.handled += 1
+            report.outboxRows += rows
+        }
+    }
+
+    func record(_ status: StatusUpdate, store: Store, at received: Int64) {
+        let name: String
+        switch status.status {
+        case .sent: name = "sent"
+        case .delivered: name = "delivered"
+        case .read: name = "read"
+        case .played: name = "played"
+        case .failed: name = "failed"
+        case .other(let other): name = other
+        }
+        let error = status.errors.first
+        do {
+            try store.recordStatus(
+                wamid: status.id, status: name, occurredAt: status.timestamp.map { $0 * 1000 }, errorCode: error?.code,
+                errorTitle: error?.title, errorDetails: error?.details, now: received)
+        } catch {
+            log.warning("status not recorded", ["wamid": status.id, "error": "\(error)"])
+        }
+    }
+
+    func keep(_ body: [UInt8], reason: String, in store: Store, at received: Int64) -> Outcome {
+        do {
+            try store.keepBody(source: "whatsapp", reason: reason, body: body, now: received)
+            log.warning("body kept for inspection", ["reason": reason])
+            return Outcome(.text(200, "ok"))
+        } catch {
+            log.error("could not keep body", ["error": "\(error)"])
+            return Outcome(.text(503, "storage unavailable"))
+        }
+    }
+
+    /// What the conversation sees. Reactions and system notices are recorded but are not something to answer.
+    static func input(for content: Content) -> Input? {
+        switch content {
+        case .text(let body): return .text(body)
+        case .buttonReply(let id, let title): return .choice(id: id, title: title)
+        case .listReply(let id, let title, _): return .choice(id: id, title: title)
+        case .templateButton(let payload, let text): return .choice(id: payload, title: text)
+        case .location(let location):
+            return .location(
+                latitude: location.latitude, longitude: location.longitude, name: location.name,
+                address: location.address)
+        case .reaction, .system: return nil
+        case .media(let kind, _): return .unsupported(kind: kind)
+        case .order: return .unsupported(kind: "order")
+        case .contacts: return .unsupported(kind: "contacts")
+        case .unsupported(let type, _): return .unsupported(kind: type)
+        }
+    }
+
+    static func typeName(_ content: Content) -> String {
+        switch content {
+        case .text: return "text"
+        case .buttonReply: return "button_reply"
+        case .listReply: return "list_reply"
+        case .templateButton: return "button"
+        case .location: return "location"
+        case .reaction: return "reaction"
+        case .media(let kind, _): return kind
+        case .order: return "order"
+        case .contacts: return "contacts"
+        case .system: return "system"
+        case .unsupported(let type, _): return type
+        }
+    }
+}
+
+/// Compares two strings without stopping at the first difference, so timing does not reveal the token.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let left = Array(a.utf8)
+    let right = Array(b.utf8)
+    var difference = UInt8(left.count == right.count ? 0 : 1)
+    for index in 0..<max(left.count, right.count) {
+        let x = index < left.count ? left[index] : 0
+        let y = index < right.count ? right[index] : 0
+        difference |= x ^ y
+    }
+    return difference == 0
+}

@@ -1,0 +1,219 @@
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The configuration of design.md §3: an env-style file named by `WHATSORDER_CONFIG`, overridden by real
+/// environment variables of the same name. Read once per process. Key names are a contract: keep them.
+public struct Config: Sendable {
+    /// Every key we read, with its default, whether it is a secret, and what it means. `config check` prints
+    /// this table, and docs/configuration.md mirrors it.
+    public struct Key: Sendable {
+        public var name: String
+        public var defaultValue: String
+        public var secret: Bool
+        public var meaning: String
+    }
+
+    public static let keys: [Key] = [
+        Key(name: "DATABASE_URL", defaultValue: "sqlite:var/whatsorder.sqlite3", secret: false,
+            meaning: "sqlite:PATH (relative to the working directory) or sqlite:///ABS/PATH"),
+        Key(name: "WHATSAPP_VERIFY_TOKEN", defaultValue: "", secret: true,
+            meaning: "token typed into Meta's dashboard for the GET handshake"),
+        Key(name: "WHATSAPP_APP_SECRET", defaultValue: "", secret: true,
+            meaning: "key for X-Hub-Signature-256; when empty every POST is refused"),
+        Key(name: "WHATSAPP_ACCESS_TOKEN", defaultValue: "", secret: true, meaning: "Bearer token for the Graph API"),
+        Key(name: "WHATSAPP_PHONE_NUMBER_ID", defaultValue: "", secret: false,
+            meaning: "sender id in /{version}/{id}/messages"),
+        Key(name: "WHATSAPP_GRAPH_URL", defaultValue: "https://graph.facebook.com", secret: false,
+            meaning: "Graph API base URL"),
+        Key(name: "WHATSAPP_API_VERSION", defaultValue: "v25.0", secret: false, meaning: "Graph API version segment"),
+        Key(name: "PAYSTACK_SECRET_KEY", defaultValue: "", secret: true,
+            meaning: "sk_test_… or sk_live_…: API bearer and webhook signature key"),
+        Key(name: "PAYSTACK_PUBLIC_KEY", defaultValue: "", secret: false,
+            meaning: "accepted for compatibility; unused by the backend"),
+        Key(name: "PAYSTACK_API_URL", defaultValue: "https://api.paystack.co", secret: false,
+            meaning: "Paystack API base URL"),
+        Key(name: "PAYSTACK_CALLBACK_URL", defaultValue: "", secret: false,
+            meaning: "where Paystack sends the customer's browser after paying"),
+        Key(name: "CURRENCY_CODE", defaultValue: "NGN", secret: false, meaning: "ISO 4217 code of every price"),
+        Key(name: "CURRENCY_SYMBOL", defaultValue: "₦", secret: false, meaning: "symbol shown before prices"),
+        Key(name: "STAFF_WHATSAPP_NUMBERS", defaultValue: "", secret: false,
+            meaning: "comma-separated numbers told about every paid order"),
+        Key(name: "TIME_ZONE", defaultValue: "Africa/Lagos", secret: false,
+            meaning: "for opening hours and times shown to people"),
+        Key(name: "LOG_LEVEL", defaultValue: "info", secret: false, meaning: "debug, info, warning or error"),
+        Key(name: "OUTBOX_SOCKET", defaultValue: "var/run/sender.sock", secret: false,
+            meaning: "where a running `whatsorder sender` listens for wake-ups"),
+        Key(name: "WHATSORDER_BIN", defaultValue: "", secret: false,
+            meaning: "the command handlers start when no sender listens (default: whatsorder beside the handler)"),
+        Key(name: "RESTAURANT_NAME", defaultValue: "our restaurant", secret: false,
+            meaning: "the name the bot greets customers with"),
+        Key(name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
+            meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
+    ]
+
+    public static let defaultFile = "/etc/whatsorder/whatsorder.env"
+
+    public var values: [String: String]
+    /// The file that was read, if any (for `config check`).
+    public var source: String?
+
+    public init(values: [String: String], source: String? = nil) {
+        self.values = values
+        self.source = source
+    }
+
+    public subscript(_ name: String) -> String {
+        if let value = values[name] { return value }
+        return Config.keys.first { $0.name == name }?.defaultValue ?? ""
+    }
+
+    /// Loads the file (a missing default file is fine; a missing named file is an error), then overlays the
+    /// environment. `fileOverride` is `--config FILE`; `params` are a FastCGI request's params, which may name
+    /// the file when the process environment does not.
+    public static func load(
+        fileOverride: String? = nil, environment: [String: String], params: [String: String] = [:]
+    ) throws -> Config {
+        let named = fileOverride ?? environment["WHATSORDER_CONFIG"] ?? params["WHATSORDER_CONFIG"]
+        let path = named ?? defaultFile
+        var values: [String: String] = [:]
+        var source: String?
+        if let text = try readFile(path) {
+            values = try parseEnvFile(text, path: path)
+            source = path
+        } else if named != nil {
+            throw ConfigError(message: "configuration file \(path) cannot be read")
+        }
+        for key in keys {
+            if let value = environment[key.name] { values[key.name] = value }
+        }
+        return Config(values: values, source: source)
+    }
+
+    /// `KEY=value` lines; `#` comments and blank lines ignored; `export ` accepted; values may be single- or
+    /// double-quoted (double quotes understand `\"`, `\\` and `\n`); unquoted values end at ` #`.
+    public static func parseEnvFile(_ text: String, path: String = "config") throws -> [String: String] {
+        var values: [String: String] = [:]
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            line = line.drop { $0 == " " || $0 == "\t" }
+            if line.isEmpty || line.first == "#" { continue }
+            if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw ConfigError(message: "\(path):\(offset + 1): expected KEY=value")
+            }
+            let key = trim(line[..<equals])
+            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ConfigError(message: "\(path):\(offset + 1): invalid key")
+            }
+            var value = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
+            if value.first == "\"" || value.first == "'" {
+                let quote = value.removeFirst()
+                var result = ""
+                var closed = false
+                var iterator = value.makeIterator()
+                while let character = iterator.next() {
+                    if character == quote {
+                        closed = true
+                        break
+                    }
+                    if quote == "\"" && character == "\\", let next = iterator.next() {
+                        result.append(next == "n" ? "\n" : next)
+                    } else {
+                        result.append(character)
+                    }
+                }
+                guard closed else { throw ConfigError(message: "\(path):\(offset + 1): unterminated quote") }
+                values[key] = result
+            } else {
+                var text = ""
+                var previous: Character = " "
+                for character in value {
+                    if character == "#" && (previous == " " || previous == "\t") { break }
+                    text.append(character)
+                    previous = character
+                }
+                values[key] = trim(Substring(text))
+            }
+        }
+        return values
+    }
+
+    static func readFile(_ path: String) throws -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: - Typed views
+
+    /// The SQLite path a `DATABASE_URL` names.
+    public func databasePath() throws -> String {
+        let url = self["DATABASE_URL"]
+        if url.hasPrefix("sqlite:///") { return String(url.dropFirst("sqlite://".count)) }
+        if url.hasPrefix("sqlite://") {
+            throw ConfigError(message: "DATABASE_URL: use sqlite:PATH or sqlite:///ABSOLUTE/PATH")
+        }
+        if url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count))
+            if !path.isEmpty { return path }
+        }
+        let scheme = url.split(separator: ":").first.map(String.init) ?? url
+        throw ConfigError(message: "DATABASE_URL scheme \"\(scheme)\" is not supported (only sqlite:)")
+    }
+
+    public var logLevel: String { self["LOG_LEVEL"] }
+
+    /// What `config check` prints: every key, secrets masked to their length and last two characters at most.
+    public func maskedReport() -> [(key: String, value: String, origin: String)] {
+        Config.keys.map { key in
+            let present = values[key.name]
+            let value = present ?? key.defaultValue
+            let shown = key.secret ? Config.mask(value) : value
+            return (key.name, shown, present == nil ? "default" : "set")
+        }
+    }
+
+    public static func mask(_ secret: String) -> String {
+        if secret.isEmpty { return "" }
+        if secret.count < 12 { return "****** (\(secret.count) chars)" }
+        return "******" + secret.suffix(2) + " (\(secret.count) chars)"
+    }
+
+    /// Keys a mode cannot run without.
+    public enum Mode: String, CaseIterable, Sendable {
+        case webhook, sender, all
+    }
+
+    public func missingKeys(for mode: Mode) -> [String] {
+        let webhook = ["WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"]
+        let sender = ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"]
+        let required: [String]
+        switch mode {
+        case .webhook: required = webhook
+        case .sender: required = sender
+        case .all: required = webhook + sender
+        }
+        return required.filter { self[$0].isEmpty }
+    }
+}
+
+private func trim(_ text: Substring) -> String {
+    String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+}
+
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

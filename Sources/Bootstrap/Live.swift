@@ -1,0 +1,97 @@
+import App
+import FoundationEssentials
+import Gateway
+import Storage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The one place where live values are built: configuration, clock, store, logger, sender wake-up.
+/// A handler executable owns one `HandlerRuntime` for its whole life (one request in CGI, many in FastCGI).
+public final class HandlerRuntime: @unchecked Sendable {
+    private var config: Config?
+    private var store: Store?
+    private let environment: [String: String]
+
+    public init(environment: [String: String] = currentEnvironment()) {
+        self.environment = environment
+    }
+
+    /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
+    /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
+    public func whatsAppWebhook(_ request: Request) -> Outcome {
+        let config: Config
+        do {
+            config = try loadConfig(params: request.params)
+        } catch {
+            Live.stderrLogger(level: .error, component: "whatsapp-webhook").error("configuration", ["error": "\(error)"])
+            return Outcome(.text(503, "not configured"))
+        }
+        let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")
+        let handler = WhatsAppWebhook(
+            settings: WhatsAppWebhook.Settings(
+                verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"],
+                restaurantName: config["RESTAURANT_NAME"], currencySymbol: config["CURRENCY_SYMBOL"]),
+            now: Live.nowMilliseconds,
+            store: { [self] in try self.openStore(config) },
+            wakeSender: SenderWakeup(config: config, log: log).wake,
+            log: log)
+        return handler.handle(request)
+    }
+
+    private func loadConfig(params: [String: String]) throws -> Config {
+        if let config { return config }
+        let loaded = try Config.load(environment: environment, params: params)
+        config = loaded
+        return loaded
+    }
+
+    private func openStore(_ config: Config) throws -> Store {
+        if let store { return store }
+        let opened = try Store.open(path: try config.databasePath())
+        store = opened
+        return opened
+    }
+
+    /// Closes the database before exit, so the last connection checkpoints and removes the WAL.
+    public func close() {
+        store?.close()
+        store = nil
+    }
+}
+
+public enum Live {
+    @Sendable public static func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
+    public static func stderrLogger(config: Config, component: String) -> Logger {
+        stderrLogger(level: Logger.Level(name: config.logLevel) ?? .info, component: component)
+    }
+
+    public static func stderrLogger(level: Logger.Level, component: String) -> Logger {
+        Logger(level: level, component: component) { line in
+            let bytes = Array((line + "\n").utf8)
+            bytes.withUnsafeBytes { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+        }
+    }
+
+    /// Uniform in 0..<1 from the system generator; only jitter uses it.
+    public static func random() -> Double { Double.random(in: 0..<1) }
+}
+
+public func currentEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let equals = text.firstIndex(of: "=") {
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        pointer += 1
+    }
+    return result
+}

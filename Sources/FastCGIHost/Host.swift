@@ -1,0 +1,191 @@
+import CFastCGI
+import Gateway
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a handler in whichever mode the process was started in. `FCGX_IsCGI()` tells: under spawn-fcgi fd 0 is a
+/// listening socket (FastCGI), otherwise the request is in the environment and on stdin (CGI, fcgiwrap, a pipe).
+public enum Host {
+    public struct Options: Sendable {
+        /// FastCGI only: exit after this many requests (a recycled worker; multiwatch starts a fresh one).
+        public var maxRequests: Int?
+        public var maximumBodyBytes: Int
+
+        public init(maxRequests: Int? = nil, maximumBodyBytes: Int = BodyPlan.maximumBytes) {
+            self.maxRequests = maxRequests
+            self.maximumBodyBytes = maximumBodyBytes
+        }
+
+        /// `--max-requests N` from the command line; anything else is ignored, since nginx passes no arguments.
+        public static func parse(_ arguments: [String]) -> Options {
+            var options = Options()
+            if let index = arguments.firstIndex(of: "--max-requests"), index + 1 < arguments.count,
+                let count = Int(arguments[index + 1]), count > 0
+            {
+                options.maxRequests = count
+            }
+            return options
+        }
+    }
+
+    public static func serve(options: Options, handler: (Request) -> Outcome) {
+        // A client that goes away mid-answer must not kill the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        if FCGX_IsCGI() != 0 {
+            serveCGI(options: options, handler: handler)
+        } else {
+            serveFastCGI(options: options, handler: handler)
+        }
+    }
+
+    // MARK: - CGI: one request from environ and stdin, answer on stdout, then return.
+
+    static func serveCGI(options: Options, handler: (Request) -> Outcome) {
+        let params = environmentDictionary()
+        let outcome: Outcome
+        switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
+        case .reject(let response):
+            outcome = Outcome(response)
+        case .read(let length):
+            let body = readExactly(length) { buffer, count in read(0, buffer, count) }
+            if body.count < length {
+                outcome = Outcome(BodyPlan.truncated(expected: length, received: body.count))
+            } else {
+                outcome = handler(Request(params: params, body: body))
+            }
+        }
+        writeAll(outcome.response.serialized()) { buffer, count in write(1, buffer, count) }
+        // Close stdout so fcgiwrap (or a pipe reader) sees the end of the answer before the follow-up runs.
+        let devNull = open("/dev/null", O_WRONLY)
+        if devNull >= 0 {
+            dup2(devNull, 1)
+            close(devNull)
+        }
+        outcome.afterResponse?()
+    }
+
+    static func environmentDictionary() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    // MARK: - FastCGI: the FCGX accept loop; SIGTERM finishes the current request, then the loop ends.
+
+    static func serveFastCGI(options: Options, handler: (Request) -> Outcome) {
+        guard FCGX_Init() == 0 else {
+            writeStderr("whatsorder: FCGX_Init failed\n")
+            return
+        }
+        installTerminationHandler()
+        var request = FCGX_Request()
+        guard FCGX_InitRequest(&request, 0, 0) == 0 else {
+            writeStderr("whatsorder: FCGX_InitRequest failed\n")
+            return
+        }
+        var served = 0
+        while terminationRequested == 0 {
+            if let limit = options.maxRequests, served >= limit { break }
+            guard FCGX_Accept_r(&request) >= 0 else { break }
+            served += 1
+            let params = fastCGIParams(request.envp)
+            let outcome: Outcome
+            switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
+            case .reject(let response):
+                outcome = Outcome(response)
+            case .read(let length):
+                let input = request.in
+                let body = readExactly(length) { buffer, count in
+                    Int(FCGX_GetStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), input))
+                }
+                if body.count < length {
+                    outcome = Outcome(BodyPlan.truncated(expected: length, received: body.count))
+                } else {
+                    outcome = handler(Request(params: params, body: body))
+                }
+            }
+            let output = request.out
+            writeAll(outcome.response.serialized()) { buffer, count in
+                Int(FCGX_PutStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), output))
+            }
+            FCGX_Finish_r(&request)
+            outcome.afterResponse?()
+        }
+        FCGX_Free(&request, 1)
+    }
+
+    static func fastCGIParams(_ envp: FCGX_ParamArray?) -> [String: String] {
+        var result: [String: String] = [:]
+        guard var pointer = envp else { return result }
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    // MARK: - I/O helpers
+
+    /// Reads until `count` bytes arrived or the source ends (a short result means a truncated body).
+    static func readExactly(_ count: Int, using read: (UnsafeMutableRawPointer, Int) -> Int) -> [UInt8] {
+        guard count > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while filled < count {
+                let got = read(base + filled, count - filled)
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { break }
+                filled += got
+            }
+        }
+        return Array(bytes[0..<filled])
+    }
+
+    static func writeAll(_ bytes: [UInt8], using write: (UnsafeMutableRawPointer, Int) -> Int) {
+        var bytes = bytes
+        var sent = 0
+        bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while sent < buffer.count {
+                let wrote = write(base + sent, buffer.count - sent)
+                if wrote < 0 && errno == EINTR { continue }
+                if wrote <= 0 { break }
+                sent += wrote
+            }
+        }
+    }
+
+    static func writeStderr(_ text: String) {
+        writeAll(Array(text.utf8)) { buffer, count in write(2, buffer, count) }
+    }
+}
+
+// NB: a signal handler may only touch async-signal-safe state: one flag and libfcgi's own shutdown flag.
+nonisolated(unsafe) private var terminationRequested: sig_atomic_t = 0
+
+private func installTerminationHandler() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in
+        terminationRequested = 1
+        FCGX_ShutdownPending()
+    }
+    sigemptyset(&action.sa_mask)
+    // No SA_RESTART: a worker idle in accept() must wake up and leave when told to stop.
+    action.sa_flags = 0
+    sigaction(SIGTERM, &action, nil)
+    sigaction(SIGINT, &action, nil)
+}

@@ -1,0 +1,113 @@
+/// A named schema change, written as SQL so it never depends on today's Swift types.
+/// "A good migration is a migration that is never modified once it has shipped." (GRDB)
+public struct Migration: Sendable {
+    public var name: String
+    public var sql: String
+}
+
+/// Every migration in order. Append only: a test pins the list of names.
+public enum Migrations {
+    public static let all: [Migration] = [platform]
+
+    /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
+    /// Times are Unix milliseconds (UTC); money is integer minor units.
+    static let platform = Migration(
+        name: "v1-platform",
+        sql: """
+            CREATE TABLE customer (
+                id INTEGER PRIMARY KEY,
+                waID TEXT UNIQUE,
+                userID TEXT UNIQUE,
+                name TEXT,
+                createdAt INTEGER NOT NULL,
+                lastInboundAt INTEGER,
+                CHECK (waID IS NOT NULL OR userID IS NOT NULL)
+            );
+
+            CREATE TABLE conversation (
+                customerID INTEGER PRIMARY KEY REFERENCES customer(id),
+                state TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                updatedAt INTEGER NOT NULL
+            );
+
+            CREATE TABLE inboundMessage (
+                id INTEGER PRIMARY KEY,
+                providerID TEXT NOT NULL UNIQUE,
+                customerID INTEGER NOT NULL REFERENCES customer(id),
+                type TEXT NOT NULL,
+                sentAt INTEGER,
+                receivedAt INTEGER NOT NULL,
+                summary TEXT
+            );
+
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                customerID INTEGER REFERENCES customer(id),
+                inboundMessageID INTEGER REFERENCES inboundMessage(id),
+                payload BLOB NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                nextAttemptAt INTEGER NOT NULL,
+                leaseUntil INTEGER,
+                lastError TEXT,
+                errorCode INTEGER,
+                fbtraceID TEXT,
+                createdAt INTEGER NOT NULL,
+                sentAt INTEGER
+            );
+            CREATE INDEX outboxDue ON outbox(status, nextAttemptAt);
+            CREATE INDEX outboxCustomer ON outbox(customerID, id);
+
+            CREATE TABLE outboundMessage (
+                id INTEGER PRIMARY KEY,
+                outboxID INTEGER NOT NULL UNIQUE REFERENCES outbox(id),
+                wamid TEXT NOT NULL UNIQUE,
+                customerID INTEGER REFERENCES customer(id),
+                status TEXT NOT NULL,
+                statusRank INTEGER NOT NULL,
+                statusAt INTEGER,
+                errorCode INTEGER,
+                errorTitle TEXT,
+                createdAt INTEGER NOT NULL
+            );
+
+            CREATE TABLE messageStatus (
+                id INTEGER PRIMARY KEY,
+                wamid TEXT NOT NULL,
+                status TEXT NOT NULL,
+                statusRank INTEGER NOT NULL,
+                occurredAt INTEGER,
+                errorCode INTEGER,
+                errorTitle TEXT,
+                errorDetails TEXT,
+                receivedAt INTEGER NOT NULL,
+                UNIQUE (wamid, status)
+            );
+
+            CREATE TABLE menuCategory (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                position INTEGER NOT NULL
+            );
+
+            CREATE TABLE menuItem (
+                id INTEGER PRIMARY KEY,
+                categoryID INTEGER NOT NULL REFERENCES menuCategory(id),
+                name TEXT NOT NULL UNIQUE,
+                description TEXT NOT NULL DEFAULT '',
+                priceKobo INTEGER NOT NULL CHECK (priceKobo >= 0),
+                available INTEGER NOT NULL DEFAULT 1 CHECK (available IN (0, 1)),
+                position INTEGER NOT NULL DEFAULT 0
+            );
+
+            CREATE TABLE keptBody (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                receivedAt INTEGER NOT NULL,
+                body BLOB NOT NULL
+            );
+            """)
+}

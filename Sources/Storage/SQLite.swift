@@ -1,0 +1,247 @@
+import CSQLite
+
+/// A value bound to or read from SQLite. Every statement binds its parameters; no value is ever spliced into SQL.
+public enum SQLValue: Equatable, Sendable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+    case null
+
+    public var int64: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
+    public var string: String? {
+        switch self {
+        case .text(let value): return value
+        case .blob(let bytes): return String(decoding: bytes, as: UTF8.self)
+        default: return nil
+        }
+    }
+
+    public var bytes: [UInt8]? {
+        switch self {
+        case .blob(let bytes): return bytes
+        case .text(let text): return Array(text.utf8)
+        default: return nil
+        }
+    }
+
+    public var double: Double? {
+        switch self {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        default: return nil
+        }
+    }
+}
+
+/// Conversions so call sites read `[customerID, name, now]` rather than `[.integer(…), .text(…)]`.
+public protocol SQLBindable { var sqlValue: SQLValue { get } }
+extension Int64: SQLBindable { public var sqlValue: SQLValue { .integer(self) } }
+extension Int: SQLBindable { public var sqlValue: SQLValue { .integer(Int64(self)) } }
+extension Double: SQLBindable { public var sqlValue: SQLValue { .real(self) } }
+extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
+extension Bool: SQLBindable { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
+extension SQLValue: SQLBindable { public var sqlValue: SQLValue { self } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+/// One result row, by column index.
+public struct SQLRow: Sendable {
+    public var values: [SQLValue]
+    public subscript(_ index: Int) -> SQLValue { index < values.count ? values[index] : .null }
+}
+
+/// An SQLite failure, described the GRDB way: `SQLite error 19 (constraint): … - while executing <sql>`.
+/// Bound values are never included, so secrets and phone numbers stay out of logs.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+    /// The extended result code (https://www.sqlite.org/rescode.html).
+    public var code: Int32
+    public var message: String
+    public var sql: String?
+
+    public init(code: Int32, message: String, sql: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
+    public var primaryCode: Int32 { code & 0xff }
+    /// Another process held the write lock beyond the busy timeout: worth a retry, not a bug.
+    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+    public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
+
+    public var description: String {
+        let name = String(cString: sqlite3_errstr(code))
+        var text = "SQLite error \(code) (\(name)): \(message)"
+        if let sql { text += " - while executing `\(sql)`" }
+        return text
+    }
+}
+
+/// A connection to one SQLite database. Not shared between threads: each process (or sender loop) owns one.
+public final class Database {
+    public enum Location: Equatable, Sendable {
+        case path(String)
+        case memory
+    }
+
+    private var handle: OpaquePointer?
+    private var cache: [String: OpaquePointer] = [:]
+    public let location: Location
+
+    /// Opens with the settings every process must share: WAL, `synchronous=NORMAL`, foreign keys, a busy timeout.
+    /// `create: false` (request handlers) refuses to create a missing file: only `whatsorder migrate` creates it.
+    public init(location: Location, create: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        self.location = location
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if create || location == .memory { flags |= SQLITE_OPEN_CREATE }
+        let path: String
+        switch location {
+        case .path(let value): path = value
+        case .memory: path = ":memory:"
+        }
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw StorageError(code: code, message: "unable to open database at \(path): \(message)")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        do {
+            if location != .memory {
+                try execute("PRAGMA journal_mode=WAL")
+            }
+            try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes explicitly: a CGI process that exits without closing leaves the WAL for the next one to re-read
+    /// (stack-notes pitfall 13).
+    public func close() {
+        for statement in cache.values { sqlite3_finalize(statement) }
+        cache.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    private func connection() throws -> OpaquePointer {
+        guard let handle else { throw StorageError(code: SQLITE_MISUSE, message: "database is closed") }
+        return handle
+    }
+
+    private func error(_ code: Int32, sql: String?) -> StorageError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "database is closed"
+        return StorageError(code: code, message: message, sql: sql)
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        let db = try connection()
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(db, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "unknown error"
+            sqlite3_free(message)
+            throw StorageError(code: code, message: text, sql: sql)
+        }
+    }
+
+    /// Runs a statement to completion and returns every row. Statements are prepared once per connection and
+    /// reused, which matters to a FastCGI worker serving thousands of requests.
+    @discardableResult
+    public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch argument.sqlValue {
+            case .integer(let value): code = sqlite3_bind_int64(statement, index, value)
+            case .real(let value): code = sqlite3_bind_double(statement, index, value)
+            case .text(let value): code = sqlite3_bind_text(statement, index, value, -1, transient)
+            case .blob(let bytes):
+                code = bytes.withUnsafeBytes { buffer in
+                    sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), transient)
+                }
+            case .null: code = sqlite3_bind_null(statement, index)
+            }
+            guard code == SQLITE_OK else { throw error(code, sql: sql) }
+        }
+        var rows: [SQLRow] = []
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw error(code, sql: sql) }
+            let count = sqlite3_column_count(statement)
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for column in 0..<count {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(statement, column)))
+                case SQLITE_TEXT:
+                    let text = sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+                    values.append(.text(text))
+                case SQLITE_BLOB:
+                    let length = Int(sqlite3_column_bytes(statement, column))
+                    if let pointer = sqlite3_column_blob(statement, column), length > 0 {
+                        values.append(.blob(Array(UnsafeRawBufferPointer(start: pointer, count: length))))
+                    } else {
+                        values.append(.blob([]))
+                    }
+                default: values.append(.null)
+                }
+            }
+            rows.append(SQLRow(values: values))
+        }
+        return rows
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE: how an `ON CONFLICT DO NOTHING` reports a duplicate.
+    public var changes: Int {
+        handle.map { Int(sqlite3_changes($0)) } ?? 0
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken first, so two processes never
+    /// both read a state and then both write it. Commits on return, rolls back on throw.
+    public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let statement = cache[sql] { return statement }
+        let db = try connection()
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else { throw error(code, sql: sql) }
+        cache[sql] = statement
+        return statement
+    }
+}
+
+/// SQLITE_TRANSIENT is a macro Swift cannot import (stack-notes pitfall 3): SQLite copies the bound bytes.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,137 @@
+import Domain
+
+/// The outbox: work the handlers committed and the sender performs. Rows move
+/// `pending → sending → sent | failed`, or back to `pending` with a later `nextAttemptAt` after a transient error.
+extension Store {
+    public struct OutboxItem: Equatable, Sendable {
+        public var id: Int64
+        public var kind: String
+        public var customerID: CustomerID?
+        public var payload: [UInt8]
+        /// Attempts including the one this claim starts.
+        public var attempts: Int
+    }
+
+    /// Claims due rows for one sender, atomically: a row is `sending` under a lease, so a second sender (the
+    /// daemon and a handler's fallback `outbox send --once` can overlap) never takes it. A sender that died
+    /// mid-send leaves the lease to expire and the row comes back, so a crash costs at most one duplicate.
+    /// Only a customer's oldest unfinished row is due: replies leave in the order they were written.
+    public func claimDueOutbox(now: Int64, leaseMilliseconds: Int64, limit: Int, customer: CustomerID? = nil) throws
+        -> [OutboxItem]
+    {
+        try database.immediateTransaction {
+            try database.query(
+                """
+                UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1
+                WHERE id IN (
+                    SELECT o.id FROM outbox o
+                    WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
+                      AND (?3 IS NULL OR o.customerID = ?3)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM outbox p
+                          WHERE p.customerID = o.customerID AND p.id < o.id AND p.status IN ('pending', 'sending'))
+                    ORDER BY o.id LIMIT ?4)
+                RETURNING id, kind, customerID, payload, attempts
+                """,
+                [now, leaseMilliseconds, customer?.rawValue, limit]
+            ).map { row in
+                OutboxItem(
+                    id: row[0].int64 ?? 0, kind: row[1].string ?? "", customerID: row[2].int64.map(CustomerID.init),
+                    payload: row[3].bytes ?? [], attempts: Int(row[4].int64 ?? 0))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    /// The earliest time any pending row becomes due, so a sender can sleep exactly that long.
+    public func nextOutboxDue() throws -> Int64? {
+        try database.query(
+            """
+            SELECT min(CASE WHEN status = 'pending' THEN nextAttemptAt ELSE leaseUntil END)
+            FROM outbox WHERE status IN ('pending', 'sending')
+            """
+        ).first?[0].int64
+    }
+
+    /// A send Meta accepted: the row is done and the wamid is stored so status webhooks can find it. Statuses that
+    /// arrived before this (Meta's `sent` can beat its own HTTP answer) are applied now.
+    public func markOutboxSent(id: Int64, wamid: String?, now: Int64) throws {
+        try database.immediateTransaction {
+            try database.query(
+                "UPDATE outbox SET status = 'sent', sentAt = ?, leaseUntil = NULL, lastError = NULL WHERE id = ?",
+                [now, id])
+            guard let wamid else { return }
+            let parked = try database.query(
+                "SELECT status, statusRank, occurredAt, errorCode, errorTitle FROM messageStatus WHERE wamid = ? "
+                    + "ORDER BY statusRank DESC LIMIT 1", [wamid]
+            ).first
+            try database.query(
+                """
+                INSERT INTO outboundMessage
+                    (outboxID, wamid, customerID, status, statusRank, statusAt, errorCode, errorTitle, createdAt)
+                SELECT id, ?, customerID, ?, ?, ?, ?, ?, ? FROM outbox WHERE id = ?
+                ON CONFLICT(outboxID) DO NOTHING
+                """,
+                [
+                    wamid, parked?[0].string ?? "accepted", parked?[1].int64 ?? 0, parked?[2].int64 ?? now,
+                    parked?[3] ?? .null, parked?[4] ?? .null, now, id,
+                ])
+        }
+    }
+
+    /// A transient failure: try again at `nextAttemptAt`.
+    public func rescheduleOutbox(id: Int64, nextAttemptAt: Int64, error: String, code: Int?) throws {
+        try database.query(
+            """
+            UPDATE outbox SET status = 'pending', nextAttemptAt = ?, leaseUntil = NULL, lastError = ?, errorCode = ?
+            WHERE id = ?
+            """,
+            [nextAttemptAt, error, code, id])
+    }
+
+    /// A failure retrying cannot fix (Meta said so, or attempts ran out). Kept with Meta's trace id for support.
+    public func failOutbox(id: Int64, error: String, code: Int?, fbtraceID: String?, now: Int64) throws {
+        try database.query(
+            """
+            UPDATE outbox SET status = 'failed', leaseUntil = NULL, lastError = ?, errorCode = ?, fbtraceID = ?,
+                sentAt = NULL
+            WHERE id = ?
+            """,
+            [error, code, fbtraceID, id])
+    }
+
+    public struct OutboxRow: Equatable, Sendable {
+        public var id: Int64
+        public var kind: String
+        public var status: String
+        public var attempts: Int
+        public var lastError: String?
+        public var errorCode: Int?
+        public var fbtraceID: String?
+    }
+
+    /// Every outbox row, oldest first: for operators and tests.
+    public func outboxRows() throws -> [OutboxRow] {
+        try database.query(
+            "SELECT id, kind, status, attempts, lastError, errorCode, fbtraceID FROM outbox ORDER BY id"
+        ).map { row in
+            OutboxRow(
+                id: row[0].int64 ?? 0, kind: row[1].string ?? "", status: row[2].string ?? "",
+                attempts: Int(row[3].int64 ?? 0), lastError: row[4].string, errorCode: row[5].int64.map(Int.init),
+                fbtraceID: row[6].string)
+        }
+    }
+
+    /// How many rows wait in each status: `whatsorder` prints it, tests assert on it.
+    public func outboxCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try database.query("SELECT status, count(*) FROM outbox GROUP BY status") {
+            counts[row[0].string ?? ""] = Int(row[1].int64 ?? 0)
+        }
+        return counts
+    }
+
+    /// Truncates the WAL. Only a long-lived process (the sender) calls it, between batches.
+    public func checkpoint() throws {
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

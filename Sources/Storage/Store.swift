@@ -1,0 +1,315 @@
+import Conversation
+import Domain
+import FoundationEssentials
+
+/// The only door to the database. Methods are named after what they mean for the restaurant, and each one that
+/// writes is one IMMEDIATE transaction; nothing outside this module sees SQL.
+public final class Store {
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Opens the database a `DATABASE_URL` names. `create` is for `whatsorder migrate` only.
+    public static func open(path: String, create: Bool = false) throws -> Store {
+        Store(database: try Database(location: .path(path), create: create))
+    }
+
+    public static func inMemory() throws -> Store {
+        let store = Store(database: try Database(location: .memory))
+        try store.migrate()
+        return store
+    }
+
+    public func close() { database.close() }
+
+    // MARK: - Schema
+
+    public enum SchemaStatus: Equatable, Sendable {
+        case current
+        case behind(missing: [String])
+    }
+
+    /// Applies the migrations not yet applied, in order, each in its own transaction. Returns their names.
+    @discardableResult
+    public func migrate(now: Int64 = 0) throws -> [String] {
+        try database.execute(
+            "CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, appliedAt INTEGER NOT NULL)")
+        var applied: [String] = []
+        for (index, migration) in Migrations.all.enumerated() {
+            let done = try database.immediateTransaction { () throws -> Bool in
+                let exists = try database.query("SELECT 1 FROM migration WHERE name = ?", [migration.name])
+                if !exists.isEmpty { return false }
+                try database.execute(migration.sql)
+                try database.query("INSERT INTO migration (name, appliedAt) VALUES (?, ?)", [migration.name, now])
+                // user_version mirrors the count so a request handler can check the schema with one cheap pragma.
+                try database.execute("PRAGMA user_version = \(index + 1)")
+                return true
+            }
+            if done { applied.append(migration.name) }
+        }
+        return applied
+    }
+
+    /// Request handlers call this instead of migrating: a schema behind the binary answers 503 until deploy
+    /// runs `whatsorder migrate`.
+    public func schemaStatus() throws -> SchemaStatus {
+        let version = try database.query("PRAGMA user_version").first?[0].int64 ?? 0
+        if version >= Int64(Migrations.all.count) { return .current }
+        return .behind(missing: Migrations.all.dropFirst(Int(max(0, version))).map(\.name))
+    }
+
+    public func appliedMigrations() throws -> [String] {
+        let exists = try database.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migration'")
+        guard !exists.isEmpty else { return [] }
+        return try database.query("SELECT name FROM migration ORDER BY rowid").compactMap { $0[0].string }
+    }
+
+    // MARK: - Menu
+
+    public func loadMenu() throws -> Menu {
+        let categories = try database.query("SELECT id, name, position FROM menuCategory").map { row in
+            MenuCategory(id: row[0].int64 ?? 0, name: row[1].string ?? "", position: Int(row[2].int64 ?? 0))
+        }
+        let items = try database.query(
+            "SELECT id, categoryID, name, description, priceKobo, available FROM menuItem ORDER BY position, id"
+        ).map { row in
+            MenuItem(
+                id: row[0].int64 ?? 0, categoryID: row[1].int64 ?? 0, name: row[2].string ?? "",
+                description: row[3].string ?? "", price: Kobo(Int(row[4].int64 ?? 0)), available: row[5].int64 == 1)
+        }
+        return Menu(categories: categories, items: items)
+    }
+
+    public struct SeedResult: Equatable, Sendable {
+        public var categoriesAdded: Int
+        public var itemsAdded: Int
+    }
+
+    /// Loads design.md's sample menu. Idempotent by the UNIQUE names: a second run adds nothing and changes
+    /// nothing, so a restaurant's later price edits survive a re-seed.
+    public func seedSampleMenu() throws -> SeedResult {
+        try database.immediateTransaction {
+            var result = SeedResult(categoriesAdded: 0, itemsAdded: 0)
+            for (index, name) in SampleMenu.categories.enumerated() {
+                try database.query(
+                    "INSERT INTO menuCategory (name, position) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
+                    [name, index + 1])
+                result.categoriesAdded += database.changes
+            }
+            for (index, entry) in SampleMenu.entries.enumerated() {
+                try database.query(
+                    """
+                    INSERT INTO menuItem (categoryID, name, description, priceKobo, available, position)
+                    SELECT id, ?, ?, ?, 1, ? FROM menuCategory WHERE name = ?
+                    ON CONFLICT(name) DO NOTHING
+                    """,
+                    [entry.name, entry.description, entry.naira * 100, index + 1, entry.category])
+                result.itemsAdded += database.changes
+            }
+            return result
+        }
+    }
+
+    // MARK: - Inbound messages
+
+    public struct InboundRecord: Sendable {
+        public var providerID: String
+        public var identity: CustomerIdentity
+        public var customerName: String?
+        public var type: String
+        public var sentAt: Int64?
+        public var summary: String?
+
+        public init(
+            providerID: String, identity: CustomerIdentity, customerName: String?, type: String, sentAt: Int64?,
+            summary: String?
+        ) {
+            self.providerID = providerID
+            self.identity = identity
+            self.customerName = customerName
+            self.type = type
+            self.sentAt = sentAt
+            self.summary = summary
+        }
+    }
+
+    public struct CustomerRecord: Equatable, Sendable {
+        public var id: CustomerID
+        public var identity: CustomerIdentity
+        public var name: String?
+    }
+
+    /// A row for the outbox: what kind of call, and its request body.
+    public struct OutboxEntry: Equatable, Sendable {
+        public var kind: String
+        public var payload: [UInt8]
+
+        public init(kind: String, payload: [UInt8]) {
+            self.kind = kind
+            self.payload = payload
+        }
+    }
+
+    public enum InboundResult: Equatable, Sendable {
+        /// Already recorded by an earlier delivery: nothing was changed.
+        case duplicate
+        case handled(customer: CustomerID, outboxRows: Int)
+    }
+
+    /// Records one inbound message and advances its conversation, all in one IMMEDIATE transaction:
+    /// the UNIQUE provider id makes a redelivery a no-op, and the write lock held from the first statement means
+    /// two processes handling the same customer take turns instead of overwriting each other's state.
+    /// `step` runs inside the transaction and must be pure (it is the reducer plus rendering).
+    public func recordInbound(
+        _ inbound: InboundRecord, now: Int64,
+        step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
+    ) throws -> InboundResult {
+        do {
+            return try recordInboundOrThrowDuplicate(inbound, now: now, step: step)
+        } catch is Duplicate {
+            return .duplicate
+        }
+    }
+
+    private func recordInboundOrThrowDuplicate(
+        _ inbound: InboundRecord, now: Int64,
+        step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
+    ) throws -> InboundResult {
+        try database.immediateTransaction {
+            let customer = try upsertCustomer(inbound.identity, name: inbound.customerName, now: now)
+            try database.query(
+                """
+                INSERT INTO inboundMessage (providerID, customerID, type, sentAt, receivedAt, summary)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(providerID) DO NOTHING
+                """,
+                [inbound.providerID, customer.id.rawValue, inbound.type, inbound.sentAt, now, inbound.summary])
+            guard database.changes == 1 else {
+                throw Duplicate()
+            }
+            let inboundID = try database.query("SELECT last_insert_rowid()").first?[0].int64
+            let stored = try database.query(
+                "SELECT state FROM conversation WHERE customerID = ?", [customer.id.rawValue])
+            let state = try stored.first.flatMap { $0[0].bytes }.map { try JSONDecoder().decode(State.self, from: Data($0)) }
+                ?? State()
+            let (next, entries) = try step(state, customer)
+            let encoded = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
+            try database.query(
+                """
+                INSERT INTO conversation (customerID, state, version, updatedAt) VALUES (?, ?, 1, ?)
+                ON CONFLICT(customerID) DO UPDATE SET
+                    state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt
+                """,
+                [customer.id.rawValue, encoded, now])
+            for entry in entries {
+                try database.query(
+                    """
+                    INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                    [entry.kind, customer.id.rawValue, inboundID, SQLValue.blob(entry.payload), now, now])
+            }
+            return .handled(customer: customer.id, outboxRows: entries.count)
+        }
+    }
+
+    /// The duplicate path leaves through a rollback, so the customer upsert of a redelivery changes nothing.
+    private struct Duplicate: Error {}
+
+    private func upsertCustomer(_ identity: CustomerIdentity, name: String?, now: Int64) throws -> CustomerRecord {
+        // One statement, two conflict targets: a customer known by wa_id gains the BSUID when Meta starts
+        // sending it, and one known only by BSUID gains a wa_id if it appears.
+        let rows = try database.query(
+            """
+            INSERT INTO customer (waID, userID, name, createdAt, lastInboundAt) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(waID) DO UPDATE SET
+                userID = coalesce(customer.userID, excluded.userID), name = coalesce(excluded.name, customer.name),
+                lastInboundAt = max(coalesce(customer.lastInboundAt, 0), excluded.lastInboundAt)
+            ON CONFLICT(userID) DO UPDATE SET
+                waID = coalesce(customer.waID, excluded.waID), name = coalesce(excluded.name, customer.name),
+                lastInboundAt = max(coalesce(customer.lastInboundAt, 0), excluded.lastInboundAt)
+            RETURNING id, waID, userID, name
+            """,
+            [identity.waID, identity.userID, name, now, now])
+        guard let row = rows.first, let id = row[0].int64 else {
+            throw StorageError(code: 1, message: "customer upsert returned no row")
+        }
+        return CustomerRecord(
+            id: CustomerID(rawValue: id), identity: CustomerIdentity(waID: row[1].string, userID: row[2].string),
+            name: row[3].string)
+    }
+
+    public func conversationState(for customer: CustomerID) throws -> (state: State, version: Int)? {
+        guard
+            let row = try database.query(
+                "SELECT state, version FROM conversation WHERE customerID = ?", [customer.rawValue]
+            ).first,
+            let bytes = row[0].bytes
+        else { return nil }
+        return (try JSONDecoder().decode(State.self, from: Data(bytes)), Int(row[1].int64 ?? 0))
+    }
+
+    // MARK: - Kept bodies
+
+    /// Keeps a body that passed the signature check but could not be used, so nothing Meta sent is lost and
+    /// someone can look at it later (`whatsorder` reads them back).
+    public func keepBody(source: String, reason: String, body: [UInt8], now: Int64) throws {
+        try database.query(
+            "INSERT INTO keptBody (source, reason, receivedAt, body) VALUES (?, ?, ?, ?)",
+            [source, reason, now, SQLValue.blob(body)])
+    }
+
+    // MARK: - Delivery statuses
+
+    /// Records a status webhook and moves the outbound message forward. Statuses arrive out of order and may beat
+    /// the send response that tells us the wamid: each is logged once (UNIQUE wamid + status) and applied only
+    /// if it ranks above what is there, so `delivered` after `read` changes nothing.
+    public func recordStatus(
+        wamid: String, status: String, occurredAt: Int64?, errorCode: Int?, errorTitle: String?,
+        errorDetails: String?, now: Int64
+    ) throws {
+        let rank = Self.statusRank(status)
+        try database.immediateTransaction {
+            try database.query(
+                """
+                INSERT INTO messageStatus
+                    (wamid, status, statusRank, occurredAt, errorCode, errorTitle, errorDetails, receivedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(wamid, status) DO NOTHING
+                """,
+                [wamid, status, rank, occurredAt, errorCode, errorTitle, errorDetails, now])
+            try database.query(
+                """
+                UPDATE outboundMessage SET status = ?, statusRank = ?, statusAt = ?,
+                    errorCode = coalesce(?, errorCode), errorTitle = coalesce(?, errorTitle)
+                WHERE wamid = ? AND statusRank < ?
+                """,
+                [status, rank, occurredAt ?? now, errorCode, errorTitle, wamid, rank])
+        }
+    }
+
+    /// accepted < sent < delivered < read < played; failed is terminal.
+    public static func statusRank(_ status: String) -> Int {
+        switch status {
+        case "accepted": return 0
+        case "sent": return 1
+        case "delivered": return 2
+        case "read": return 3
+        case "played": return 4
+        case "failed": return 9
+        default: return 0
+        }
+    }
+
+    public struct OutboundStatus: Equatable, Sendable {
+        public var wamid: String
+        public var status: String
+        public var errorCode: Int?
+    }
+
+    public func outboundStatus(wamid: String) throws -> OutboundStatus? {
+        try database.query("SELECT wamid, status, errorCode FROM outboundMessage WHERE wamid = ?", [wamid]).first.map {
+            OutboundStatus(wamid: $0[0].string ?? "", status: $0[1].string ?? "", errorCode: $0[2].int64.map(Int.init))
+        }
+    }
+}

@@ -1,0 +1,321 @@
+import FoundationEssentials
+import HTTPClient
+
+// Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
+// and …/messages/interactive-list-messages, …/messages/interactive-reply-buttons-messages.
+
+/// Who a message goes to.
+public enum Recipient: Equatable, Sendable, Codable {
+    /// A WhatsApp id (digits of the phone number); sent as `"to": "+<digits>"`.
+    case waID(String)
+    /// A business-scoped user ID, for customers known only by BSUID; sent as `"recipient": "<BSUID>"`.
+    case userID(String)
+}
+
+/// One row of an interactive list.
+public struct ListRow: Equatable, Sendable, Codable {
+    /// Comes back as `list_reply.id` when picked.
+    public var id: String
+    /// The row's label.
+    public var title: String
+    /// A second, greyed line.
+    public var description: String?
+
+    /// Creates a row.
+    public init(id: String, title: String, description: String? = nil) {
+        self.id = id
+        self.title = title
+        self.description = description
+    }
+}
+
+/// A titled group of rows in an interactive list.
+public struct ListSection: Equatable, Sendable, Codable {
+    /// The section's heading; always sent, since Meta requires it once there are two sections.
+    public var title: String
+    /// The rows; at most `MessageLimits.rowsTotal` across all sections.
+    public var rows: [ListRow]
+
+    /// Creates a section.
+    public init(title: String, rows: [ListRow]) {
+        self.title = title
+        self.rows = rows
+    }
+}
+
+/// One interactive reply button.
+public struct ReplyButton: Equatable, Sendable, Codable {
+    /// Comes back as `button_reply.id` when tapped.
+    public var id: String
+    /// The button's label; unique within a message.
+    public var title: String
+
+    /// Creates a button.
+    public init(id: String, title: String) {
+        self.id = id
+        self.title = title
+    }
+}
+
+/// A message we can send inside the 24-hour customer service window.
+public enum OutboundMessage: Equatable, Sendable, Codable {
+    /// Plain text; `previewURL` asks the client to render a link preview.
+    case text(body: String, previewURL: Bool)
+    /// An interactive list opened by one `button`.
+    case list(header: String?, body: String, footer: String?, button: String, sections: [ListSection])
+    /// Up to three interactive reply buttons.
+    case buttons(header: String?, body: String, footer: String?, buttons: [ReplyButton])
+}
+
+/// Meta's length and count limits for the messages we send (apis.md A3).
+///
+/// Lengths are counted here in UTF-16 code units: Meta says "characters" without defining them, and UTF-16 is
+/// never shorter than a count of Characters or Unicode scalars, so a string within these limits fits any of them.
+public enum MessageLimits {
+    /// `text.body`.
+    public static let textBody = 4096
+    /// `interactive.body.text`; the current list page says 4096, older docs 1024, so stay at 1024.
+    public static let interactiveBody = 1024
+    /// `interactive.header.text`.
+    public static let header = 60
+    /// `interactive.footer.text`.
+    public static let footer = 60
+    /// `action.button` of a list.
+    public static let listButton = 20
+    /// `sections[].title`.
+    public static let sectionTitle = 24
+    /// Sections per list.
+    public static let sections = 10
+    /// Rows per list, counted across all sections (a 3×10 list is rejected).
+    public static let rowsTotal = 10
+    /// `rows[].title`.
+    public static let rowTitle = 24
+    /// `rows[].description`.
+    public static let rowDescription = 72
+    /// `rows[].id`.
+    public static let rowID = 200
+    /// Reply buttons per message.
+    public static let buttons = 3
+    /// `buttons[].reply.title`.
+    public static let buttonTitle = 20
+    /// `buttons[].reply.id`.
+    public static let buttonID = 256
+}
+
+/// The request body JSON bytes. Clamps every field to Meta's limits so Meta never rejects a reply for length:
+/// strings are shortened on a grapheme (Character) boundary with a trailing "…" counted inside the limit; rows
+/// beyond 10 in total and buttons beyond 3 are dropped; button titles made unique if clamping made two equal.
+///
+/// Ids are cut without "…", as they are not shown; empty headers and footers are left out. `replyTo` quotes an
+/// inbound message (`context.message_id`). Keys are sorted and `/` is not escaped, so equal input gives equal bytes.
+public func messageRequestBody(to recipient: Recipient, message: OutboundMessage, replyTo: String? = nil) -> [UInt8] {
+    var wire = WireMessage(type: "text")
+    switch recipient {
+    case .waID(let waID):
+        // NB: without "+", Meta prepends the business number's country code and can mis-deliver.
+        wire.to = waID.hasPrefix("+") ? waID : "+" + waID
+    case .userID(let userID):
+        // [unverified] Meta's 2026 BSUID send field, as announced for users without a visible phone number.
+        wire.recipient = userID
+    }
+    wire.context = replyTo.map { WireContext(messageID: $0) }
+    switch message {
+    case .text(let body, let previewURL):
+        wire.text = WireText(body: clamped(body, to: MessageLimits.textBody), previewURL: previewURL)
+    case .list(let header, let body, let footer, let button, let sections):
+        wire.type = "interactive"
+        wire.interactive = WireInteractive(
+            type: "list", header: header, body: body, footer: footer,
+            action: WireAction(button: clamped(button, to: MessageLimits.listButton), sections: wireSections(sections)))
+    case .buttons(let header, let body, let footer, let buttons):
+        wire.type = "interactive"
+        wire.interactive = WireInteractive(
+            type: "button", header: header, body: body, footer: footer,
+            action: WireAction(buttons: wireButtons(buttons)))
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    do {
+        return Array(try encoder.encode(wire))
+    } catch {
+        // Only strings, bools and arrays of them are encoded, which cannot fail.
+        preconditionFailure("encoding a WhatsApp message body failed: \(error)")
+    }
+}
+
+/// POST, headers Authorization: Bearer …, Content-Type: application/json.
+///
+/// The URL is `{graphURL}/{apiVersion}/{phoneNumberID}/messages`, e.g. `https://graph.facebook.com/v25.0/…`.
+public func sendMessageRequest(
+    graphURL: String, apiVersion: String, phoneNumberID: String, accessToken: String, body: [UInt8]
+) -> HTTPRequest {
+    var base = graphURL
+    while base.hasSuffix("/") { base.removeLast() }
+    return HTTPRequest(
+        method: "POST", url: "\(base)/\(apiVersion)/\(phoneNumberID)/messages",
+        headers: [("Authorization", "Bearer \(accessToken)"), ("Content-Type", "application/json")],
+        body: body)
+}
+
+// MARK: - Clamping
+
+/// `text` cut to at most `limit` UTF-16 code units on a Character boundary, ending in "…" when it was cut.
+func clamped(_ text: String, to limit: Int) -> String {
+    guard text.utf16.count > limit else { return text }
+    guard limit > 0 else { return "" }
+    // "…" (U+2026) is one UTF-16 code unit.
+    var kept = prefix(text, fitting: limit - 1)
+    while let last = kept.last, last.isWhitespace { kept.removeLast() }
+    return kept + "…"
+}
+
+/// An id cut to at most `limit` UTF-16 code units on a Character boundary, without an ellipsis.
+func clampedID(_ id: String, to limit: Int) -> String {
+    id.utf16.count > limit ? prefix(id, fitting: limit) : id
+}
+
+/// The longest run of whole Characters from the start of `text` within `budget` UTF-16 code units.
+private func prefix(_ text: String, fitting budget: Int) -> String {
+    var used = 0
+    var end = text.startIndex
+    for index in text.indices {
+        let size = text[index].utf16.count
+        guard used + size <= budget else { break }
+        used += size
+        end = text.index(after: index)
+    }
+    return String(text[..<end])
+}
+
+private func wireSections(_ sections: [ListSection]) -> [WireSection] {
+    var remaining = MessageLimits.rowsTotal
+    var result: [WireSection] = []
+    for section in sections where remaining > 0 && result.count < MessageLimits.sections {
+        let rows = section.rows.prefix(remaining).map { row in
+            WireRow(
+                id: clampedID(row.id, to: MessageLimits.rowID), title: clamped(row.title, to: MessageLimits.rowTitle),
+                description: row.description.map { clamped($0, to: MessageLimits.rowDescription) })
+        }
+        // A section without rows would be rejected.
+        guard !rows.isEmpty else { continue }
+        remaining -= rows.count
+        result.append(WireSection(title: clamped(section.title, to: MessageLimits.sectionTitle), rows: rows))
+    }
+    return result
+}
+
+private func wireButtons(_ buttons: [ReplyButton]) -> [WireButton] {
+    var seen: Set<String> = []
+    return buttons.prefix(MessageLimits.buttons).map { button in
+        let title = uniqueTitle(button.title, avoiding: seen)
+        seen.insert(title)
+        return WireButton(reply: WireReply(id: clampedID(button.id, to: MessageLimits.buttonID), title: title))
+    }
+}
+
+/// The clamped title, or a numbered variant of it ("Pay with card … 2") when that is already taken, since Meta
+/// rejects a message whose button titles repeat.
+private func uniqueTitle(_ title: String, avoiding seen: Set<String>) -> String {
+    let limit = MessageLimits.buttonTitle
+    var candidate = clamped(title, to: limit)
+    var number = 2
+    while seen.contains(candidate) {
+        let suffix = " \(number)"
+        candidate = clamped(title, to: limit - suffix.utf16.count) + suffix
+        number += 1
+    }
+    return candidate
+}
+
+// MARK: - Wire shapes
+
+private struct WireMessage: Encodable {
+    let messagingProduct = "whatsapp"
+    let recipientType = "individual"
+    var to: String?
+    var recipient: String?
+    var context: WireContext?
+    var type: String
+    var text: WireText?
+    var interactive: WireInteractive?
+
+    enum CodingKeys: String, CodingKey {
+        case messagingProduct = "messaging_product"
+        case recipientType = "recipient_type"
+        case to, recipient, context, type, text, interactive
+    }
+}
+
+private struct WireContext: Encodable {
+    var messageID: String
+
+    enum CodingKeys: String, CodingKey {
+        case messageID = "message_id"
+    }
+}
+
+private struct WireText: Encodable {
+    var body: String
+    var previewURL: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case body
+        case previewURL = "preview_url"
+    }
+}
+
+private struct WireInteractive: Encodable {
+    var type: String
+    var header: WireHeader?
+    var body: WireBody
+    var footer: WireBody?
+    var action: WireAction
+
+    init(type: String, header: String?, body: String, footer: String?, action: WireAction) {
+        self.type = type
+        self.header = nonEmpty(header).map { WireHeader(text: clamped($0, to: MessageLimits.header)) }
+        self.body = WireBody(text: clamped(body, to: MessageLimits.interactiveBody))
+        self.footer = nonEmpty(footer).map { WireBody(text: clamped($0, to: MessageLimits.footer)) }
+        self.action = action
+    }
+}
+
+private func nonEmpty(_ text: String?) -> String? {
+    text?.isEmpty == false ? text : nil
+}
+
+private struct WireHeader: Encodable {
+    let type = "text"
+    var text: String
+}
+
+private struct WireBody: Encodable {
+    var text: String
+}
+
+private struct WireAction: Encodable {
+    var button: String?
+    var sections: [WireSection]?
+    var buttons: [WireButton]?
+}
+
+private struct WireSection: Encodable {
+    var title: String
+    var rows: [WireRow]
+}
+
+private struct WireRow: Encodable {
+    var id: String
+    var title: String
+    var description: String?
+}
+
+private struct WireButton: Encodable {
+    let type = "reply"
+    var reply: WireReply
+}
+
+private struct WireReply: Encodable {
+    var id: String
+    var title: String
+}

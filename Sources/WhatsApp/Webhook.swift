@@ -1,0 +1,446 @@
+import FoundationEssentials
+
+// Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview
+// NB: one POST can carry several entries, changes, messages and statuses; Meta retries the whole body for
+// days after any non-200, so decoding never lets one odd item fail the rest.
+
+/// A webhook POST body, flattened over every `entry[].changes[]`.
+public struct WebhookNotification: Equatable, Sendable {
+    /// `whatsapp_business_account` for WhatsApp; nil when absent.
+    public var object: String?
+    /// Every change of every entry, in body order.
+    public var changes: [Change]
+
+    /// Creates a notification from already decoded parts.
+    public init(object: String? = nil, changes: [Change] = []) {
+        self.object = object
+        self.changes = changes
+    }
+}
+
+/// One `entry[].changes[]` item; route on `field` and ignore the fields we do not handle.
+public struct Change: Equatable, Sendable {
+    /// `messages`, `message_template_status_update`, `account_update`, …
+    public var field: String
+    /// The decoded value; nil when `field` is not `messages` or the value is not an object.
+    public var value: ChangeValue?
+
+    /// Creates a change.
+    public init(field: String, value: ChangeValue? = nil) {
+        self.field = field
+        self.value = value
+    }
+}
+
+/// The `value` of a `messages` change: inbound messages, status updates and system errors.
+public struct ChangeValue: Equatable, Sendable {
+    /// `metadata.phone_number_id`: the business number's id, used in send URLs.
+    public var phoneNumberID: String?
+    /// `metadata.display_phone_number`: the business number, digits only.
+    public var displayPhoneNumber: String?
+    /// The senders' profiles (absent for `system` messages and usually for statuses).
+    public var contacts: [Contact]
+    /// Every message that had at least an id.
+    public var messages: [InboundMessage]
+    /// Messages we could not decode at all (e.g. no id); counted so the caller can log them.
+    public var undecodableMessages: Int
+    /// Every status update that had an id and a status.
+    public var statuses: [StatusUpdate]
+    /// Status updates we could not decode at all.
+    public var undecodableStatuses: Int
+    /// `value.errors[]`: a system-level problem with the webhook itself (e.g. 131000).
+    public var errors: [GraphError]
+
+    /// Creates a change value.
+    public init(
+        phoneNumberID: String? = nil, displayPhoneNumber: String? = nil, contacts: [Contact] = [],
+        messages: [InboundMessage] = [], undecodableMessages: Int = 0, statuses: [StatusUpdate] = [],
+        undecodableStatuses: Int = 0, errors: [GraphError] = []
+    ) {
+        self.phoneNumberID = phoneNumberID
+        self.displayPhoneNumber = displayPhoneNumber
+        self.contacts = contacts
+        self.messages = messages
+        self.undecodableMessages = undecodableMessages
+        self.statuses = statuses
+        self.undecodableStatuses = undecodableStatuses
+        self.errors = errors
+    }
+}
+
+/// A sender as listed in `contacts[]`; since the 2026 BSUID rollout `waID` may be absent.
+public struct Contact: Equatable, Sendable {
+    /// `wa_id`: usually the phone number as digits.
+    public var waID: String?
+    /// `user_id`: the business-scoped user ID (BSUID), e.g. `US.13491208655302741918`.
+    public var userID: String?
+    /// `profile.name`: the WhatsApp display name.
+    public var name: String?
+
+    /// Creates a contact.
+    public init(waID: String? = nil, userID: String? = nil, name: String? = nil) {
+        self.waID = waID
+        self.userID = userID
+        self.name = name
+    }
+}
+
+/// One inbound `messages[]` item.
+public struct InboundMessage: Equatable, Sendable {
+    /// The `wamid.…`: the dedupe key, since Meta delivers at least once.
+    public var id: String
+    /// The sender's wa_id; absent for username (BSUID-only) users.
+    public var from: String?
+    /// `from_user_id`: the sender's BSUID.
+    public var fromUserID: String?
+    /// Unix seconds; accept string or number.
+    public var timestamp: Int64?
+    /// `context.id`: the message this one quotes or answers.
+    public var replyTo: String?
+    /// What the user sent.
+    public var content: Content
+
+    /// Creates an inbound message.
+    public init(
+        id: String, from: String? = nil, fromUserID: String? = nil, timestamp: Int64? = nil,
+        replyTo: String? = nil, content: Content
+    ) {
+        self.id = id
+        self.from = from
+        self.fromUserID = fromUserID
+        self.timestamp = timestamp
+        self.replyTo = replyTo
+        self.content = content
+    }
+}
+
+/// The body of an inbound message, by its `type`.
+public enum Content: Equatable, Sendable {
+    /// `text.body`.
+    case text(String)
+    /// A tap on an interactive reply button (`interactive.button_reply`).
+    case buttonReply(id: String, title: String)
+    /// A pick from an interactive list (`interactive.list_reply`).
+    case listReply(id: String, title: String, description: String?)
+    /// A tap on a template quick-reply button (type `button`), not an interactive button.
+    case templateButton(payload: String, text: String)
+    /// A shared location or place.
+    case location(Location)
+    /// A reaction to `messageID`; `emoji` is nil when the reaction was removed (`""` or missing).
+    case reaction(messageID: String?, emoji: String?)
+    /// `image`, `audio`, `video`, `document` or `sticker`; the media itself is fetched separately.
+    case media(kind: String, caption: String?)
+    /// A catalog cart; `itemCount` is the number of `product_items` lines.
+    case order(itemCount: Int)
+    /// Shared contact cards.
+    case contacts(count: Int)
+    /// `user_changed_number` (new number in `newWaID`) or `customer_identity_changed`.
+    case system(kind: String?, body: String?, newWaID: String?)
+    /// `unsupported`, `unknown`, `revoke`, `edit`, any type we do not know, or one whose body is missing;
+    /// `errorCode` is the first `errors[].code` (131051 for unsupported types).
+    case unsupported(type: String, errorCode: Int?)
+}
+
+/// A `location` message.
+public struct Location: Equatable, Sendable {
+    /// Degrees north.
+    public var latitude: Double
+    /// Degrees east.
+    public var longitude: Double
+    /// The place's name when the user picked a place.
+    public var name: String?
+    /// The place's address when the user picked a place.
+    public var address: String?
+    /// A maps link when the user picked a place.
+    public var url: String?
+
+    /// Creates a location.
+    public init(
+        latitude: Double, longitude: Double, name: String? = nil, address: String? = nil, url: String? = nil
+    ) {
+        self.latitude = latitude
+        self.longitude = longitude
+        self.name = name
+        self.address = address
+        self.url = url
+    }
+}
+
+/// `statuses[].status`; apply them monotonically, since they arrive out of order.
+public enum DeliveryStatus: Equatable, Sendable {
+    /// Accepted by WhatsApp's servers.
+    case sent
+    /// Reached the user's device.
+    case delivered
+    /// Opened by the user (implies delivered).
+    case read
+    /// First playback of a voice message.
+    case played
+    /// Not delivered; see the status's `errors`.
+    case failed
+    /// A status this code does not know yet.
+    case other(String)
+}
+
+/// One `statuses[]` item: news about a message we sent.
+public struct StatusUpdate: Equatable, Sendable {
+    /// The wamid our send call returned.
+    public var id: String
+    /// What happened to it.
+    public var status: DeliveryStatus
+    /// Unix seconds; accept string or number.
+    public var timestamp: Int64?
+    /// The user's wa_id (or a group id).
+    public var recipientID: String?
+    /// Why it failed (only for `.failed`).
+    public var errors: [GraphError]
+
+    /// Creates a status update.
+    public init(
+        id: String, status: DeliveryStatus, timestamp: Int64? = nil, recipientID: String? = nil,
+        errors: [GraphError] = []
+    ) {
+        self.id = id
+        self.status = status
+        self.timestamp = timestamp
+        self.recipientID = recipientID
+        self.errors = errors
+    }
+}
+
+/// A Graph API error object as it appears in webhooks: `{code, title, message, error_data.details}`.
+public struct GraphError: Equatable, Sendable {
+    /// The error code to branch on (e.g. 131026, 131047).
+    public var code: Int
+    /// A short title; older payloads carry only `code` and `title`.
+    public var title: String?
+    /// Usually the same as the title.
+    public var message: String?
+    /// `error_data.details`, or the legacy top-level `details`.
+    public var details: String?
+
+    /// Creates an error.
+    public init(code: Int, title: String? = nil, message: String? = nil, details: String? = nil) {
+        self.code = code
+        self.title = title
+        self.message = message
+        self.details = details
+    }
+}
+
+/// A webhook body that is not JSON, or not the `{"entry": [...]}` envelope at all.
+public struct WebhookDecodingError: Error, CustomStringConvertible, Sendable {
+    /// A stable short code: `not-json` or `not-envelope`.
+    public var code: String
+    /// What the decoder saw; never contains payload text beyond a character or a type name.
+    public var detail: String
+
+    /// Creates a decoding error.
+    public init(code: String, detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    /// For the log, e.g. `webhook body not-json: … - while decoding a WhatsApp notification`.
+    public var description: String { "webhook body \(code): \(detail) - while decoding a WhatsApp notification" }
+}
+
+extension WebhookNotification {
+    /// Decodes a webhook POST body leniently. Throws only when the body is not JSON or not an object whose
+    /// `entry` (when present) is an array; `{}` decodes to a notification without changes.
+    public static func decode(_ body: [UInt8]) throws -> WebhookNotification {
+        do {
+            return try JSONDecoder().decode(DecodedNotification.self, from: Data(body)).notification
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw WebhookDecodingError(code: "not-json", detail: decodingDetail(context))
+        } catch DecodingError.typeMismatch(_, let context) {
+            throw WebhookDecodingError(code: "not-envelope", detail: decodingDetail(context))
+        } catch {
+            throw WebhookDecodingError(code: "not-envelope", detail: "\(error)")
+        }
+    }
+}
+
+private func decodingDetail(_ context: DecodingError.Context) -> String {
+    let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+    let underlying = context.underlyingError.map { " (\($0))" } ?? ""
+    let what = context.debugDescription + underlying
+    return path.isEmpty ? what : "\(path): \(what)"
+}
+
+// MARK: - Wire shapes
+
+private struct DecodedNotification: Decodable {
+    var notification: WebhookNotification
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        // A non-array `entry` is the one shape error we report: it means this is not a Meta webhook at all.
+        let entries = try json.decodeIfPresent(LenientArray<DecodedEntry>.self, forKey: "entry")
+        let changes = entries?.elements.flatMap(\.changes) ?? []
+        notification = WebhookNotification(object: json.string("object"), changes: changes)
+    }
+}
+
+private struct DecodedEntry: Decodable {
+    var changes: [Change]
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        changes = json.elements(DecodedChange.self, "changes").map(\.change)
+    }
+}
+
+private struct DecodedChange: Decodable {
+    var change: Change
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        guard let field = json.string("field") else {
+            throw DecodingError.dataCorruptedError(forKey: "field", in: json, debugDescription: "change without field")
+        }
+        let value = field == "messages" ? json.object("value").map(decodeChangeValue) : nil
+        change = Change(field: field, value: value)
+    }
+}
+
+private func decodeChangeValue(_ json: JSONObject) -> ChangeValue {
+    let metadata = json.object("metadata")
+    let messages = json.array(DecodedMessage.self, "messages")
+    let statuses = json.array(DecodedStatus.self, "statuses")
+    return ChangeValue(
+        phoneNumberID: metadata?.string("phone_number_id"),
+        displayPhoneNumber: metadata?.string("display_phone_number"),
+        contacts: json.elements(DecodedContact.self, "contacts").map(\.contact),
+        messages: messages?.elements.map(\.message) ?? [],
+        undecodableMessages: messages?.failures ?? 0,
+        statuses: statuses?.elements.map(\.status) ?? [],
+        undecodableStatuses: statuses?.failures ?? 0,
+        errors: json.elements(DecodedGraphError.self, "errors").map(\.error))
+}
+
+private struct DecodedContact: Decodable {
+    var contact: Contact
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        contact = Contact(
+            waID: json.string("wa_id"), userID: json.string("user_id"), name: json.object("profile")?.string("name"))
+    }
+}
+
+private struct DecodedMessage: Decodable {
+    var message: InboundMessage
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        guard let id = json.string("id"), !id.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: "id", in: json, debugDescription: "message without id")
+        }
+        message = InboundMessage(
+            id: id, from: json.string("from"), fromUserID: json.string("from_user_id"),
+            timestamp: json.int64("timestamp"), replyTo: json.object("context")?.string("id"),
+            content: decodeContent(json))
+    }
+}
+
+private let mediaKinds: Set<String> = ["image", "audio", "video", "document", "sticker"]
+
+private func decodeContent(_ json: JSONObject) -> Content {
+    let type = json.string("type") ?? ""
+    let unsupported = Content.unsupported(
+        type: type, errorCode: json.elements(DecodedGraphError.self, "errors").first?.error.code)
+    let body = json.object(JSONKey(stringValue: type))
+    switch type {
+    case "text":
+        return body?.string("body").map(Content.text) ?? unsupported
+    case "interactive":
+        return body.flatMap(decodeInteractive) ?? unsupported
+    case "button":
+        guard let payload = body?.string("payload") else { return unsupported }
+        return .templateButton(payload: payload, text: body?.string("text") ?? "")
+    case "location":
+        guard let body, let latitude = body.double("latitude"), let longitude = body.double("longitude") else {
+            return unsupported
+        }
+        return .location(
+            Location(
+                latitude: latitude, longitude: longitude, name: body.string("name"), address: body.string("address"),
+                url: body.string("url")))
+    case "reaction":
+        let emoji = body?.string("emoji")
+        return .reaction(messageID: body?.string("message_id"), emoji: emoji?.isEmpty == false ? emoji : nil)
+    case _ where mediaKinds.contains(type):
+        return .media(kind: type, caption: body?.string("caption"))
+    case "order":
+        return .order(itemCount: body?.elements(DecodedAnything.self, "product_items").count ?? 0)
+    case "contacts":
+        // NB: for this type `contacts` is the message's own array of cards, not `value.contacts`.
+        return .contacts(count: json.elements(DecodedAnything.self, "contacts").count)
+    case "system":
+        return .system(kind: body?.string("type"), body: body?.string("body"), newWaID: body?.string("wa_id"))
+    default:
+        return unsupported
+    }
+}
+
+private func decodeInteractive(_ json: JSONObject) -> Content? {
+    switch json.string("type") {
+    case "button_reply":
+        guard let reply = json.object("button_reply"), let id = reply.string("id") else { return nil }
+        return .buttonReply(id: id, title: reply.string("title") ?? "")
+    case "list_reply":
+        guard let reply = json.object("list_reply"), let id = reply.string("id") else { return nil }
+        return .listReply(id: id, title: reply.string("title") ?? "", description: reply.string("description"))
+    default:
+        // nfm_reply (Flows) and anything newer: the caller answers "please use the buttons".
+        return nil
+    }
+}
+
+private struct DecodedStatus: Decodable {
+    var status: StatusUpdate
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        guard let id = json.string("id"), !id.isEmpty, let status = json.string("status") else {
+            throw DecodingError.dataCorruptedError(forKey: "id", in: json, debugDescription: "status without id")
+        }
+        self.status = StatusUpdate(
+            id: id, status: DeliveryStatus(wire: status), timestamp: json.int64("timestamp"),
+            recipientID: json.string("recipient_id"),
+            errors: json.elements(DecodedGraphError.self, "errors").map(\.error))
+    }
+}
+
+extension DeliveryStatus {
+    fileprivate init(wire: String) {
+        switch wire {
+        case "sent": self = .sent
+        case "delivered": self = .delivered
+        case "read": self = .read
+        case "played": self = .played
+        case "failed": self = .failed
+        default: self = .other(wire)
+        }
+    }
+}
+
+private struct DecodedGraphError: Decodable {
+    var error: GraphError
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        guard let code = json.int("code") else {
+            throw DecodingError.dataCorruptedError(forKey: "code", in: json, debugDescription: "error without code")
+        }
+        error = GraphError(
+            code: code, title: json.string("title"), message: json.string("message"),
+            details: json.object("error_data")?.string("details") ?? json.string("details"))
+    }
+}
+
+/// Any JSON value; used where only the number of items matters.
+private struct DecodedAnything: Decodable {
+    init(from decoder: any Decoder) throws {}
+}

@@ -1,0 +1,158 @@
+import App
+import ArgumentParser
+import Bootstrap
+import Foundation
+import Storage
+
+/// The operator's command line. Exit codes follow sysexits (design.md §4).
+@main
+struct Whatsorder: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatsorder",
+        abstract: "Operate a WhatsOrder restaurant backend.",
+        subcommands: [Migrate.self, SeedMenu.self, Outbox.self, Sender.self, ConfigCommand.self])
+}
+
+/// `--config FILE`, shared by every subcommand.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "The env-style configuration file (default: $WHATSORDER_CONFIG, then \(Config.defaultFile)).")
+    var config: String?
+
+    func load() throws -> Config {
+        do {
+            return try Config.load(fileOverride: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw Failure.configuration("\(error)")
+        }
+    }
+
+    func openStore(create: Bool = false) throws -> (Config, Store) {
+        let config = try load()
+        let path: String
+        do {
+            path = try config.databasePath()
+        } catch {
+            throw Failure.configuration("\(error)")
+        }
+        do {
+            if create {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                }
+            }
+            return (config, try Store.open(path: path, create: create))
+        } catch {
+            throw Failure.unavailable("cannot open the database at \(path): \(error)")
+        }
+    }
+}
+
+/// Failures with their sysexits code and a one-line message on stderr.
+enum Failure: Error, CustomStringConvertible {
+    case configuration(String)
+    case unavailable(String)
+    case data(String)
+    case `internal`(String)
+
+    var code: Int32 {
+        switch self {
+        case .configuration: return 78
+        case .unavailable: return 69
+        case .data: return 65
+        case .internal: return 70
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .configuration(let text), .unavailable(let text), .data(let text), .internal(let text): return text
+        }
+    }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning our failures into their exit codes with a message instead of a stack trace.
+    func exitOnFailure(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as Failure {
+            FileHandle.standardError.write(Data("whatsorder: \(failure)\n".utf8))
+            throw ExitCode(failure.code)
+        } catch let error as StorageError {
+            FileHandle.standardError.write(Data("whatsorder: \(error)\n".utf8))
+            throw ExitCode(error.isBusy ? 69 : 70)
+        }
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema (idempotent).")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        try exitOnFailure {
+            let (_, store) = try options.openStore(create: true)
+            defer { store.close() }
+            let applied = try store.migrate(now: Live.nowMilliseconds())
+            if applied.isEmpty {
+                print("Schema is current (\(Migrations.all.count) migrations).")
+            } else {
+                for name in applied { print("Applied \(name)") }
+            }
+        }
+    }
+}
+
+struct SeedMenu: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed-menu", abstract: "Load the sample menu (idempotent: a second run changes nothing).")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        try exitOnFailure {
+            let (_, store) = try options.openStore()
+            defer { store.close() }
+            guard case .current = try store.schemaStatus() else {
+                throw Failure.unavailable("the schema is behind: run `whatsorder migrate` first")
+            }
+            let result = try store.seedSampleMenu()
+            print("Sample menu: \(result.categoriesAdded) categories and \(result.itemsAdded) items added.")
+        }
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Inspect the configuration.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every key (secrets masked); exit 78 if a key the mode needs is missing.")
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "What must be runnable: webhook, sender or all.")
+        var mode: Config.Mode = .all
+
+        func run() throws {
+            try exitOnFailure {
+                let config = try options.load()
+                print("# source: \(config.source ?? "(no file; defaults and environment)")")
+                for row in config.maskedReport() {
+                    print("\(row.key)=\(row.value)\t# \(row.origin)")
+                }
+                do {
+                    _ = try config.databasePath()
+                } catch {
+                    throw Failure.configuration("\(error)")
+                }
+                let missing = config.missingKeys(for: mode)
+                if !missing.isEmpty {
+                    throw Failure.configuration("missing for \(mode.rawValue): \(missing.joined(separator: ", "))")
+                }
+                print("# ok for \(mode.rawValue)")
+            }
+        }
+    }
+}
+
+extension Config.Mode: ExpressibleByArgument {}

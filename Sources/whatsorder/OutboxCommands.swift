@@ -1,0 +1,91 @@
+import App
+import ArgumentParser
+import Bootstrap
+import CurlHTTP
+import Domain
+import Foundation
+import Storage
+
+struct Outbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deliver or inspect the outbox.", subcommands: [Send.self, Status.self])
+
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deliver due outbox rows with retries and backoff, then exit.",
+            discussion: """
+                With --once: one pass over what is due now; a transient failure is retried within a few seconds \
+                while the command runs, then left scheduled. Without: keep going until nothing is pending or \
+                --max-seconds have passed.
+                """)
+        @OptionGroup var options: ConfigOptions
+        @Flag(help: "One pass over what is due now (what handlers start when no sender runs).")
+        var once = false
+        @Option(help: "Only this customer's rows (internal id).")
+        var customer: Int64?
+        @Option(help: "Stop after this long (without --once).")
+        var maxSeconds: Int = 600
+
+        func run() throws {
+            try exitOnFailure {
+                let sender = try makeSender(options: options, component: "outbox-send")
+                defer { sender.store.close() }
+                let started = sender.now()
+                // --once still waits out a short backoff, so "500 then 200" is delivered by the same run.
+                let horizon: Int64 = once ? 10_000 : Int64(maxSeconds) * 1000
+                var total = OutboxSender.Report()
+                while true {
+                    total = total + (try sender.deliverDue(customer: customer.map(CustomerID.init)))
+                    guard let next = try sender.store.nextOutboxDue() else { break }
+                    let now = sender.now()
+                    if next - started > horizon || now - started > horizon { break }
+                    if next > now { usleep(UInt32(min(next - now, 5_000)) * 1000) }
+                }
+                let pending = try sender.store.outboxCounts()
+                print(
+                    "sent \(total.sent), retried \(total.retried), failed \(total.failed); "
+                        + "pending \(pending["pending", default: 0] + pending["sending", default: 0])")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count outbox rows by status.")
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            try exitOnFailure {
+                let (_, store) = try options.openStore()
+                defer { store.close() }
+                let counts = try store.outboxCounts()
+                for status in ["pending", "sending", "sent", "failed"] {
+                    print("\(status)\t\(counts[status, default: 0])")
+                }
+            }
+        }
+    }
+}
+
+/// Builds the live sender: the store, libcurl, the clock.
+func makeSender(options: ConfigOptions, component: String) throws -> OutboxSender {
+    let (config, store) = try options.openStore()
+    guard case .current = try store.schemaStatus() else {
+        throw Failure.unavailable("the schema is behind: run `whatsorder migrate` first")
+    }
+    let missing = config.missingKeys(for: .sender)
+    if !missing.isEmpty {
+        throw Failure.configuration("missing for the sender: \(missing.joined(separator: ", "))")
+    }
+    let transport: CurlTransport
+    do {
+        transport = try CurlTransport()
+    } catch {
+        throw Failure.internal("\(error)")
+    }
+    return OutboxSender(
+        settings: OutboxSender.Settings(
+            graphURL: config["WHATSAPP_GRAPH_URL"], apiVersion: config["WHATSAPP_API_VERSION"],
+            phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"], accessToken: config["WHATSAPP_ACCESS_TOKEN"]),
+        store: store, transport: transport.transport, now: Live.nowMilliseconds, random: Live.random,
+        log: Live.stderrLogger(config: config, component: component))
+}

@@ -1,0 +1,95 @@
+import App
+import ArgumentParser
+import Bootstrap
+import Foundation
+import Storage
+
+/// `whatsorder sender`: the long-lived sender. Sleeps until a handler's datagram on `OUTBOX_SOCKET` or the next
+/// scheduled retry, delivers, and checkpoints the WAL now and then, being the one connection that stays open.
+struct Sender: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the long-lived outbox sender (a service).")
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "Look at the outbox at least this often, even without a wake-up (milliseconds).")
+    var pollMilliseconds: Int = 2_000
+
+    func run() throws {
+        try exitOnFailure {
+            let sender = try makeSender(options: options, component: "sender")
+            let config = try options.load()
+            let socketPath = config["OUTBOX_SOCKET"]
+            let socket = try bindWakeSocket(socketPath)
+            defer {
+                close(socket)
+                unlink(socketPath)
+                sender.store.close()
+            }
+            installStopHandler()
+            try? sender.store.database.execute("PRAGMA journal_size_limit = 67108864")
+            sender.log.info("listening", ["socket": socketPath])
+            var lastCheckpoint = sender.now()
+            while senderStopRequested == 0 {
+                do {
+                    _ = try sender.deliverDue()
+                    if sender.now() - lastCheckpoint > 30_000 {
+                        try sender.store.checkpoint()
+                        lastCheckpoint = sender.now()
+                    }
+                } catch let error as StorageError where error.isBusy {
+                    sender.log.warning("database busy; will retry", ["error": "\(error)"])
+                }
+                let now = sender.now()
+                let nextDue = (try? sender.store.nextOutboxDue()) ?? nil
+                let wait = max(0, min(Int64(pollMilliseconds), (nextDue ?? Int64.max) - now))
+                var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+                if poll(&descriptor, 1, Int32(wait)) > 0 {
+                    var buffer = [UInt8](repeating: 0, count: 64)
+                    while recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+                }
+            }
+            sender.log.info("stopped")
+        }
+    }
+
+    func bindWakeSocket(_ path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure.internal("socket: errno \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw Failure.configuration("OUTBOX_SOCKET is too long for a unix socket path")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        // A socket file left by a sender that was killed would make bind fail.
+        unlink(path)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw Failure.unavailable("cannot listen on \(path): errno \(errno)")
+        }
+        // Handlers may run as another user (www-data); a wake-up carries no data, so anyone may send one.
+        chmod(path, 0o666)
+        return fd
+    }
+}
+
+nonisolated(unsafe) private var senderStopRequested: sig_atomic_t = 0
+
+private func installStopHandler() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in senderStopRequested = 1 }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGTERM, &action, nil)
+    sigaction(SIGINT, &action, nil)
+}
