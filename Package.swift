@@ -80,7 +80,9 @@ let package = Package(
             name: "App",
             dependencies: ["Domain", "Conversation", "Gateway", "HTTPClient", "WhatsApp", "Paystack", "Storage"],
             exclude: ["README.md"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "CurlHTTP", "TestSupport"]),
+        .testTarget(
+            name: "AppTests", dependencies: ["App", "CurlHTTP", "TestSupport"],
+            resources: [.copy("Fixtures"), .copy("Goldens")]),
 
         // MARK: - Hosts and wiring
         .target(

@@ -7,7 +7,7 @@ import WhatsApp
 /// `GET|POST /webhooks/whatsapp/`: Meta's verify handshake, and inbound messages and statuses.
 /// Answers 200 only once every message in the body is committed (or was already), so Meta's retries are the
 /// safety net for anything that failed before its commit.
-public struct WhatsAppWebhook: Sendable {
+public struct WhatsAppWebhook {
     public struct Settings: Sendable {
         public var verifyToken: String
         public var appSecret: String
@@ -26,12 +26,12 @@ public struct WhatsAppWebhook: Sendable {
     /// Unix milliseconds.
     public var now: @Sendable () -> Int64
     /// The process's store; opened lazily, kept open by a FastCGI worker, closed by a CGI process at exit.
-    public var store: @Sendable () throws -> Store
+    public var store: () throws -> Store
     public var wakeSender: @Sendable () -> Void
     public var log: Logger
 
     public init(
-        settings: Settings, now: @escaping @Sendable () -> Int64, store: @escaping @Sendable () throws -> Store,
+        settings: Settings, now: @escaping @Sendable () -> Int64, store: @escaping () throws -> Store,
         wakeSender: @escaping @Sendable () -> Void, log: Logger
     ) {
         self.settings = settings

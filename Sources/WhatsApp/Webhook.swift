@@ -136,8 +136,8 @@ public enum Content: Equatable, Sendable {
     case contacts(count: Int)
     /// `user_changed_number` (new number in `newWaID`) or `customer_identity_changed`.
     case system(kind: String?, body: String?, newWaID: String?)
-    /// `unsupported`, `unknown`, `revoke`, `edit`, any type we do not know, or one whose body is missing;
-    /// `errorCode` is the first `errors[].code` (131051 for unsupported types).
+    /// `unsupported`, `unknown`, `revoke`, `edit`, any type we do not know, or one whose body is missing (`type` is
+    /// `""` when absent); `errorCode` is the first `errors[].code` (131051 for unsupported types).
     case unsupported(type: String, errorCode: Int?)
 }
 
@@ -253,7 +253,7 @@ extension WebhookNotification {
             return try JSONDecoder().decode(DecodedNotification.self, from: Data(body)).notification
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw WebhookDecodingError(code: "not-json", detail: decodingDetail(context))
-        } catch DecodingError.typeMismatch(_, let context) {
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             throw WebhookDecodingError(code: "not-envelope", detail: decodingDetail(context))
         } catch {
             throw WebhookDecodingError(code: "not-envelope", detail: "\(error)")

@@ -10,7 +10,9 @@ private let customer = Recipient.waID("2348031234567")
 /// The request as it would leave the process: method, URL, sorted headers with the token redacted, pretty body.
 private func render(_ request: HTTPRequest) throws -> String {
     let headers = request.headers
-        .map { header in header.name == "Authorization" ? "\(header.name): Bearer <redacted>" : "\(header.name): \(header.value)" }
+        .map { header in
+            header.name == "Authorization" ? "\(header.name): Bearer <redacted>" : "\(header.name): \(header.value)"
+        }
         .sorted()
     return "\(request.method) \(request.url)\n" + headers.joined(separator: "\n") + "\n\n"
         + (try JSON(bytes: request.body)).pretty + "\n"
@@ -35,7 +37,8 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 // MARK: - Goldens
 
 @Test func textRequestGolden() throws {
-    let message = OutboundMessage.text(body: "Your order #1234 is ready. Track it: https://example.com/t/1234", previewURL: true)
+    let message = OutboundMessage.text(
+        body: "Your order #1234 is ready. Track it: https://example.com/t/1234", previewURL: true)
     assertGolden(try render(request(message, replyTo: "wamid.HBgLMjM0ODAzMTIzNDU2NxUCABIYFDNBMjQ=")), named: "text")
 }
 
@@ -74,10 +77,10 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 
 @Test func bodyIsCompactSortedAndLeavesSlashesAlone() {
     let bytes = messageRequestBody(to: .waID("+2348031234567"), message: .text(body: "a/b ä", previewURL: false))
-    #expect(
-        String(decoding: bytes, as: UTF8.self)
-            == #"{"messaging_product":"whatsapp","recipient_type":"individual","text":{"body":"a/b ä","preview_url":false},"to":"+2348031234567","type":"text"}"#
-    )
+    let expected =
+        #"{"messaging_product":"whatsapp","recipient_type":"individual","#
+        + #""text":{"body":"a/b ä","preview_url":false},"to":"+2348031234567","type":"text"}"#
+    #expect(String(decoding: bytes, as: UTF8.self) == expected)
 }
 
 @Test func recipientPlusIsAddedOnce() throws {
@@ -105,19 +108,22 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
     let title = String(repeating: "abcde", count: 5)
     #expect(title.count == 25)
     let json = try body(
-        .list(header: nil, body: "b", footer: nil, button: "Menu", sections: [ListSection(title: "S", rows: [ListRow(id: "1", title: title)])]))
+        .list(
+            header: nil, body: "b", footer: nil, button: "Menu",
+            sections: [ListSection(title: "S", rows: [ListRow(id: "1", title: title)])]))
     let clamped = try #require(json["interactive"]?["action"]?["sections"]?[0]?["rows"]?[0]?["title"]?.string)
     #expect(clamped.count == MessageLimits.rowTitle)
     #expect(clamped == String(title.prefix(23)) + "…")
 }
 
 @Test func cutDropsTrailingSpaceBeforeEllipsis() throws {
-    // Character 23 is a space: "Pounded yam and egusi s…" would read "…and egusi …" without the trim.
+    // Characters 22 and 23 are spaces: without the trim the title would end in "egusi  …".
     let json = try body(
         .list(
             header: nil, body: "b", footer: nil, button: "Menu",
             sections: [ListSection(title: "S", rows: [ListRow(id: "1", title: "Pounded yam and egusi  soup")])]))
-    #expect(json["interactive"]?["action"]?["sections"]?[0]?["rows"]?[0]?["title"] == .string("Pounded yam and egusi…"))
+    let title = json["interactive"]?["action"]?["sections"]?[0]?["rows"]?[0]?["title"]
+    #expect(title == .string("Pounded yam and egusi…"))
 }
 
 @Test func rowsBeyondTenInTotalAreDropped() throws {
@@ -125,7 +131,8 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
         .list(
             header: nil, body: "b", footer: nil, button: "Menu",
             sections: [
-                ListSection(title: "A", rows: rows(7, prefix: "a")), ListSection(title: "B", rows: rows(5, prefix: "b")),
+                ListSection(title: "A", rows: rows(7, prefix: "a")),
+                ListSection(title: "B", rows: rows(5, prefix: "b")),
                 ListSection(title: "C", rows: rows(2, prefix: "c")),
             ]))
     let sections = try #require(json["interactive"]?["action"]?["sections"])
@@ -152,7 +159,9 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 
 @Test func longInteractiveBodyIsCutTo1024() throws {
     let json = try body(
-        .buttons(header: nil, body: String(repeating: "x", count: 1500), footer: nil, buttons: [ReplyButton(id: "a", title: "A")]))
+        .buttons(
+            header: nil, body: String(repeating: "x", count: 1500), footer: nil,
+            buttons: [ReplyButton(id: "a", title: "A")]))
     let text = try #require(json["interactive"]?["body"]?["text"]?.string)
     #expect(text.count == MessageLimits.interactiveBody)
     #expect(text.hasSuffix("x…"))
@@ -171,11 +180,13 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 }
 
 @Test func truncationNeverSplitsAGrapheme() throws {
-    // 👍🏻 is one Character of two scalars (four UTF-16 units); 👨‍👩‍👧 is one Character of five scalars.
+    // 👍🏻 is one Character of two scalars (four UTF-16 units); 👨‍👩‍👧 is one of five scalars.
     for unit in ["👍🏻", "👨‍👩‍👧", "🇳🇬", "é"] {
         let title = String(repeating: unit, count: 30)
         let json = try body(
-            .list(header: nil, body: "b", footer: nil, button: "Menu", sections: [ListSection(title: "S", rows: [ListRow(id: "1", title: title)])]))
+            .list(
+                header: nil, body: "b", footer: nil, button: "Menu",
+                sections: [ListSection(title: "S", rows: [ListRow(id: "1", title: title)])]))
         let clamped = try #require(json["interactive"]?["action"]?["sections"]?[0]?["rows"]?[0]?["title"]?.string)
         #expect(clamped.hasSuffix("…"), "\(unit)")
         #expect(clamped.dropLast().allSatisfy { String($0) == unit }, "\(unit)")
@@ -203,7 +214,9 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 
 @Test func buttonIDIsCutTo256() throws {
     let json = try body(
-        .buttons(header: nil, body: "b", footer: nil, buttons: [ReplyButton(id: String(repeating: "i", count: 300), title: "A")]))
+        .buttons(
+            header: nil, body: "b", footer: nil,
+            buttons: [ReplyButton(id: String(repeating: "i", count: 300), title: "A")]))
     #expect(json["interactive"]?["action"]?["buttons"]?[0]?["reply"]?["id"]?.string?.count == MessageLimits.buttonID)
 }
 
@@ -217,7 +230,7 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
     let titles = try (0..<3).map { index in
         try #require(json["interactive"]?["action"]?["buttons"]?[index]?["reply"]?["title"]?.string)
     }
-    #expect(titles == ["Pay with card endin…", "Pay with card en… 2", "Pay with card en… 3"])
+    #expect(titles == ["Pay with card endin…", "Pay with card end… 2", "Pay with card end… 3"])
     #expect(titles.allSatisfy { $0.count <= MessageLimits.buttonTitle })
 }
 

@@ -3,8 +3,8 @@ import WhatsApp
 
 /// Escaped exactly as Meta signs it: `\u00e4` for "ä" and `\/` for "/".
 private let body = Array(
-    #"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"text":{"body":"K\u00e4se \/ Brot"}}]}}]}]}"#
-        .utf8)
+    (#"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":"#
+        + #"{"messages":[{"text":{"body":"K\u00e4se \/ Brot"}}]}}]}]}"#).utf8)
 private let secret = "test-app-secret"
 /// Computed independently with Python's `hmac.new(secret, body, hashlib.sha256).hexdigest()`.
 private let expectedDigest = "fca7a6bac936557bd6f22e6ced0d33757b1252a6bd1962464359593f12f18431"
@@ -44,8 +44,8 @@ private let expectedDigest = "fca7a6bac936557bd6f22e6ced0d33757b1252a6bd19624643
 @Test func reserialisedBodyDoesNotMatch() {
     // The same JSON with "ä" and "/" written out: equal as data, different as bytes.
     let reserialised = Array(
-        #"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"text":{"body":"Käse / Brot"}}]}}]}]}"#
-            .utf8)
+        (#"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":"#
+            + #"{"messages":[{"text":{"body":"Käse / Brot"}}]}}]}]}"#).utf8)
     let header = "sha256=" + expectedDigest
     #expect(verifyMetaSignature(body: reserialised, header: header, appSecret: secret) == .mismatch)
 }

@@ -38,6 +38,12 @@ private func decode(_ text: String) throws -> WebhookNotification {
     try WebhookNotification.decode(Array(text.utf8))
 }
 
+/// The value of a body with one entry holding one `messages` change around `value`.
+private func decodeValue(_ value: String) throws -> ChangeValue {
+    let notification = try decode(#"{"entry":[{"changes":[{"field":"messages","value":"# + value + "}]}]}")
+    return try #require(notification.changes.first?.value)
+}
+
 // MARK: - Every fixture
 
 @Test func fixtureListIsNotEmpty() {
@@ -63,7 +69,8 @@ func everyWebhookFixtureDecodes(name: String) throws {
     #expect(value.contacts == [Contact(waID: "972987654321", userID: "US.13491208655302741918", name: "Test Name")])
     #expect(
         value.messages == [
-            InboundMessage(id: "wamid.xyzxyz", from: "972987654321", timestamp: 1_697_043_223, content: .text("Body Text"))
+            InboundMessage(
+                id: "wamid.xyzxyz", from: "972987654321", timestamp: 1_697_043_223, content: .text("Body Text"))
         ])
     #expect(value.statuses.isEmpty)
     #expect(value.errors.isEmpty)
@@ -145,10 +152,9 @@ func everyWebhookFixtureDecodes(name: String) throws {
 @Test func removedReactionHasNoEmoji() throws {
     let message = try onlyMessage("message_reaction_removed_empty_emoji.json")
     #expect(message.content == .reaction(messageID: "wamid.yzxyzx=", emoji: nil))
-    let missing = try decode(
-        #"{"entry":[{"changes":[{"field":"messages","value":{"messages":[{"id":"wamid.R","type":"reaction","reaction":{"message_id":"wamid.X"}}]}}]}]}"#
-    )
-    #expect(missing.changes.first?.value?.messages.first?.content == .reaction(messageID: "wamid.X", emoji: nil))
+    let missing = try decodeValue(
+        #"{"messages":[{"id":"wamid.R","type":"reaction","reaction":{"message_id":"wamid.X"}}]}"#)
+    #expect(missing.messages.map(\.content) == [.reaction(messageID: "wamid.X", emoji: nil)])
 }
 
 @Test func unsupportedTypeCarriesItsErrorCode() throws {
@@ -179,10 +185,9 @@ func everyWebhookFixtureDecodes(name: String) throws {
     #expect(try onlyMessage("message_image_with_url.json").content == .media(kind: "image", caption: nil))
     #expect(try onlyMessage("message_audio_voice.json").content == .media(kind: "audio", caption: nil))
     #expect(try onlyMessage("message_sticker_static.json").content == .media(kind: "sticker", caption: nil))
-    let captioned = try decode(
-        #"{"entry":[{"changes":[{"field":"messages","value":{"messages":[{"id":"wamid.D","type":"document","document":{"id":"1","caption":"menu.pdf"}}]}}]}]}"#
-    )
-    #expect(captioned.changes.first?.value?.messages.first?.content == .media(kind: "document", caption: "menu.pdf"))
+    let captioned = try decodeValue(
+        #"{"messages":[{"id":"wamid.D","type":"document","document":{"id":"1","caption":"menu.pdf"}}]}"#)
+    #expect(captioned.messages.map(\.content) == [.media(kind: "document", caption: "menu.pdf")])
 }
 
 @Test func orderCountsItsLines() throws {
@@ -206,18 +211,18 @@ func everyWebhookFixtureDecodes(name: String) throws {
 }
 
 @Test func sharedContactsAndOtherTypes() throws {
-    let notification = try decode(
+    let value = try decodeValue(
         #"""
-        {"entry":[{"changes":[{"field":"messages","value":{"messages":[
-          {"id":"wamid.1","type":"contacts","contacts":[{"name":{"formatted_name":"A"}},{"name":{"formatted_name":"B"}}]},
+        {"messages":[
+          {"id":"wamid.1","type":"contacts","contacts":[{"name":{"first_name":"A"}},{"name":{"first_name":"B"}}]},
           {"id":"wamid.2","type":"interactive","interactive":{"type":"nfm_reply","nfm_reply":{"response_json":"{}"}}},
           {"id":"wamid.3","type":"revoke"},
           {"id":"wamid.4","type":"poll_vote","errors":[{"code":131051,"title":"Unsupported"}]},
           {"id":"wamid.5"},
           {"id":"wamid.6","type":"text"}
-        ]}}]}]}
+        ]}
         """#)
-    let contents = try #require(notification.changes.first?.value).messages.map(\.content)
+    let contents = value.messages.map(\.content)
     #expect(
         contents == [
             .contacts(count: 2),
@@ -248,7 +253,8 @@ func everyWebhookFixtureDecodes(name: String) throws {
 @Test func readStatus() throws {
     let status = try onlyStatus("status_read.json")
     #expect(
-        status == StatusUpdate(id: "wamid.xyzxyz", status: .read, timestamp: 1_689_380_458, recipientID: "972987654321"))
+        status == StatusUpdate(id: "wamid.xyzxyz", status: .read, timestamp: 1_689_380_458, recipientID: "972987654321")
+    )
 }
 
 @Test func statusErrorsWithOnlyCodeAndTitle() throws {
@@ -265,11 +271,8 @@ func everyWebhookFixtureDecodes(name: String) throws {
 }
 
 @Test func unknownStatusIsKept() throws {
-    let notification = try decode(
-        #"{"entry":[{"changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.S","status":"deleted","timestamp":7}]}}]}]}"#
-    )
-    let statuses = try #require(notification.changes.first?.value).statuses
-    #expect(statuses == [StatusUpdate(id: "wamid.S", status: .other("deleted"), timestamp: 7)])
+    let value = try decodeValue(#"{"statuses":[{"id":"wamid.S","status":"deleted","timestamp":7}]}"#)
+    #expect(value.statuses == [StatusUpdate(id: "wamid.S", status: .other("deleted"), timestamp: 7)])
 }
 
 // MARK: - Envelope and leniency
@@ -303,14 +306,16 @@ func everyWebhookFixtureDecodes(name: String) throws {
 }
 
 @Test func messageWithoutIDIsCountedNotFatal() throws {
-    let notification = try decode(
+    let value = try decodeValue(
         #"""
-        {"entry":[{"changes":[{"field":"messages","value":{
-          "messages":[{"from":"1","type":"text","text":{"body":"lost"}},{"id":"wamid.OK","type":"text","text":{"body":"hi"}}],
+        {
+          "messages":[
+            {"from":"1","type":"text","text":{"body":"lost"}},
+            {"id":"wamid.OK","type":"text","text":{"body":"hi"}}
+          ],
           "statuses":[{"id":"wamid.S1"},{"id":"wamid.S2","status":"read"},42]
-        }}]}]}
+        }
         """#)
-    let value = try #require(notification.changes.first?.value)
     #expect(value.messages == [InboundMessage(id: "wamid.OK", content: .text("hi"))])
     #expect(value.undecodableMessages == 1)
     #expect(value.statuses == [StatusUpdate(id: "wamid.S2", status: .read)])

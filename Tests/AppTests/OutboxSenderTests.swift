@@ -1,0 +1,153 @@
+import CurlHTTP
+import Domain
+import Foundation
+import HTTPClient
+import Storage
+import TestSupport
+import Testing
+
+@testable import App
+
+/// The sender against a stub of Meta's Graph API on 127.0.0.1, through real libcurl.
+final class SenderHarness: @unchecked Sendable {
+    let harness: Harness
+    let stub: StubHTTPServer
+    let curl: CurlTransport
+    private let lock = NSLock()
+    private var clock: Int64 = 1_764_000_000_000
+
+    init(handler: @escaping @Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse) throws {
+        harness = try Harness()
+        stub = try StubHTTPServer(handler: handler)
+        curl = try CurlTransport()
+    }
+
+    var now: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return clock
+    }
+
+    func advance(_ milliseconds: Int64) {
+        lock.lock()
+        clock += milliseconds
+        lock.unlock()
+    }
+
+    var sender: OutboxSender {
+        OutboxSender(
+            settings: .init(
+                graphURL: stub.baseURL, apiVersion: "v25.0", phoneNumberID: "106540352242922",
+                accessToken: "EAAtest-token"),
+            store: harness.store, transport: curl.transport, now: { [self] in now }, random: { 0.5 }, log: .silent)
+    }
+}
+
+@Suite(.serialized) struct OutboxSenderTests {
+    @Test func aReplyIsPostedToTheMessagesEndpointWithTheBearerToken() throws {
+        let setup = try SenderHarness { _, _ in GraphStub.accepted(wamid: "wamid.SENT1") }
+        _ = setup.harness.post(textMessage(id: "wamid.IN1"))
+        let report = try setup.sender.deliverDue()
+        #expect(report.sent == 1)
+        let request = try #require(setup.stub.requests.first)
+        #expect(request.method == "POST")
+        #expect(request.path == "/v25.0/106540352242922/messages")
+        #expect(request.header("authorization") == "Bearer EAAtest-token")
+        #expect(request.header("content-type") == "application/json")
+        let json = request.json as? [String: Any]
+        #expect(json?["to"] as? String == "+2348012345678")
+        #expect((json?["interactive"] as? [String: Any])?["type"] as? String == "list")
+        #expect(try setup.harness.store.outboundStatus(wamid: "wamid.SENT1")?.status == "accepted")
+        #expect(try setup.harness.store.outboxCounts() == ["sent": 1])
+    }
+
+    @Test func a500ThenA200DeliversOnceAfterARetry() throws {
+        let setup = try SenderHarness { _, sequence in
+            sequence == 0 ? .init(status: 500, body: "<html>oops</html>", contentType: "text/html")
+                : GraphStub.accepted(wamid: "wamid.RETRIED")
+        }
+        _ = setup.harness.post(textMessage(id: "wamid.IN2"))
+        #expect(try setup.sender.deliverDue() == {
+            var report = OutboxSender.Report()
+            report.retried = 1
+            return report
+        }())
+        // Not due yet: nothing is sent early.
+        #expect(try setup.sender.deliverDue().attempted == 0)
+        let due = try #require(try setup.harness.store.nextOutboxDue())
+        #expect(due > setup.now)
+        setup.advance(due - setup.now)
+        #expect(try setup.sender.deliverDue().sent == 1)
+        #expect(setup.stub.requests.count == 2)
+        #expect(setup.stub.requests[0].body == setup.stub.requests[1].body)
+        #expect(try setup.harness.store.outboxRows().map(\.status) == ["sent"])
+        #expect(try setup.harness.store.outboxRows().map(\.attempts) == [2])
+    }
+
+    @Test func a131047IsNotRetriedAndIsRecordedWithItsTraceID() throws {
+        let setup = try SenderHarness { _, _ in
+            GraphStub.error(
+                status: 400, code: 131047, title: "Re-engagement message", fbtraceID: "Az8or2yhqkZfEZ-_4Qn_Bam")
+        }
+        _ = setup.harness.post(textMessage(id: "wamid.IN3"))
+        #expect(try setup.sender.deliverDue().failed == 1)
+        setup.advance(24 * 3600 * 1000)
+        #expect(try setup.sender.deliverDue().attempted == 0)
+        #expect(setup.stub.requests.count == 1)
+        let row = try #require(try setup.harness.store.outboxRows().first)
+        #expect(row.status == "failed")
+        #expect(row.errorCode == 131047)
+        #expect(row.fbtraceID == "Az8or2yhqkZfEZ-_4Qn_Bam")
+    }
+
+    @Test func throttlingAndPairRateErrorsAreRetried() throws {
+        let setup = try SenderHarness { _, sequence in
+            switch sequence {
+            case 0: return GraphStub.error(status: 400, code: 130429, title: "Rate limit hit")
+            case 1: return GraphStub.error(status: 400, code: 131056, title: "Pair rate limit")
+            default: return GraphStub.accepted(wamid: "wamid.AFTER")
+            }
+        }
+        _ = setup.harness.post(textMessage(id: "wamid.IN4"))
+        for _ in 0..<3 {
+            _ = try setup.sender.deliverDue()
+            if let due = try setup.harness.store.nextOutboxDue(), due > setup.now { setup.advance(due - setup.now) }
+        }
+        #expect(setup.stub.requests.count == 3)
+        #expect(try setup.harness.store.outboxCounts() == ["sent": 1])
+    }
+
+    @Test func anUnreachableGraphAPIIsRetriedNotLost() throws {
+        let setup = try SenderHarness { _, _ in GraphStub.accepted(wamid: "unused") }
+        setup.stub.stop()
+        _ = setup.harness.post(textMessage(id: "wamid.IN5"))
+        #expect(try setup.sender.deliverDue().retried == 1)
+        let row = try #require(try setup.harness.store.outboxRows().first)
+        #expect(row.status == "pending")
+        #expect(row.lastError?.contains("curl-7") == true)
+    }
+
+    @Test func retriesGiveUpAfterTheLimit() throws {
+        let setup = try SenderHarness { _, _ in .init(status: 503, body: "{}") }
+        _ = setup.harness.post(textMessage(id: "wamid.IN6"))
+        var sender = setup.sender
+        sender.settings.maxAttempts = 3
+        for _ in 0..<5 {
+            _ = try sender.deliverDue()
+            if let due = try setup.harness.store.nextOutboxDue(), due > setup.now { setup.advance(due - setup.now) }
+        }
+        #expect(setup.stub.requests.count == 3)
+        #expect(try setup.harness.store.outboxRows().first?.status == "failed")
+    }
+
+    @Test func backoffGrowsAndIsCapped() throws {
+        var sender = try SenderHarness { _, _ in GraphStub.accepted(wamid: "x") }.sender
+        sender.random = { 0 }
+        #expect(sender.delay(afterAttempts: 1) == 500)
+        #expect(sender.delay(afterAttempts: 2) == 1000)
+        #expect(sender.delay(afterAttempts: 40) == sender.settings.maxDelayMilliseconds / 2)
+        sender.random = { 0.999 }
+        #expect(sender.delay(afterAttempts: 3) <= 4000)
+        #expect(sender.delay(afterAttempts: 3) > 3900)
+    }
+}

@@ -1,0 +1,218 @@
+import Conversation
+import Domain
+import Foundation
+import Gateway
+import Storage
+import TestSupport
+import Testing
+import WhatsApp
+
+@testable import App
+
+let appSecret = "test-app-secret"
+
+/// A webhook handler over a real in-memory SQLite store with the sample menu, a fixed clock, and a wake-up counter.
+final class Harness: @unchecked Sendable {
+    let store: Store
+    let webhook: WhatsAppWebhook
+    private let wakeCounter = Counter()
+
+    init(appSecret: String = appSecret, verifyToken: String = "verify-token", migrate: Bool = true) throws {
+        let store: Store
+        if migrate {
+            store = try Store.inMemory()
+            _ = try store.seedSampleMenu()
+        } else {
+            store = Store(database: try Database(location: .memory))
+        }
+        self.store = store
+        let counter = wakeCounter
+        webhook = WhatsAppWebhook(
+            settings: .init(
+                verifyToken: verifyToken, appSecret: appSecret, restaurantName: "Mama Put", currencySymbol: "₦"),
+            now: { 1_764_000_000_000 }, store: { store }, wakeSender: { counter.increment() }, log: .silent)
+    }
+
+    var wakes: Int { wakeCounter.value }
+
+    func post(_ body: [UInt8], signature: String? = nil) -> Outcome {
+        var params = ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "\(body.count)", "DOCUMENT_URI": "/webhooks/whatsapp/"]
+        params["HTTP_X_HUB_SIGNATURE_256"] = signature ?? metaSignatureHeader(body: body, appSecret: appSecret)
+        let outcome = webhook.handle(Request(params: params, body: body))
+        outcome.afterResponse?()
+        return outcome
+    }
+
+    func count(_ table: String) throws -> Int64 {
+        try store.database.query("SELECT count(*) FROM \(table)").first?[0].int64 ?? -1
+    }
+}
+
+func textMessage(id: String, from: String = "2348012345678", text: String = "hi", name: String = "Ada") -> [UInt8] {
+    Array(
+        #"""
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"\#(name)"},"wa_id":"\#(from)"}],"messages":[{"from":"\#(from)","id":"\#(id)","timestamp":"1764000000","type":"text","text":{"body":"\#(text)"}}]}}]}]}
+        """#.utf8)
+}
+
+@Suite struct VerifyHandshakeTests {
+    func get(_ query: String, harness: Harness) -> Response {
+        harness.webhook.handle(Request(params: ["REQUEST_METHOD": "GET", "QUERY_STRING": query])).response
+    }
+
+    @Test func theRightTokenEchoesTheChallengeExactly() throws {
+        let response = get("hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=verify-token", harness: try Harness())
+        #expect(response.status == 200)
+        #expect(response.bodyText == "1158201444")
+    }
+
+    @Test func aWrongTokenOrModeIsForbidden() throws {
+        let harness = try Harness()
+        #expect(get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope", harness: harness).status == 403)
+        #expect(get("hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-token", harness: harness).status == 403)
+        #expect(get("hub.mode=subscribe&hub.verify_token=verify-token", harness: harness).status == 403)
+        #expect(get("", harness: harness).status == 403)
+    }
+
+    @Test func noConfiguredTokenFailsClosed() throws {
+        let response = get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=", harness: try Harness(verifyToken: ""))
+        #expect(response.status == 403)
+    }
+
+    @Test func otherMethodsAreRefusedWithAllow() throws {
+        let response = try Harness().webhook.handle(Request(params: ["REQUEST_METHOD": "PUT"])).response
+        #expect(response.status == 405)
+        #expect(response.headers.contains(.init("Allow", "GET, POST")))
+    }
+}
+
+@Suite struct InboundWebhookTests {
+    @Test func aTextMessageIsRecordedAndAnsweredWithTheCategories() throws {
+        let harness = try Harness()
+        let outcome = harness.post(textMessage(id: "wamid.HBgLMjM0ODAxMjM0NTY3OBUCABIYFjNFQjBD"))
+        #expect(outcome.response.status == 200)
+        #expect(harness.wakes == 1)
+        #expect(try harness.count("inboundMessage") == 1)
+        let rows = try harness.store.claimDueOutbox(now: 1_764_000_000_000, leaseMilliseconds: 1000, limit: 10)
+        #expect(rows.count == 1)
+        assertGolden(String(decoding: outcome.response.serialized(), as: UTF8.self), named: "text-message.response")
+        assertGolden(prettyJSON(rows.first?.payload ?? []), named: "text-message.reply")
+    }
+
+    @Test func theSameDeliveryTwiceIsAnsweredOnce() throws {
+        let harness = try Harness()
+        let body = textMessage(id: "wamid.DUP")
+        #expect(harness.post(body).response.status == 200)
+        #expect(harness.post(body).response.status == 200)
+        #expect(try harness.count("inboundMessage") == 1)
+        #expect(try harness.count("outbox") == 1)
+        #expect(harness.wakes == 1)
+    }
+
+    @Test func aBadSignatureIsRefusedAndNothingIsStored() throws {
+        let harness = try Harness()
+        let body = textMessage(id: "wamid.BAD")
+        let wrongKey = metaSignatureHeader(body: body, appSecret: "another-secret")
+        #expect(harness.post(body, signature: wrongKey).response.status == 401)
+        #expect(harness.post(body, signature: "").response.status == 401)
+        #expect(harness.post(body, signature: "sha1=0123").response.status == 401)
+        var tampered = body
+        tampered[tampered.count - 10] ^= 1
+        #expect(harness.post(tampered, signature: metaSignatureHeader(body: body, appSecret: appSecret)).response.status == 401)
+        #expect(try harness.count("inboundMessage") == 0)
+        #expect(try harness.count("keptBody") == 0)
+    }
+
+    @Test func noConfiguredSecretRefusesEveryPost() throws {
+        let harness = try Harness(appSecret: "")
+        let body = textMessage(id: "wamid.NOSECRET")
+        // Signed with an empty key: still refused, because an empty secret means "not configured".
+        let outcome = harness.post(body, signature: metaSignatureHeader(body: body, appSecret: ""))
+        #expect(outcome.response.status == 503)
+        #expect(try harness.count("inboundMessage") == 0)
+    }
+
+    @Test func brokenJSONWithAGoodSignatureIsKeptAndAcknowledged() throws {
+        let harness = try Harness()
+        let body = Array(#"{"object":"whatsapp_business_account","entry":[{"#.utf8)
+        #expect(harness.post(body).response.status == 200)
+        let kept = try harness.store.database.query("SELECT source, reason, body FROM keptBody")
+        #expect(kept.count == 1)
+        #expect(kept.first?[2].bytes == body)
+        #expect(harness.wakes == 0)
+    }
+
+    @Test func aSchemaBehindTheBinaryAnswers503() throws {
+        let harness = try Harness(migrate: false)
+        #expect(harness.post(textMessage(id: "wamid.EARLY")).response.status == 503)
+    }
+
+    @Test func statusesUpdateTheMessageTheyNameAndNeverFailTheRequest() throws {
+        let harness = try Harness()
+        _ = harness.post(textMessage(id: "wamid.IN"))
+        let claimed = try harness.store.claimDueOutbox(now: 1_764_000_000_000, leaseMilliseconds: 1000, limit: 1)
+        try harness.store.markOutboxSent(id: claimed[0].id, wamid: "wamid.OUT", now: 1_764_000_000_001)
+        let statuses = Array(
+            #"""
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"statuses":[{"id":"wamid.OUT","status":"delivered","timestamp":"1764000001","recipient_id":"2348012345678"},{"id":"wamid.UNKNOWN","status":"read","timestamp":"1764000002","recipient_id":"2348012345678"}]}}]}]}
+            """#.utf8)
+        #expect(harness.post(statuses).response.status == 200)
+        #expect(try harness.store.outboundStatus(wamid: "wamid.OUT")?.status == "delivered")
+        #expect(try harness.count("messageStatus") == 2)
+    }
+
+    @Test func oneBodyWithManyMessagesRecordsEachOnce() throws {
+        let harness = try Harness()
+        let messages = (0..<5).map { index in
+            #"{"from":"23480000000\#(index)","id":"wamid.MANY\#(index)","timestamp":"1764000000","type":"text","text":{"body":"hi"}}"#
+        }
+        let contacts = (0..<5).map { #"{"profile":{"name":"C\#($0)"},"wa_id":"23480000000\#($0)"}"# }
+        let body = Array(
+            #"""
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"contacts":[\#(contacts.joined(separator: ","))],"messages":[\#(messages.joined(separator: ","))]}}]}]}
+            """#.utf8)
+        #expect(harness.post(body).response.status == 200)
+        #expect(try harness.count("customer") == 5)
+        #expect(try harness.count("outbox") == 5)
+        #expect(harness.post(body).response.status == 200)
+        #expect(try harness.count("outbox") == 5)
+    }
+}
+
+@Suite struct EveryUpstreamFixtureTests {
+    static let names = fixtureNames(withExtension: "json", in: Bundle.module)
+
+    /// Whatever Meta sends, a signed delivery is acknowledged (200) and never crashes or asks for a retry.
+    @Test(arguments: names)
+    func everyFixtureIsAcknowledged(name: String) throws {
+        let harness = try Harness()
+        let body = try fixtureBytes(name, in: Bundle.module)
+        #expect(harness.post(body).response.status == 200)
+    }
+
+    @Test func fixturesArePresent() {
+        #expect(Self.names.count >= 30)
+    }
+}
+
+func prettyJSON(_ bytes: [UInt8]) -> String {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
+        let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    else { return String(decoding: bytes, as: UTF8.self) }
+    return String(decoding: data, as: UTF8.self) + "\n"
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+}

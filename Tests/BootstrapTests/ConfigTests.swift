@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import Bootstrap
+
+@Suite struct ConfigTests {
+    @Test func theEnvFileFormatOfTheDjangoProjectIsRead() throws {
+        let values = try Config.parseEnvFile(
+            """
+            # WhatsOrder
+            DATABASE_URL=sqlite:var/x.sqlite3
+            export WHATSAPP_VERIFY_TOKEN = "quoted # not a comment"
+            WHATSAPP_APP_SECRET='single'
+            WHATSAPP_ACCESS_TOKEN=plain value # trailing comment
+            RESTAURANT_NAME="Mama \\"Put\\""
+            EMPTY=
+
+            CURRENCY_SYMBOL=₦\r
+            """)
+        #expect(values["DATABASE_URL"] == "sqlite:var/x.sqlite3")
+        #expect(values["WHATSAPP_VERIFY_TOKEN"] == "quoted # not a comment")
+        #expect(values["WHATSAPP_APP_SECRET"] == "single")
+        #expect(values["WHATSAPP_ACCESS_TOKEN"] == "plain value")
+        #expect(values["RESTAURANT_NAME"] == "Mama \"Put\"")
+        #expect(values["EMPTY"] == "")
+        #expect(values["CURRENCY_SYMBOL"] == "₦")
+    }
+
+    @Test func aBrokenLineIsAnErrorNamingTheLine() {
+        #expect(throws: ConfigError.self) { try Config.parseEnvFile("OK=1\nthis is not a setting\n") }
+        #expect(throws: ConfigError.self) { try Config.parseEnvFile("KEY=\"unterminated\n") }
+    }
+
+    @Test func theEnvironmentOverridesTheFile() throws {
+        let path = NSTemporaryDirectory() + "whatsorder-\(UUID().uuidString).env"
+        try "WHATSAPP_APP_SECRET=from-file\nLOG_LEVEL=debug\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let config = try Config.load(environment: ["WHATSORDER_CONFIG": path, "WHATSAPP_APP_SECRET": "from-env"])
+        #expect(config["WHATSAPP_APP_SECRET"] == "from-env")
+        #expect(config["LOG_LEVEL"] == "debug")
+        #expect(config["WHATSAPP_API_VERSION"] == "v25.0")
+        #expect(config.source == path)
+        // A FastCGI param can name the file when the process environment does not.
+        #expect(try Config.load(environment: [:], params: ["WHATSORDER_CONFIG": path])["LOG_LEVEL"] == "debug")
+    }
+
+    @Test func aNamedFileThatIsMissingIsAnError() {
+        #expect(throws: ConfigError.self) {
+            try Config.load(environment: ["WHATSORDER_CONFIG": "/nonexistent/whatsorder.env"])
+        }
+    }
+
+    @Test func databaseURLs() throws {
+        #expect(try Config(values: [:]).databasePath() == "var/whatsorder.sqlite3")
+        #expect(try Config(values: ["DATABASE_URL": "sqlite:///srv/db.sqlite3"]).databasePath() == "/srv/db.sqlite3")
+        #expect(throws: ConfigError.self) { try Config(values: ["DATABASE_URL": "postgres://x/y"]).databasePath() }
+        #expect(throws: ConfigError.self) { try Config(values: ["DATABASE_URL": "sqlite://relative"]).databasePath() }
+    }
+
+    @Test func secretsAreMaskedInTheReport() {
+        let config = Config(values: ["WHATSAPP_APP_SECRET": "0123456789abcdef0123", "WHATSAPP_ACCESS_TOKEN": "short"])
+        let report = Dictionary(uniqueKeysWithValues: config.maskedReport().map { ($0.key, $0.value) })
+        #expect(report["WHATSAPP_APP_SECRET"] == "******23 (20 chars)")
+        #expect(report["WHATSAPP_ACCESS_TOKEN"] == "****** (5 chars)")
+        #expect(!config.maskedReport().contains { $0.value.contains("0123456789") })
+    }
+
+    @Test func eachModeNamesWhatItLacks() {
+        let config = Config(values: ["WHATSAPP_APP_SECRET": "x"])
+        #expect(config.missingKeys(for: .webhook) == ["WHATSAPP_VERIFY_TOKEN"])
+        #expect(config.missingKeys(for: .sender) == ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"])
+    }
+}

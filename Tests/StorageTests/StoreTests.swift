@@ -1,0 +1,240 @@
+import Conversation
+import Domain
+import Foundation
+import Testing
+
+@testable import Storage
+
+@Suite struct MigrationTests {
+    @Test func migrationNamesArePinned() {
+        // Append only: a shipped migration is never renamed, reordered or removed.
+        #expect(Migrations.all.map(\.name) == ["v1-platform"])
+    }
+
+    @Test func migrateIsIdempotentAndReportsTheSchema() throws {
+        let store = Store(database: try Database(location: .memory))
+        #expect(try store.schemaStatus() == .behind(missing: ["v1-platform"]))
+        #expect(try store.migrate(now: 1) == ["v1-platform"])
+        #expect(try store.migrate(now: 2) == [])
+        #expect(try store.schemaStatus() == .current)
+        #expect(try store.appliedMigrations() == ["v1-platform"])
+    }
+
+    @Test func handlersNeverCreateADatabase() throws {
+        let path = NSTemporaryDirectory() + "whatsorder-missing-\(UUID().uuidString).sqlite3"
+        #expect(throws: StorageError.self) { try Store.open(path: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
+
+@Suite struct MenuTests {
+    @Test func seedingTwiceChangesNothing() throws {
+        let store = try Store.inMemory()
+        #expect(try store.seedSampleMenu() == .init(categoriesAdded: 4, itemsAdded: 11))
+        try store.database.query("UPDATE menuItem SET priceKobo = 260000 WHERE name = 'Jollof Rice & Chicken'")
+        #expect(try store.seedSampleMenu() == .init(categoriesAdded: 0, itemsAdded: 0))
+        let menu = try store.loadMenu()
+        #expect(menu.categories.map(\.name) == ["Main Dishes", "Sides", "Drinks", "Desserts"])
+        #expect(menu.items.count == 11)
+        // A re-seed must not undo a restaurant's own price change.
+        #expect(menu.items.first { $0.name == "Jollof Rice & Chicken" }?.price == Kobo(260000))
+        #expect(menu.items.first { $0.name == "Zobo Drink" }?.price == Kobo(60000))
+    }
+
+    @Test func negativePricesAreRefusedByTheSchema() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        #expect(throws: StorageError.self) {
+            try store.database.query("UPDATE menuItem SET priceKobo = -1 WHERE name = 'Zobo Drink'")
+        }
+    }
+}
+
+@Suite struct InboundTests {
+    func record(_ id: String, waID: String? = "2348000000001", userID: String? = nil, name: String? = "Ada")
+        -> Store.InboundRecord
+    {
+        .init(
+            providerID: id, identity: CustomerIdentity(waID: waID, userID: userID), customerName: name, type: "text",
+            sentAt: 1_000, summary: nil)
+    }
+
+    func reply(_ state: State, _ customer: Store.CustomerRecord) -> (State, [Store.OutboxEntry]) {
+        (State(step: .choosingCategory), [.init(kind: "whatsapp.message", payload: Array("{}".utf8))])
+    }
+
+    @Test func aRedeliveryIsRecognisedByTheUniqueKeyAndChangesNothing() throws {
+        let store = try Store.inMemory()
+        let first = try store.recordInbound(record("wamid.A"), now: 10, step: reply)
+        guard case .handled(let customer, 1) = first else {
+            Issue.record("expected handled, got \(first)")
+            return
+        }
+        let second = try store.recordInbound(record("wamid.A"), now: 20) { _, _ in
+            Issue.record("the step must not run for a duplicate")
+            return (State(), [])
+        }
+        #expect(second == .duplicate)
+        #expect(try store.outboxRows().count == 1)
+        #expect(try store.conversationState(for: customer)?.version == 1)
+        #expect(try store.conversationState(for: customer)?.state == State(step: .choosingCategory))
+    }
+
+    @Test func aCustomerKeepsOneIdWhenMetaAddsTheBusinessScopedId() throws {
+        let store = try Store.inMemory()
+        let a = try store.recordInbound(record("wamid.1", waID: "2348000000001", userID: nil), now: 1, step: reply)
+        let b = try store.recordInbound(
+            record("wamid.2", waID: "2348000000001", userID: "NG.123", name: nil), now: 2, step: reply)
+        let c = try store.recordInbound(record("wamid.3", waID: nil, userID: "NG.123"), now: 3, step: reply)
+        guard case .handled(let first, _) = a, case .handled(let second, _) = b, case .handled(let third, _) = c else {
+            Issue.record("expected three handled messages")
+            return
+        }
+        #expect(first == second)
+        #expect(second == third)
+        let rows = try store.database.query("SELECT waID, userID, name FROM customer")
+        #expect(rows.count == 1)
+        #expect(rows.first?[1].string == "NG.123")
+        // A missing profile name does not erase the one we had.
+        #expect(rows.first?[2].string == "Ada")
+    }
+
+    @Test func aFailingStepRollsEverythingBack() throws {
+        struct Boom: Error {}
+        let store = try Store.inMemory()
+        #expect(throws: Boom.self) {
+            try store.recordInbound(record("wamid.X"), now: 1) { _, _ in throw Boom() }
+        }
+        #expect(try store.database.query("SELECT count(*) FROM inboundMessage").first?[0].int64 == 0)
+        #expect(try store.database.query("SELECT count(*) FROM customer").first?[0].int64 == 0)
+        // …so the redelivery is handled as new, not skipped as a duplicate.
+        #expect(try store.recordInbound(record("wamid.X"), now: 2, step: reply) != .duplicate)
+    }
+
+    /// Two processes on one file: two connections writing the same customer at once. BEGIN IMMEDIATE makes them
+    /// take turns, so no message is lost and the state version counts every one.
+    @Test func twoConnectionsOnOneFileLoseNothing() throws {
+        let path = NSTemporaryDirectory() + "whatsorder-\(UUID().uuidString).sqlite3"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let setup = try Store.open(path: path, create: true)
+        try setup.migrate()
+        setup.close()
+        let perWriter = 40
+        let errors = ErrorBox()
+        let group = DispatchGroup()
+        for writer in 0..<2 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    let store = try Store.open(path: path)
+                    defer { store.close() }
+                    for index in 0..<perWriter {
+                        _ = try store.recordInbound(self.record("wamid.\(writer).\(index)"), now: Int64(index)) {
+                            state, customer in
+                            // Hold the transaction a moment so the two writers really overlap.
+                            usleep(200)
+                            return self.reply(state, customer)
+                        }
+                    }
+                } catch {
+                    errors.append("\(error)")
+                }
+            }.start()
+        }
+        group.wait()
+        #expect(errors.values.isEmpty)
+        let store = try Store.open(path: path)
+        defer { store.close() }
+        #expect(try store.database.query("SELECT count(*) FROM inboundMessage").first?[0].int64 == Int64(2 * perWriter))
+        #expect(try store.database.query("SELECT version FROM conversation").first?[0].int64 == Int64(2 * perWriter))
+        #expect(try store.outboxRows().count == 2 * perWriter)
+    }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func append(_ item: String) {
+        lock.lock()
+        items.append(item)
+        lock.unlock()
+    }
+    var values: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
+}
+
+@Suite struct OutboxTests {
+    func storeWithRows(_ customers: [String]) throws -> Store {
+        let store = try Store.inMemory()
+        for (index, waID) in customers.enumerated() {
+            _ = try store.recordInbound(
+                .init(
+                    providerID: "wamid.\(index)", identity: CustomerIdentity(waID: waID, userID: nil),
+                    customerName: nil, type: "text", sentAt: nil, summary: nil), now: 100
+            ) { _, _ in (State(), [.init(kind: "whatsapp.message", payload: Array("{\"n\":\(index)}".utf8))]) }
+        }
+        return store
+    }
+
+    @Test func aCustomersRepliesLeaveInOrder() throws {
+        let store = try storeWithRows(["1", "1", "2"])
+        let first = try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10)
+        // Customer 1's second row waits for its first; customer 2 is independent.
+        #expect(first.map(\.id) == [1, 3])
+        #expect(try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10).isEmpty)
+        try store.markOutboxSent(id: 1, wamid: "wamid.out1", now: 101)
+        #expect(try store.claimDueOutbox(now: 101, leaseMilliseconds: 1000, limit: 10).map(\.id) == [2])
+    }
+
+    @Test func aLeaseExpiresSoACrashedSenderLosesNothing() throws {
+        let store = try storeWithRows(["1"])
+        #expect(try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10).map(\.attempts) == [1])
+        #expect(try store.claimDueOutbox(now: 1099, leaseMilliseconds: 1000, limit: 10).isEmpty)
+        #expect(try store.claimDueOutbox(now: 1101, leaseMilliseconds: 1000, limit: 10).map(\.attempts) == [2])
+    }
+
+    @Test func aRescheduledRowWaitsForItsTime() throws {
+        let store = try storeWithRows(["1"])
+        _ = try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10)
+        try store.rescheduleOutbox(id: 1, nextAttemptAt: 500, error: "HTTP 500", code: nil)
+        #expect(try store.nextOutboxDue() == 500)
+        #expect(try store.claimDueOutbox(now: 499, leaseMilliseconds: 1000, limit: 10).isEmpty)
+        #expect(try store.claimDueOutbox(now: 500, leaseMilliseconds: 1000, limit: 10).count == 1)
+    }
+
+    @Test func statusesApplyInRankOrderEvenWhenTheyArriveFirst() throws {
+        let store = try storeWithRows(["1"])
+        _ = try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10)
+        // Meta's `read` beats its own HTTP answer: it is parked, then applied when the wamid is known.
+        try store.recordStatus(
+            wamid: "wamid.out", status: "read", occurredAt: 150, errorCode: nil, errorTitle: nil, errorDetails: nil,
+            now: 150)
+        try store.markOutboxSent(id: 1, wamid: "wamid.out", now: 200)
+        #expect(try store.outboundStatus(wamid: "wamid.out")?.status == "read")
+        try store.recordStatus(
+            wamid: "wamid.out", status: "delivered", occurredAt: 140, errorCode: nil, errorTitle: nil,
+            errorDetails: nil, now: 210)
+        #expect(try store.outboundStatus(wamid: "wamid.out")?.status == "read")
+        // A repeated status is logged once.
+        try store.recordStatus(
+            wamid: "wamid.out", status: "read", occurredAt: 150, errorCode: nil, errorTitle: nil, errorDetails: nil,
+            now: 220)
+        #expect(try store.database.query("SELECT count(*) FROM messageStatus").first?[0].int64 == 2)
+        try store.recordStatus(
+            wamid: "wamid.out", status: "failed", occurredAt: 300, errorCode: 131026, errorTitle: "Undeliverable",
+            errorDetails: nil, now: 300)
+        #expect(try store.outboundStatus(wamid: "wamid.out") == .init(wamid: "wamid.out", status: "failed", errorCode: 131026))
+    }
+
+    @Test func aStatusForAnUnknownMessageIsKeptNotFatal() throws {
+        let store = try Store.inMemory()
+        try store.recordStatus(
+            wamid: "wamid.never-sent", status: "delivered", occurredAt: nil, errorCode: nil, errorTitle: nil,
+            errorDetails: nil, now: 1)
+        #expect(try store.database.query("SELECT count(*) FROM messageStatus").first?[0].int64 == 1)
+    }
+}
