@@ -12,7 +12,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 /// (stack-notes §2). Only the release build does it; debug builds and tests link dynamically.
 let staticHandler: [LinkerSetting] = [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
 /// The operator CLI links libcurl and glibc dynamically (DNS needs NSS) but carries its own Swift runtime.
-let staticStdlib: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+let staticStdlib: [LinkerSetting] = []
 
 let package = Package(
     name: "WhatsOrder",

@@ -89,7 +89,8 @@ public struct OutboxSender {
     func deliver(_ item: Store.OutboxItem) throws -> Report {
         var report = Report()
         guard item.kind == OutboxKind.whatsAppMessage else {
-            try store.failOutbox(id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil, now: now())
+            try store.failOutbox(
+                id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil, now: now())
             report.failed = 1
             return report
         }
@@ -118,7 +119,8 @@ public struct OutboxSender {
             } else {
                 let next = now() + delay(afterAttempts: item.attempts)
                 try store.rescheduleOutbox(id: item.id, nextAttemptAt: next, error: reason, code: code)
-                log.warning("send will be retried", ["outbox": "\(item.id)", "attempt": "\(item.attempts)", "reason": reason])
+                log.warning(
+                    "send will be retried", ["outbox": "\(item.id)", "attempt": "\(item.attempts)", "reason": reason])
                 report.retried = 1
             }
         case .rejected(let code, let title, let details, let fbtraceID):

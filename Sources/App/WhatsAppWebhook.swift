@@ -115,8 +115,12 @@ public struct WhatsAppWebhook {
                     return Outcome(.text(503, "storage unavailable"))
                 }
             }
-            if value.undecodableMessages > 0 { report.unusable.append("\(value.undecodableMessages) undecodable messages") }
-            if value.undecodableStatuses > 0 { report.unusable.append("\(value.undecodableStatuses) undecodable statuses") }
+            if value.undecodableMessages > 0 {
+                report.unusable.append("\(value.undecodableMessages) undecodable messages")
+            }
+            if value.undecodableStatuses > 0 {
+                report.unusable.append("\(value.undecodableStatuses) undecodable statuses")
+            }
             for error in value.errors { report.unusable.append("value error \(error.code)") }
         }
         // Statuses after messages, each on its own: one unknown wamid must never fail the batch.

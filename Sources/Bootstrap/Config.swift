@@ -17,40 +17,55 @@ public struct Config: Sendable {
     }
 
     public static let keys: [Key] = [
-        Key(name: "DATABASE_URL", defaultValue: "sqlite:var/whatsorder.sqlite3", secret: false,
+        Key(
+            name: "DATABASE_URL", defaultValue: "sqlite:var/whatsorder.sqlite3", secret: false,
             meaning: "sqlite:PATH (relative to the working directory) or sqlite:///ABS/PATH"),
-        Key(name: "WHATSAPP_VERIFY_TOKEN", defaultValue: "", secret: true,
+        Key(
+            name: "WHATSAPP_VERIFY_TOKEN", defaultValue: "", secret: true,
             meaning: "token typed into Meta's dashboard for the GET handshake"),
-        Key(name: "WHATSAPP_APP_SECRET", defaultValue: "", secret: true,
+        Key(
+            name: "WHATSAPP_APP_SECRET", defaultValue: "", secret: true,
             meaning: "key for X-Hub-Signature-256; when empty every POST is refused"),
         Key(name: "WHATSAPP_ACCESS_TOKEN", defaultValue: "", secret: true, meaning: "Bearer token for the Graph API"),
-        Key(name: "WHATSAPP_PHONE_NUMBER_ID", defaultValue: "", secret: false,
+        Key(
+            name: "WHATSAPP_PHONE_NUMBER_ID", defaultValue: "", secret: false,
             meaning: "sender id in /{version}/{id}/messages"),
-        Key(name: "WHATSAPP_GRAPH_URL", defaultValue: "https://graph.facebook.com", secret: false,
+        Key(
+            name: "WHATSAPP_GRAPH_URL", defaultValue: "https://graph.facebook.com", secret: false,
             meaning: "Graph API base URL"),
         Key(name: "WHATSAPP_API_VERSION", defaultValue: "v25.0", secret: false, meaning: "Graph API version segment"),
-        Key(name: "PAYSTACK_SECRET_KEY", defaultValue: "", secret: true,
+        Key(
+            name: "PAYSTACK_SECRET_KEY", defaultValue: "", secret: true,
             meaning: "sk_test_… or sk_live_…: API bearer and webhook signature key"),
-        Key(name: "PAYSTACK_PUBLIC_KEY", defaultValue: "", secret: false,
+        Key(
+            name: "PAYSTACK_PUBLIC_KEY", defaultValue: "", secret: false,
             meaning: "accepted for compatibility; unused by the backend"),
-        Key(name: "PAYSTACK_API_URL", defaultValue: "https://api.paystack.co", secret: false,
+        Key(
+            name: "PAYSTACK_API_URL", defaultValue: "https://api.paystack.co", secret: false,
             meaning: "Paystack API base URL"),
-        Key(name: "PAYSTACK_CALLBACK_URL", defaultValue: "", secret: false,
+        Key(
+            name: "PAYSTACK_CALLBACK_URL", defaultValue: "", secret: false,
             meaning: "where Paystack sends the customer's browser after paying"),
         Key(name: "CURRENCY_CODE", defaultValue: "NGN", secret: false, meaning: "ISO 4217 code of every price"),
         Key(name: "CURRENCY_SYMBOL", defaultValue: "₦", secret: false, meaning: "symbol shown before prices"),
-        Key(name: "STAFF_WHATSAPP_NUMBERS", defaultValue: "", secret: false,
+        Key(
+            name: "STAFF_WHATSAPP_NUMBERS", defaultValue: "", secret: false,
             meaning: "comma-separated numbers told about every paid order"),
-        Key(name: "TIME_ZONE", defaultValue: "Africa/Lagos", secret: false,
+        Key(
+            name: "TIME_ZONE", defaultValue: "Africa/Lagos", secret: false,
             meaning: "for opening hours and times shown to people"),
         Key(name: "LOG_LEVEL", defaultValue: "info", secret: false, meaning: "debug, info, warning or error"),
-        Key(name: "OUTBOX_SOCKET", defaultValue: "var/run/sender.sock", secret: false,
+        Key(
+            name: "OUTBOX_SOCKET", defaultValue: "var/run/sender.sock", secret: false,
             meaning: "where a running `whatsorder sender` listens for wake-ups"),
-        Key(name: "WHATSORDER_BIN", defaultValue: "", secret: false,
+        Key(
+            name: "WHATSORDER_BIN", defaultValue: "", secret: false,
             meaning: "the command handlers start when no sender listens (default: whatsorder beside the handler)"),
-        Key(name: "RESTAURANT_NAME", defaultValue: "our restaurant", secret: false,
+        Key(
+            name: "RESTAURANT_NAME", defaultValue: "our restaurant", secret: false,
             meaning: "the name the bot greets customers with"),
-        Key(name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
+        Key(
+            name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
             meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
     ]
 

@@ -25,7 +25,8 @@ public final class HandlerRuntime: @unchecked Sendable {
         do {
             config = try loadConfig(params: request.params)
         } catch {
-            Live.stderrLogger(level: .error, component: "whatsapp-webhook").error("configuration", ["error": "\(error)"])
+            Live.stderrLogger(level: .error, component: "whatsapp-webhook").error(
+                "configuration", ["error": "\(error)"])
             return Outcome(.text(503, "not configured"))
         }
         let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")

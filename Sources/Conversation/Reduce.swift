@@ -26,7 +26,8 @@ public enum Replies {
         // NB: the numbered list repeats the rows so a customer on an old client, or one who prefers typing,
         // can answer with a number.
         let numbered = categories.enumerated().map { "\($0.offset + 1). \($0.element.name)" }
-        let body = ([greeting, "What would you like today?", ""] + numbered + ["", "Tap *See menu*, or reply with a number."])
+        let body =
+            ([greeting, "What would you like today?", ""] + numbered + ["", "Tap *See menu*, or reply with a number."])
             .joined(separator: "\n")
         let rows = categories.map { category in
             let count = context.menu.items.filter { $0.categoryID == category.id && $0.available }.count

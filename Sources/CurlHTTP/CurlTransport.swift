@@ -54,7 +54,8 @@ public final class CurlTransport: @unchecked Sendable {
             } else {
                 request.body.withUnsafeBytes { buffer in
                     // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
-                    _ = wo_curl_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+                    _ = wo_curl_setopt_pointer(
+                        curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
                 }
             }
         default:

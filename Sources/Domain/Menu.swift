@@ -58,21 +58,26 @@ public enum SampleMenu {
     public static let categories = ["Main Dishes", "Sides", "Drinks", "Desserts"]
 
     public static let entries: [Entry] = [
-        Entry(category: "Main Dishes", name: "Jollof Rice & Chicken", naira: 2500,
-              description: "Smoky party jollof with grilled chicken"),
-        Entry(category: "Main Dishes", name: "Fried Rice Special", naira: 2200,
-              description: "Stir-fried rice with veggies and beef"),
-        Entry(category: "Main Dishes", name: "Pounded Yam & Egusi", naira: 3000,
-              description: "Smooth pounded yam with rich egusi soup"),
+        Entry(
+            category: "Main Dishes", name: "Jollof Rice & Chicken", naira: 2500,
+            description: "Smoky party jollof with grilled chicken"),
+        Entry(
+            category: "Main Dishes", name: "Fried Rice Special", naira: 2200,
+            description: "Stir-fried rice with veggies and beef"),
+        Entry(
+            category: "Main Dishes", name: "Pounded Yam & Egusi", naira: 3000,
+            description: "Smooth pounded yam with rich egusi soup"),
         Entry(category: "Sides", name: "Plantain (Dodo)", naira: 500, description: "Fried sweet ripe plantain"),
         Entry(category: "Sides", name: "Moin Moin", naira: 700, description: "Steamed bean pudding"),
         Entry(category: "Sides", name: "French Fries", naira: 1200, description: "Crispy golden potato chips"),
         Entry(category: "Drinks", name: "Coca-Cola (50cl)", naira: 400, description: "Chilled 50cl bottle"),
         Entry(category: "Drinks", name: "Fresh Orange Juice", naira: 1500, description: "100% freshly squeezed"),
         Entry(category: "Drinks", name: "Zobo Drink", naira: 600, description: "Traditional hibiscus refreshing drink"),
-        Entry(category: "Desserts", name: "Chocolate Cake Slice", naira: 1500,
-              description: "Moist chocolate fudge cake"),
-        Entry(category: "Desserts", name: "Vanilla Ice Cream", naira: 1000,
-              description: "Two scoops of creamy vanilla"),
+        Entry(
+            category: "Desserts", name: "Chocolate Cake Slice", naira: 1500,
+            description: "Moist chocolate fudge cake"),
+        Entry(
+            category: "Desserts", name: "Vanilla Ice Cream", naira: 1000,
+            description: "Two scoops of creamy vanilla"),
     ]
 }

@@ -39,7 +39,8 @@ public struct Response: Equatable, Sendable {
         for header in headers {
             // NB: a CR or LF in a value would let it inject headers; values are ours, but never trust a copy.
             // Filter scalars, not Characters: "\r\n" is one Character and would slip past a Character filter.
-            let value = String(String.UnicodeScalarView(header.value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
+            let value = String(
+                String.UnicodeScalarView(header.value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
             if header.name.lowercased() == "content-length" { hasLength = true }
             head += "\(header.name): \(value)\r\n"
         }

@@ -191,7 +191,8 @@ public final class Store {
             let inboundID = try database.query("SELECT last_insert_rowid()").first?[0].int64
             let stored = try database.query(
                 "SELECT state FROM conversation WHERE customerID = ?", [customer.id.rawValue])
-            let state = try stored.first.flatMap { $0[0].bytes }.map { try JSONDecoder().decode(State.self, from: Data($0)) }
+            let state =
+                try stored.first.flatMap { $0[0].bytes }.map { try JSONDecoder().decode(State.self, from: Data($0)) }
                 ?? State()
             let (next, entries) = try step(state, customer)
             let encoded = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)

@@ -145,7 +145,9 @@ public final class StubHTTPServer: @unchecked Sendable {
             let bytes = Array(head.utf8) + response.body
             var sent = 0
             while sent < bytes.count {
-                let wrote = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let wrote = bytes[sent...].withUnsafeBytes {
+                    send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if wrote <= 0 { return }
                 sent += wrote
             }
@@ -175,7 +177,8 @@ public final class StubHTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         var body = Array(buffer[(end + 4)...])
@@ -211,7 +214,9 @@ public enum GraphStub {
     public static func accepted(wamid: String) -> StubHTTPServer.StubResponse {
         .init(
             status: 200,
-            body: #"{"messaging_product":"whatsapp","contacts":[{"input":"+0","wa_id":"0"}],"messages":[{"id":"\#(wamid)"}]}"#)
+            body:
+                #"{"messaging_product":"whatsapp","contacts":[{"input":"+0","wa_id":"0"}],"messages":[{"id":"\#(wamid)"}]}"#
+        )
     }
 
     public static func error(status: Int, code: Int, title: String, fbtraceID: String = "AbCdEfGh123")

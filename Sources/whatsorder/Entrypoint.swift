@@ -15,7 +15,9 @@ struct Whatsorder: ParsableCommand {
 
 /// `--config FILE`, shared by every subcommand.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .long, help: "The env-style configuration file (default: $WHATSORDER_CONFIG, then \(Config.defaultFile)).")
+    @Option(
+        name: .long, help: "The env-style configuration file (default: $WHATSORDER_CONFIG, then \(Config.defaultFile))."
+    )
     var config: String?
 
     func load() throws -> Config {

@@ -63,15 +63,18 @@ final class SenderHarness: @unchecked Sendable {
 
     @Test func a500ThenA200DeliversOnceAfterARetry() throws {
         let setup = try SenderHarness { _, sequence in
-            sequence == 0 ? .init(status: 500, body: "<html>oops</html>", contentType: "text/html")
+            sequence == 0
+                ? .init(status: 500, body: "<html>oops</html>", contentType: "text/html")
                 : GraphStub.accepted(wamid: "wamid.RETRIED")
         }
         _ = setup.harness.post(textMessage(id: "wamid.IN2"))
-        #expect(try setup.sender.deliverDue() == {
-            var report = OutboxSender.Report()
-            report.retried = 1
-            return report
-        }())
+        #expect(
+            try setup.sender.deliverDue()
+                == {
+                    var report = OutboxSender.Report()
+                    report.retried = 1
+                    return report
+                }())
         // Not due yet: nothing is sent early.
         #expect(try setup.sender.deliverDue().attempted == 0)
         let due = try #require(try setup.harness.store.nextOutboxDue())

@@ -36,7 +36,9 @@ final class Harness: @unchecked Sendable {
     var wakes: Int { wakeCounter.value }
 
     func post(_ body: [UInt8], signature: String? = nil) -> Outcome {
-        var params = ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "\(body.count)", "DOCUMENT_URI": "/webhooks/whatsapp/"]
+        var params = [
+            "REQUEST_METHOD": "POST", "CONTENT_LENGTH": "\(body.count)", "DOCUMENT_URI": "/webhooks/whatsapp/",
+        ]
         params["HTTP_X_HUB_SIGNATURE_256"] = signature ?? metaSignatureHeader(body: body, appSecret: appSecret)
         let outcome = webhook.handle(Request(params: params, body: body))
         outcome.afterResponse?()
@@ -61,7 +63,8 @@ func textMessage(id: String, from: String = "2348012345678", text: String = "hi"
     }
 
     @Test func theRightTokenEchoesTheChallengeExactly() throws {
-        let response = get("hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=verify-token", harness: try Harness())
+        let response = get(
+            "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=verify-token", harness: try Harness())
         #expect(response.status == 200)
         #expect(response.bodyText == "1158201444")
     }
@@ -69,13 +72,15 @@ func textMessage(id: String, from: String = "2348012345678", text: String = "hi"
     @Test func aWrongTokenOrModeIsForbidden() throws {
         let harness = try Harness()
         #expect(get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope", harness: harness).status == 403)
-        #expect(get("hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-token", harness: harness).status == 403)
+        #expect(
+            get("hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-token", harness: harness).status == 403)
         #expect(get("hub.mode=subscribe&hub.verify_token=verify-token", harness: harness).status == 403)
         #expect(get("", harness: harness).status == 403)
     }
 
     @Test func noConfiguredTokenFailsClosed() throws {
-        let response = get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=", harness: try Harness(verifyToken: ""))
+        let response = get(
+            "hub.mode=subscribe&hub.challenge=1&hub.verify_token=", harness: try Harness(verifyToken: ""))
         #expect(response.status == 403)
     }
 
@@ -118,7 +123,9 @@ func textMessage(id: String, from: String = "2348012345678", text: String = "hi"
         #expect(harness.post(body, signature: "sha1=0123").response.status == 401)
         var tampered = body
         tampered[tampered.count - 10] ^= 1
-        #expect(harness.post(tampered, signature: metaSignatureHeader(body: body, appSecret: appSecret)).response.status == 401)
+        #expect(
+            harness.post(tampered, signature: metaSignatureHeader(body: body, appSecret: appSecret)).response.status
+                == 401)
         #expect(try harness.count("inboundMessage") == 0)
         #expect(try harness.count("keptBody") == 0)
     }
@@ -197,7 +204,8 @@ func textMessage(id: String, from: String = "2348012345678", text: String = "hi"
 
 func prettyJSON(_ bytes: [UInt8]) -> String {
     guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
-        let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try? JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return String(decoding: bytes, as: UTF8.self) }
     return String(decoding: data, as: UTF8.self) + "\n"
 }

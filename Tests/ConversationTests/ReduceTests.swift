@@ -29,10 +29,11 @@ let context = Context(restaurantName: "Mama Put", currencySymbol: "₦", menu: s
         // The numbered fallback matches the rows, and a category with nothing to sell is not offered.
         #expect(list.body.contains("1. Main Dishes\n2. Drinks\n"))
         #expect(!list.body.contains("Sold Out Corner"))
-        #expect(list.sections.flatMap(\.rows) == [
-            .init(id: "category:1", title: "Main Dishes", description: "1 item"),
-            .init(id: "category:2", title: "Drinks", description: "2 items"),
-        ])
+        #expect(
+            list.sections.flatMap(\.rows) == [
+                .init(id: "category:1", title: "Main Dishes", description: "1 item"),
+                .init(id: "category:2", title: "Drinks", description: "2 items"),
+            ])
     }
 
     @Test func givenAnyInput_whenTheMenuIsEmpty_saysSoInsteadOfAnEmptyList() {
@@ -40,9 +41,13 @@ let context = Context(restaurantName: "Mama Put", currencySymbol: "₦", menu: s
         empty.menu = Menu(categories: [], items: [])
         empty.customerName = nil
         let transition = reduce(State(), .customerSent(.unsupported(kind: "sticker")), empty)
-        #expect(transition.effects == [
-            .reply(.text("Hi! Welcome to Mama Put.\nOur menu is being updated right now. Please message us again a little later."))
-        ])
+        #expect(
+            transition.effects == [
+                .reply(
+                    .text(
+                        "Hi! Welcome to Mama Put.\nOur menu is being updated right now. Please message us again a little later."
+                    ))
+            ])
     }
 
     @Test func givenAnyStep_everyInputGetsAnAnswer() {

@@ -19,13 +19,17 @@ import Testing
     }
 
     @Test func thePathComesFromDocumentURIThenRequestURI() {
-        #expect(Request(params: ["DOCUMENT_URI": "/webhooks/whatsapp/", "REQUEST_URI": "/x?y"]).path == "/webhooks/whatsapp/")
+        #expect(
+            Request(params: ["DOCUMENT_URI": "/webhooks/whatsapp/", "REQUEST_URI": "/x?y"]).path
+                == "/webhooks/whatsapp/")
         #expect(Request(params: ["REQUEST_URI": "/webhooks/whatsapp?hub.mode=subscribe"]).path == "/webhooks/whatsapp")
         #expect(Request(params: [:]).path == "/")
     }
 
     @Test func queryKeysKeepTheirDotsAndValuesAreDecoded() {
-        let query = Request(params: ["QUERY_STRING": "hub.mode=subscribe&hub.challenge=11%2B58&hub.verify_token=a+b&x&hub.mode=other"]).query
+        let query = Request(params: [
+            "QUERY_STRING": "hub.mode=subscribe&hub.challenge=11%2B58&hub.verify_token=a+b&x&hub.mode=other"
+        ]).query
         #expect(query["hub.mode"] == "subscribe")
         #expect(query["hub.challenge"] == "11+58")
         #expect(query["hub.verify_token"] == "a b")
@@ -50,7 +54,8 @@ import Testing
     }
 
     @Test func anOversizedBodyIs413WithoutReadingIt() {
-        guard case .reject(let response) = BodyPlan.plan(params: ["CONTENT_LENGTH": "\(BodyPlan.maximumBytes + 1)"]) else {
+        guard case .reject(let response) = BodyPlan.plan(params: ["CONTENT_LENGTH": "\(BodyPlan.maximumBytes + 1)"])
+        else {
             Issue.record("expected a rejection")
             return
         }

@@ -227,7 +227,9 @@ final class ErrorBox: @unchecked Sendable {
         try store.recordStatus(
             wamid: "wamid.out", status: "failed", occurredAt: 300, errorCode: 131026, errorTitle: "Undeliverable",
             errorDetails: nil, now: 300)
-        #expect(try store.outboundStatus(wamid: "wamid.out") == .init(wamid: "wamid.out", status: "failed", errorCode: 131026))
+        #expect(
+            try store.outboundStatus(wamid: "wamid.out")
+                == .init(wamid: "wamid.out", status: "failed", errorCode: 131026))
     }
 
     @Test func aStatusForAnUnknownMessageIsKeptNotFatal() throws {
