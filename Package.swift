@@ -108,7 +108,8 @@ let package = Package(
             /** Test-only helpers: golden files, a stub HTTP server, fixtures; never linked into a release binary */
             name: "TestSupport", dependencies: ["HTTPClient", "Gateway"], exclude: ["README.md"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp", "Storage"], resources: [.copy("Fixtures")]),
+            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp", "Storage", "CurlHTTP"],
+            resources: [.copy("Fixtures")]),
     ]
 )
 

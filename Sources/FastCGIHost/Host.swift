@@ -47,6 +47,9 @@ public enum Host {
         let outcome: Outcome
         switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
         case .reject(let response):
+            // NB: fcgiwrap answers 502 instead of our 413 when it cannot write the body into our stdin, so a CGI
+            // process discards what it is sent, up to a bound, before answering. FastCGI needs no such thing.
+            discardInput(upTo: 8 * 1024 * 1024)
             outcome = Outcome(response)
         case .read(let length):
             let body = readExactly(length) { buffer, count in read(0, buffer, count) }
@@ -64,6 +67,17 @@ public enum Host {
             close(devNull)
         }
         outcome.afterResponse?()
+    }
+
+    static func discardInput(upTo limit: Int) {
+        var scratch = [UInt8](repeating: 0, count: 65536)
+        var total = 0
+        while total < limit {
+            let got = scratch.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got <= 0 { return }
+            total += got
+        }
     }
 
     static func environmentDictionary() -> [String: String] {

@@ -23,7 +23,7 @@ struct Sender: ParsableCommand {
                 unlink(socketPath)
                 sender.store.close()
             }
-            installStopHandler()
+            let stopSignal = try installStopHandler()
             try? sender.store.database.execute("PRAGMA journal_size_limit = 67108864")
             sender.log.info("listening", ["socket": socketPath])
             var lastCheckpoint = sender.now()
@@ -40,8 +40,11 @@ struct Sender: ParsableCommand {
                 let now = sender.now()
                 let nextDue = (try? sender.store.nextOutboxDue()) ?? nil
                 let wait = max(0, min(Int64(pollMilliseconds), (nextDue ?? Int64.max) - now))
-                var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-                if poll(&descriptor, 1, Int32(wait)) > 0 {
+                var descriptors = [
+                    pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: stopSignal, events: Int16(POLLIN), revents: 0),
+                ]
+                if poll(&descriptors, 2, Int32(wait)) > 0 {
                     var buffer = [UInt8](repeating: 0, count: 64)
                     while recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
                 }
@@ -83,13 +86,29 @@ struct Sender: ParsableCommand {
     }
 }
 
+// NB: a signal handler may only touch async-signal-safe state: a flag, and one byte into a pipe that the main
+// loop polls, so SIGTERM ends the wait at once whichever thread the kernel delivered it to.
 nonisolated(unsafe) private var senderStopRequested: sig_atomic_t = 0
+nonisolated(unsafe) private var stopPipeWriteEnd: Int32 = -1
 
-private func installStopHandler() {
+/// Returns the read end of the self-pipe.
+private func installStopHandler() throws -> Int32 {
+    var ends: [Int32] = [0, 0]
+    guard pipe(&ends) == 0 else { throw Failure.internal("pipe: errno \(errno)") }
+    for end in ends {
+        _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+    }
+    stopPipeWriteEnd = ends[1]
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in senderStopRequested = 1 }
+    action.__sigaction_handler.sa_handler = { _ in
+        senderStopRequested = 1
+        var byte: UInt8 = 1
+        _ = write(stopPipeWriteEnd, &byte, 1)
+    }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
     sigaction(SIGTERM, &action, nil)
     sigaction(SIGINT, &action, nil)
+    return ends[0]
 }

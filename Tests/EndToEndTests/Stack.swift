@@ -1,0 +1,176 @@
+import CurlHTTP
+import Foundation
+import HTTPClient
+import Storage
+import TestSupport
+import WhatsApp
+
+/// A real WhatsOrder stack for one test: nginx on a free loopback port, the installed binaries from cgi-bin/
+/// (FastCGI under spawn-fcgi + multiwatch, or CGI under fcgiwrap), a fresh SQLite database, and a stub of Meta's
+/// Graph API. Started and stopped with the same scripts/stack a developer uses.
+final class Stack: @unchecked Sendable {
+    enum Mode: String, CaseIterable, Sendable, CustomStringConvertible {
+        case fastcgi, cgi
+        var description: String { rawValue }
+    }
+
+    static let appSecret = "e2e-app-secret-0123456789"
+    static let verifyToken = "e2e-verify-token"
+    static let accessToken = "EAAe2e-access-token"
+    static let phoneNumberID = "106540352242922"
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    let mode: Mode
+    let directory: String
+    let port: Int
+    let graph: StubHTTPServer
+    let configPath: String
+    let databasePath: String
+
+    init(mode: Mode, sender: Bool = true, workers: Int = 2) throws {
+        self.mode = mode
+        for binary in ["whatsapp-webhook", "whatsorder"]
+        where !FileManager.default.isExecutableFile(
+            atPath: "\(Stack.root)/cgi-bin/\(binary)")
+        {
+            throw StubError(
+                "cgi-bin/\(binary) is missing: the end-to-end tests run the installed binaries (make test builds them)")
+        }
+        directory = NSTemporaryDirectory() + "whatsorder-e2e-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        port = try freePort()
+        graph = try GraphStub.start()
+        configPath = directory + "/whatsorder.env"
+        databasePath = directory + "/whatsorder.sqlite3"
+        try """
+        DATABASE_URL=sqlite://\(databasePath)
+        WHATSAPP_VERIFY_TOKEN=\(Stack.verifyToken)
+        WHATSAPP_APP_SECRET=\(Stack.appSecret)
+        WHATSAPP_ACCESS_TOKEN=\(Stack.accessToken)
+        WHATSAPP_PHONE_NUMBER_ID=\(Stack.phoneNumberID)
+        WHATSAPP_GRAPH_URL=\(graph.baseURL)
+        OUTBOX_SOCKET=\(directory)/run/sender.sock
+        RESTAURANT_NAME=Mama Put Kitchen
+        SENDER_LOG_FILE=\(directory)/log/fallback-sender.log
+        LOG_LEVEL=info
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try run(
+            "cgi-bin/whatsorder migrate --config \(configPath) && cgi-bin/whatsorder seed-menu --config \(configPath)")
+        let senderFlag = sender ? "" : " --no-sender"
+        try run(
+            "scripts/stack start --dir \(directory) --port \(port) --mode \(mode.rawValue) --workers \(workers)"
+                + " --config \(configPath)\(senderFlag)")
+    }
+
+    func stop() {
+        _ = try? run("scripts/stack stop --dir \(directory)")
+        graph.stop()
+    }
+
+    deinit { stop() }
+
+    var webhookURL: String { "http://127.0.0.1:\(port)/webhooks/whatsapp/" }
+
+    /// POSTs a body signed like Meta (or with the given header) and returns the HTTP status and body.
+    func post(_ body: [UInt8], signature: String? = nil, transport: CurlTransport? = nil) throws -> HTTPResponse {
+        let header = signature ?? metaSignatureHeader(body: body, appSecret: Stack.appSecret)
+        let client = try transport ?? CurlTransport()
+        return try client.perform(
+            HTTPRequest(
+                method: "POST", url: webhookURL,
+                headers: [("Content-Type", "application/json"), ("X-Hub-Signature-256", header)], body: body))
+    }
+
+    func get(_ query: String) throws -> HTTPResponse {
+        try CurlTransport().perform(HTTPRequest(method: "GET", url: webhookURL + "?" + query))
+    }
+
+    /// A read-only look at the stack's database.
+    func count(_ table: String) throws -> Int64 {
+        let store = try Store.open(path: databasePath)
+        defer { store.close() }
+        return try store.database.query("SELECT count(*) FROM \(table)").first?[0].int64 ?? -1
+    }
+
+    func query(_ sql: String) throws -> [SQLRow] {
+        let store = try Store.open(path: databasePath)
+        defer { store.close() }
+        return try store.database.query(sql)
+    }
+
+    func log(_ name: String) -> String {
+        (try? String(contentsOfFile: "\(directory)/log/\(name)", encoding: .utf8)) ?? ""
+    }
+
+    /// Pids of the running FastCGI workers (multiwatch's children).
+    func workerPIDs() throws -> [Int32] {
+        let parent = try String(contentsOfFile: "\(directory)/run/whatsapp-webhook.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = try run("pgrep -P \(parent) || true")
+        return output.split(separator: "\n").compactMap { Int32($0) }
+    }
+
+    @discardableResult
+    func run(_ command: String) throws -> String {
+        try shell(command, in: Stack.root)
+    }
+}
+
+/// A port nothing listens on right now (the kernel's pick).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    guard port > 0 else { throw StubError("no free port") }
+    return port
+}
+
+/// A text message as Meta sends it, for customer `from`.
+func textMessage(id: String, from: String, text: String = "hi", name: String = "Ada") -> [UInt8] {
+    Array(
+        #"""
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"\#(name)"},"wa_id":"\#(from)"}],"messages":[{"from":"\#(from)","id":"\#(id)","timestamp":"1764000000","type":"text","text":{"body":"\#(text)"}}]}}]}]}
+        """#.utf8)
+}
+
+/// Runs `body` on `count` threads at once and waits for all.
+func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        Thread {
+            body(index)
+            group.leave()
+        }.start()
+    }
+    group.wait()
+}
+
+final class Box<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+    func mutate(_ change: (inout Value) -> Void) {
+        lock.lock()
+        change(&stored)
+        lock.unlock()
+    }
+}

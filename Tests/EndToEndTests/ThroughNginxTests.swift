@@ -1,0 +1,155 @@
+import CurlHTTP
+import Foundation
+import HTTPClient
+import Storage
+import TestSupport
+import Testing
+import WhatsApp
+
+/// The whole path, in both modes: nginx → whatsapp-webhook (FastCGI or CGI) → SQLite → outbox → sender → a stub of
+/// Meta's Graph API. Only Meta is fake. The CGI stack runs without the sender daemon, so its replies go out through
+/// the handlers' fallback `whatsorder outbox send --once`.
+@Suite(.serialized) struct ThroughNginxTests {
+    static func makeStack(_ mode: Stack.Mode) throws -> Stack {
+        try Stack(mode: mode, sender: mode == .fastcgi, workers: mode == .fastcgi ? 2 : 4)
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func theVerifyHandshake(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let ok = try stack.get("hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=\(Stack.verifyToken)")
+        #expect(ok.status == 200)
+        #expect(String(decoding: ok.body, as: UTF8.self) == "1158201444")
+        #expect(try stack.get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong").status == 403)
+        // The token never reaches the access log.
+        #expect(!stack.log("nginx-access.log").contains(Stack.verifyToken))
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func aSignedTextMessageGetsOneInteractiveList(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let response = try stack.post(textMessage(id: "wamid.E2E-\(mode)-1", from: "2348011112222"))
+        #expect(response.status == 200)
+        let requests = stack.graph.waitForRequests(1)
+        try #require(requests.count == 1)
+        let request = requests[0]
+        #expect(request.method == "POST")
+        #expect(request.path == "/v25.0/\(Stack.phoneNumberID)/messages")
+        #expect(request.header("authorization") == "Bearer \(Stack.accessToken)")
+        let json = try #require(request.json as? [String: Any])
+        #expect(json["messaging_product"] as? String == "whatsapp")
+        #expect(json["to"] as? String == "+2348011112222")
+        let interactive = try #require(json["interactive"] as? [String: Any])
+        #expect(interactive["type"] as? String == "list")
+        let body = (interactive["body"] as? [String: Any])?["text"] as? String ?? ""
+        #expect(body.contains("Welcome to Mama Put Kitchen"))
+        #expect(body.contains("1. Main Dishes"))
+        let rows =
+            (((interactive["action"] as? [String: Any])?["sections"] as? [[String: Any]])?.first?["rows"]
+                as? [[String: Any]]) ?? []
+        #expect(rows.compactMap { $0["title"] as? String } == ["Main Dishes", "Sides", "Drinks", "Desserts"])
+        // The wamid Meta returned is stored, so status webhooks can find the message.
+        try waitUntil { try stack.count("outboundMessage") == 1 }
+        #expect(try stack.query("SELECT wamid FROM outboundMessage").first?[0].string == "wamid.STUB0")
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func aBadSignatureIs401AndStoresNothing(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let body = textMessage(id: "wamid.E2E-BAD", from: "2348011113333")
+        let wrong = metaSignatureHeader(body: body, appSecret: "not-the-secret")
+        #expect(try stack.post(body, signature: wrong).status == 401)
+        #expect(try stack.post(body, signature: "").status == 401)
+        #expect(try stack.count("inboundMessage") == 0)
+        #expect(try stack.count("keptBody") == 0)
+        usleep(300_000)
+        #expect(stack.graph.requests.isEmpty)
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func theSameDeliveryTwiceGetsOneReply(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let body = textMessage(id: "wamid.E2E-DUP", from: "2348011114444")
+        #expect(try stack.post(body).status == 200)
+        #expect(try stack.post(body).status == 200)
+        stack.graph.waitForRequests(1)
+        usleep(1_000_000)
+        #expect(stack.graph.requests.count == 1)
+        #expect(try stack.count("inboundMessage") == 1)
+        #expect(try stack.count("outbox") == 1)
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func fiftyCustomersAtOnceGetFiftyReplies(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let statuses = Box<[Int]>([])
+        concurrently(50) { index in
+            let body = textMessage(id: "wamid.E2E-C\(index)", from: "23480200000\(String(format: "%02d", index))")
+            let status = (try? stack.post(body).status) ?? -1
+            statuses.mutate { $0.append(status) }
+        }
+        #expect(statuses.value.count == 50)
+        #expect(statuses.value.allSatisfy { $0 == 200 })
+        #expect(try stack.count("inboundMessage") == 50)
+        #expect(try stack.count("customer") == 50)
+        let requests = stack.graph.waitForRequests(50, timeout: 30)
+        usleep(500_000)
+        #expect(stack.graph.requests.count == 50)
+        let recipients = Set(requests.compactMap { ($0.json as? [String: Any])?["to"] as? String })
+        #expect(recipients.count == 50)
+        try waitUntil { try stack.count("outboundMessage") == 50 }
+        #expect(!stack.log("nginx-error.log").contains("[error]"))
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func brokenJSONWithAGoodSignatureIsAcknowledgedAndKept(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let body = Array(#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"#.utf8)
+        #expect(try stack.post(body).status == 200)
+        let kept = try stack.query("SELECT source, body FROM keptBody")
+        #expect(kept.count == 1)
+        #expect(kept.first?[1].bytes == body)
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func badRequestsGetDeliberateStatuses(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let client = try CurlTransport()
+        // Over Meta's 3 MiB maximum (but under nginx's 4 MiB buffer): the handler refuses it without reading it.
+        let oversized = [UInt8](repeating: UInt8(ascii: " "), count: 3 * 1024 * 1024 + 1)
+        #expect(try stack.post(oversized, transport: client).status == 413)
+        let put = try client.perform(HTTPRequest(method: "PUT", url: stack.webhookURL))
+        #expect(put.status == 405)
+        // Without the trailing slash too (design.md §2).
+        let bare = try client.perform(
+            HTTPRequest(
+                method: "GET",
+                url:
+                    "http://127.0.0.1:\(stack.port)/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=7&hub.verify_token=\(Stack.verifyToken)"
+            ))
+        #expect(bare.status == 200)
+        let elsewhere = try client.perform(
+            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(stack.port)/cgi-bin/whatsorder"))
+        #expect(elsewhere.status == 404)
+        #expect(try stack.count("inboundMessage") == 0)
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` seconds pass; fails the test with a clear message otherwise.
+func waitUntil(timeout: Double = 15, _ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation)
+    throws
+{
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(50_000)
+    }
+    Issue.record("condition not met within \(timeout) s", sourceLocation: sourceLocation)
+}
