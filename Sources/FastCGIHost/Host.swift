@@ -202,4 +202,11 @@ private func installTerminationHandler() {
     action.sa_flags = 0
     sigaction(SIGTERM, &action, nil)
     sigaction(SIGINT, &action, nil)
+    // A parent may have started us with these blocked (masks are inherited); a worker that cannot be stopped
+    // makes every restart wait for SIGKILL.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGTERM)
+    sigaddset(&unblock, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
 }

@@ -28,8 +28,21 @@ public func shell(_ command: String, in directory: String, environment: [String:
         for pointer in arguments { free(pointer) }
         for pointer in environmentStrings { free(pointer) }
     }
+    // NB: a test runner's threads may block or ignore signals; daemons started from here must still stop on
+    // SIGTERM, so the child starts with an empty mask and default dispositions.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGTERM, SIGINT, SIGCHLD, SIGPIPE, SIGHUP] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, arguments, environmentStrings)
+    let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, arguments, environmentStrings)
     guard spawned == 0 else { throw StubError("posix_spawn failed: \(spawned)") }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -110,5 +110,11 @@ private func installStopHandler() throws -> Int32 {
     action.sa_flags = 0
     sigaction(SIGTERM, &action, nil)
     sigaction(SIGINT, &action, nil)
+    // Masks are inherited: a sender started with SIGTERM blocked could only be stopped with SIGKILL.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGTERM)
+    sigaddset(&unblock, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
     return ends[0]
 }

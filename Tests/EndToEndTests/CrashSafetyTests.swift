@@ -24,7 +24,7 @@ import Testing
         let killer = Thread {
             var generator = SystemRandomNumberGenerator()
             while !done.value {
-                usleep(UInt32.random(in: 2_000...25_000, using: &generator))
+                usleep(UInt32.random(in: 5_000...40_000, using: &generator))
                 if let pid = (try? stack.workerPIDs())?.randomElement(using: &generator), kill(pid, SIGKILL) == 0 {
                     kills.mutate { $0 += 1 }
                 }
@@ -32,14 +32,14 @@ import Testing
         }
         killer.start()
         let failures = Box<[String]>([])
-        concurrently(4) { thread in
+        concurrently(8) { thread in
             guard let client = try? CurlTransport() else { return }
-            for index in stride(from: thread, to: customers * perCustomer, by: 4) {
+            for index in stride(from: thread, to: customers * perCustomer, by: 8) {
                 let customer = index % customers
                 let body = textMessage(
                     id: "wamid.CRASH-\(index)", from: "2348030000\(String(format: "%03d", customer))")
                 var delivered = false
-                for attempt in 0..<60 {
+                for attempt in 0..<200 {
                     if attempt > 0 {
                         retries.mutate { $0 += 1 }
                         usleep(20_000)
@@ -50,12 +50,14 @@ import Testing
                     }
                 }
                 if !delivered { failures.mutate { $0.append("wamid.CRASH-\(index)") } }
+                // Spread the deliveries over a second or two, so the killer lands on many of them.
+                usleep(30_000)
             }
         }
         done.mutate { $0 = true }
         while !killer.isFinished { usleep(10_000) }
         #expect(failures.value.isEmpty)
-        #expect(kills.value > 0)
+        #expect(kills.value >= 10)
         let total = customers * perCustomer
         #expect(try stack.count("inboundMessage") == Int64(total))
         #expect(try stack.count("outbox") == Int64(total))
