@@ -12,6 +12,7 @@ import Storage
 public final class HandlerRuntime: @unchecked Sendable {
     private var config: Config?
     private var store: Store?
+    private var wakeup: SenderWakeup?
     private let environment: [String: String]
 
     public init(environment: [String: String] = currentEnvironment()) {
@@ -36,7 +37,7 @@ public final class HandlerRuntime: @unchecked Sendable {
                 restaurantName: config["RESTAURANT_NAME"], currencySymbol: config["CURRENCY_SYMBOL"]),
             now: Live.nowMilliseconds,
             store: { [self] in try self.openStore(config) },
-            wakeSender: SenderWakeup(config: config, log: log).wake,
+            wakeSender: senderWakeup(config, log: log).wake,
             log: log)
         return handler.handle(request)
     }
@@ -46,6 +47,13 @@ public final class HandlerRuntime: @unchecked Sendable {
         let loaded = try Config.load(environment: environment, params: params)
         config = loaded
         return loaded
+    }
+
+    private func senderWakeup(_ config: Config, log: Logger) -> SenderWakeup {
+        if let wakeup { return wakeup }
+        let made = SenderWakeup(config: config, log: log)
+        wakeup = made
+        return made
     }
 
     private func openStore(_ config: Config) throws -> Store {

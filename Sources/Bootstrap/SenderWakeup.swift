@@ -13,6 +13,8 @@ struct SenderWakeup: Sendable {
     var configFile: String?
     var logFile: String
     var log: Logger
+    /// One datagram socket for the life of the process (a FastCGI worker wakes the sender on every request).
+    private let socketBox = SocketBox()
 
     init(config: Config, log: Logger) {
         socketPath = config["OUTBOX_SOCKET"]
@@ -30,9 +32,8 @@ struct SenderWakeup: Sendable {
 
     /// True when a sender is listening. A full queue (EAGAIN) also means it is alive and will look anyway.
     func notifyDaemon() -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = socketBox.descriptor()
         guard fd >= 0 else { return false }
-        defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let path = Array(socketPath.utf8)
@@ -94,3 +95,12 @@ struct SenderWakeup: Sendable {
 /// glibc's POSIX_SPAWN_SETSID (spawn.h, behind _GNU_SOURCE, so Swift does not import it): the child leads its own
 /// session and outlives the handler's process group.
 private let posixSpawnSetSID: Int32 = 0x80
+
+private final class SocketBox: @unchecked Sendable {
+    private var fd: Int32 = -1
+
+    func descriptor() -> Int32 {
+        if fd < 0 { fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        return fd
+    }
+}

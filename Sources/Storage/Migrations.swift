@@ -102,6 +102,26 @@ public enum Migrations {
                 position INTEGER NOT NULL DEFAULT 0
             );
 
+            -- Bumped by triggers on every menu change, so a long-lived worker can keep the menu in memory and check
+            -- one integer per request instead of reading the menu again.
+            CREATE TABLE menuRevision (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                revision INTEGER NOT NULL
+            );
+            INSERT INTO menuRevision (id, revision) VALUES (1, 0);
+            CREATE TRIGGER menuCategoryInserted AFTER INSERT ON menuCategory
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuCategoryUpdated AFTER UPDATE ON menuCategory
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuCategoryDeleted AFTER DELETE ON menuCategory
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuItemInserted AFTER INSERT ON menuItem
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuItemUpdated AFTER UPDATE ON menuItem
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuItemDeleted AFTER DELETE ON menuItem
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+
             CREATE TABLE keptBody (
                 id INTEGER PRIMARY KEY,
                 source TEXT NOT NULL,

@@ -6,6 +6,7 @@ import FoundationEssentials
 /// writes is one IMMEDIATE transaction; nothing outside this module sees SQL.
 public final class Store {
     public let database: Database
+    private var cachedMenu: (revision: Int64, menu: Menu)?
 
     public init(database: Database) {
         self.database = database
@@ -68,7 +69,16 @@ public final class Store {
 
     // MARK: - Menu
 
+    /// The menu, from memory when no menu row changed since the last read (one integer compared per call).
     public func loadMenu() throws -> Menu {
+        let revision = try database.query("SELECT revision FROM menuRevision").first?[0].int64 ?? -1
+        if let cachedMenu, cachedMenu.revision == revision { return cachedMenu.menu }
+        let menu = try readMenu()
+        cachedMenu = (revision, menu)
+        return menu
+    }
+
+    private func readMenu() throws -> Menu {
         let categories = try database.query("SELECT id, name, position FROM menuCategory").map { row in
             MenuCategory(id: row[0].int64 ?? 0, name: row[1].string ?? "", position: Int(row[2].int64 ?? 0))
         }
@@ -177,7 +187,12 @@ public final class Store {
         _ inbound: InboundRecord, now: Int64,
         step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
     ) throws -> InboundResult {
-        try database.immediateTransaction {
+        // The step (reducer, rendering, menu) runs first without the write lock, on the state as it is now; the
+        // transaction below uses that result only if the state's version and the customer are still what the step
+        // saw, and otherwise runs the step again under the lock. Two workers then hold the lock for the writes
+        // only, and correctness still rests on the IMMEDIATE transaction.
+        let prepared = try database.readTransaction { try prepareOutsideLock(inbound, step: step) }
+        return try database.immediateTransaction {
             let customer = try upsertCustomer(inbound.identity, name: inbound.customerName, now: now)
             try database.query(
                 """
@@ -189,12 +204,14 @@ public final class Store {
                 throw Duplicate()
             }
             let inboundID = try database.query("SELECT last_insert_rowid()").first?[0].int64
-            let stored = try database.query(
-                "SELECT state FROM conversation WHERE customerID = ?", [customer.id.rawValue])
-            let state =
-                try stored.first.flatMap { $0[0].bytes }.map { try JSONDecoder().decode(State.self, from: Data($0)) }
-                ?? State()
-            let (next, entries) = try step(state, customer)
+            let stored = try storedConversation(customer.id)
+            let next: State
+            let entries: [OutboxEntry]
+            if let prepared, prepared.customer == customer, prepared.version == stored?.version {
+                (next, entries) = (prepared.next, prepared.entries)
+            } else {
+                (next, entries) = try step(stored?.state ?? State(), customer)
+            }
             let encoded = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
             try database.query(
                 """
@@ -213,6 +230,56 @@ public final class Store {
             }
             return .handled(customer: customer.id, outboxRows: entries.count)
         }
+    }
+
+    private struct Prepared {
+        var customer: CustomerRecord
+        var version: Int?
+        var next: State
+        var entries: [OutboxEntry]
+    }
+
+    /// The step's result for a known customer, computed from a plain read. nil for a new customer (their id is
+    /// not known before the insert), in which case the step runs inside the transaction.
+    private func prepareOutsideLock(
+        _ inbound: InboundRecord, step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
+    ) throws -> Prepared? {
+        let key: (column: String, value: String)
+        if let waID = inbound.identity.waID {
+            key = ("waID", waID)
+        } else if let userID = inbound.identity.userID {
+            key = ("userID", userID)
+        } else {
+            return nil
+        }
+        // A redelivery needs no step. This read only saves work; the UNIQUE key in the transaction decides.
+        if !(try database.query("SELECT 1 FROM inboundMessage WHERE providerID = ?", [inbound.providerID])).isEmpty {
+            return nil
+        }
+        let sql =
+            key.column == "waID"
+            ? "SELECT id, waID, userID, name FROM customer WHERE waID = ?"
+            : "SELECT id, waID, userID, name FROM customer WHERE userID = ?"
+        guard let row = try database.query(sql, [key.value]).first, let id = row[0].int64 else { return nil }
+        // What the upsert will make of the row: the BSUID and name are filled in, never erased.
+        let customer = CustomerRecord(
+            id: CustomerID(rawValue: id),
+            identity: CustomerIdentity(
+                waID: row[1].string ?? inbound.identity.waID, userID: row[2].string ?? inbound.identity.userID),
+            name: inbound.customerName ?? row[3].string)
+        let stored = try storedConversation(customer.id)
+        let (next, entries) = try step(stored?.state ?? State(), customer)
+        return Prepared(customer: customer, version: stored?.version, next: next, entries: entries)
+    }
+
+    private func storedConversation(_ customer: CustomerID) throws -> (state: State, version: Int)? {
+        guard
+            let row = try database.query(
+                "SELECT state, version FROM conversation WHERE customerID = ?", [customer.rawValue]
+            ).first,
+            let bytes = row[0].bytes, let version = row[1].int64
+        else { return nil }
+        return (try JSONDecoder().decode(State.self, from: Data(bytes)), Int(version))
     }
 
     /// The duplicate path leaves through a rollback, so the customer upsert of a redelivery changes nothing.
@@ -242,13 +309,7 @@ public final class Store {
     }
 
     public func conversationState(for customer: CustomerID) throws -> (state: State, version: Int)? {
-        guard
-            let row = try database.query(
-                "SELECT state, version FROM conversation WHERE customerID = ?", [customer.rawValue]
-            ).first,
-            let bytes = row[0].bytes
-        else { return nil }
-        return (try JSONDecoder().decode(State.self, from: Data(bytes)), Int(row[1].int64 ?? 0))
+        try storedConversation(customer)
     }
 
     // MARK: - Kept bodies

@@ -240,3 +240,44 @@ final class ErrorBox: @unchecked Sendable {
         #expect(try store.database.query("SELECT count(*) FROM messageStatus").first?[0].int64 == 1)
     }
 }
+
+@Suite struct MenuCacheTests {
+    @Test func aCachedMenuFollowsEveryChange() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        #expect(try store.loadMenu().items.first { $0.name == "Zobo Drink" }?.available == true)
+        // Another connection (staff's CLI) marks it sold out: the next read sees it.
+        try store.database.query("UPDATE menuItem SET available = 0 WHERE name = 'Zobo Drink'")
+        #expect(try store.loadMenu().items.first { $0.name == "Zobo Drink" }?.available == false)
+        try store.database.query("DELETE FROM menuItem WHERE name = 'Zobo Drink'")
+        #expect(try store.loadMenu().items.contains { $0.name == "Zobo Drink" } == false)
+    }
+}
+
+@Suite struct OptimisticStepTests {
+    /// The step computed outside the lock is discarded when the state moved on in between; the step then runs
+    /// again on the newer state inside the transaction.
+    @Test func aStepOnAStaleStateIsRedoneUnderTheLock() throws {
+        let store = try Store.inMemory()
+        let identity = CustomerIdentity(waID: "2348000000009", userID: nil)
+        func record(_ id: String) -> Store.InboundRecord {
+            .init(providerID: id, identity: identity, customerName: nil, type: "text", sentAt: nil, summary: nil)
+        }
+        _ = try store.recordInbound(record("wamid.1"), now: 1) { _, _ in (State(step: .new), []) }
+        var seen: [State.Step] = []
+        var interfered = false
+        _ = try store.recordInbound(record("wamid.2"), now: 2) { state, customer in
+            seen.append(state.step)
+            if !interfered {
+                interfered = true
+                // Another process advances this conversation between the optimistic read and the lock.
+                try store.database.query(
+                    "UPDATE conversation SET state = ?, version = version + 1 WHERE customerID = ?",
+                    [#"{"step":"choosingCategory"}"#, customer.id.rawValue])
+            }
+            return (state, [])
+        }
+        #expect(seen == [.new, .choosingCategory])
+        #expect(try store.conversationState(for: CustomerID(rawValue: 1))?.version == 3)
+    }
+}
