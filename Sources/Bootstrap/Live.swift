@@ -92,15 +92,7 @@ public enum Live {
     public static func random() -> Double { Double.random(in: 0..<1) }
 }
 
+/// The process environment (handlers read request data from their request, never from here).
 public func currentEnvironment() -> [String: String] {
-    var result: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-        let text = String(cString: entry)
-        if let equals = text.firstIndex(of: "=") {
-            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-        }
-        pointer += 1
-    }
-    return result
+    Request.variables(environ)
 }

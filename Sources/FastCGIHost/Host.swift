@@ -43,7 +43,7 @@ public enum Host {
     // MARK: - CGI: one request from environ and stdin, answer on stdout, then return.
 
     static func serveCGI(options: Options, handler: (Request) -> Outcome) {
-        let params = environmentDictionary()
+        let params = Request.variables(environ)
         let outcome: Outcome
         switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
         case .reject(let response):
@@ -80,19 +80,6 @@ public enum Host {
         }
     }
 
-    static func environmentDictionary() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }
-
     // MARK: - FastCGI: the FCGX accept loop; SIGTERM finishes the current request, then the loop ends.
 
     static func serveFastCGI(options: Options, handler: (Request) -> Outcome) {
@@ -111,7 +98,7 @@ public enum Host {
             if let limit = options.maxRequests, served >= limit { break }
             guard FCGX_Accept_r(&request) >= 0 else { break }
             served += 1
-            let params = fastCGIParams(request.envp)
+            let params = Request.variables(request.envp)
             let outcome: Outcome
             switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
             case .reject(let response):
@@ -135,19 +122,6 @@ public enum Host {
             outcome.afterResponse?()
         }
         FCGX_Free(&request, 1)
-    }
-
-    static func fastCGIParams(_ envp: FCGX_ParamArray?) -> [String: String] {
-        var result: [String: String] = [:]
-        guard var pointer = envp else { return result }
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
     }
 
     // MARK: - I/O helpers

@@ -34,6 +34,22 @@ public struct Request: Sendable {
     }
 }
 
+extension Request {
+    /// `KEY=value` C strings, as in `environ` or a FastCGI request's `envp`, until the terminating null.
+    public static func variables(_ entries: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String: String] {
+        var result: [String: String] = [:]
+        guard var pointer = entries else { return result }
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
 /// `application/x-www-form-urlencoded` parsing, as used by query strings.
 public enum Query {
     public static func parse(_ raw: String) -> [String: String] {

@@ -127,6 +127,12 @@ public final class Database {
             db, shortSleepBusyHandler, UnsafeMutableRawPointer(bitPattern: Int(busyTimeoutMilliseconds)))
         if case .path(let path) = location {
             writerLock = open(path + "-writer", O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+            // As SQLite does for -wal and -shm: a file root creates (a `migrate` run by hand) belongs to the
+            // database's owner, so the service user can still open it.
+            var owner = stat()
+            if writerLock >= 0, geteuid() == 0, stat(path, &owner) == 0 {
+                _ = fchown(writerLock, owner.st_uid, owner.st_gid)
+            }
         }
         do {
             if location != .memory {
@@ -245,20 +251,17 @@ public final class Database {
             while flock(writerLock, LOCK_EX) != 0 && errno == EINTR {}
         }
         defer { if writerLock >= 0 { flock(writerLock, LOCK_UN) } }
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+        return try transaction("BEGIN IMMEDIATE", body)
     }
 
     /// Runs several reads as one snapshot (`BEGIN DEFERRED`): one read lock instead of one per statement.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
+        try transaction("BEGIN DEFERRED", body)
+    }
+
+    /// Commits on return, rolls back on throw.
+    private func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        try execute(begin)
         do {
             let result = try body()
             try execute("COMMIT")
