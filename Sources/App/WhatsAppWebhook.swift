@@ -162,7 +162,7 @@ public struct WhatsAppWebhook {
         let record = Store.InboundRecord(
             providerID: message.id, identity: identity, customerName: contact?.name,
             type: Self.typeName(message.content), sentAt: message.timestamp.map { $0 * 1000 },
-            summary: nil)
+            summary: Self.summary(message.content))
         var menu: Menu?
         let result = try store.recordInbound(record, now: received) { state, customer in
             guard let input else { return (state, []) }
@@ -232,6 +232,26 @@ public struct WhatsAppWebhook {
         case .contacts: return .unsupported(kind: "contacts")
         case .unsupported(let type, _): return .unsupported(kind: type)
         }
+    }
+
+    /// What staff see of a message when they look at a conversation: its text, the choice tapped, the place.
+    static func summary(_ content: Content) -> String? {
+        let text: String?
+        switch content {
+        case .text(let body): text = body
+        case .buttonReply(let id, let title), .listReply(let id, let title, _): text = "\(title) [\(id)]"
+        case .templateButton(let payload, let text): return "\(text) [\(payload)]"
+        case .location(let location):
+            text =
+                "\(location.latitude),\(location.longitude)"
+                + [location.name, location.address].compactMap { $0 }.map { " \($0)" }.joined()
+        case .reaction(_, let emoji): text = emoji
+        case .media(_, let caption): text = caption
+        case .system(_, let body, _): text = body
+        case .order, .contacts, .unsupported: text = nil
+        }
+        // Enough for a person to read; the whole body of a 4,096-character message is not worth a row's weight.
+        return text.map { String($0.prefix(1000)) }
     }
 
     static func typeName(_ content: Content) -> String {

@@ -224,3 +224,21 @@ final class Counter: @unchecked Sendable {
         return count
     }
 }
+
+@Suite struct InboundSummaryTests {
+    @Test func whatStaffSeeOfEachMessage() {
+        #expect(WhatsAppWebhook.summary(.text("2 jollof")) == "2 jollof")
+        #expect(
+            WhatsAppWebhook.summary(.listReply(id: "category:1", title: "Main Dishes", description: nil))
+                == "Main Dishes [category:1]")
+        #expect(
+            WhatsAppWebhook.summary(
+                .location(
+                    .init(
+                        latitude: 6.5, longitude: 3.4, name: "Ikeja City Mall", address: "Obafemi Awolowo Way", url: nil
+                    )))
+                == "6.5,3.4 Ikeja City Mall Obafemi Awolowo Way")
+        #expect(WhatsAppWebhook.summary(.text(String(repeating: "a", count: 5000)))?.count == 1000)
+        #expect(WhatsAppWebhook.summary(.unsupported(type: "unsupported", errorCode: 131051)) == nil)
+    }
+}
