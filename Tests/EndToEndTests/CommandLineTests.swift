@@ -1,0 +1,58 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `whatsorder` as an operator meets it: the installed binary, real files, sysexits codes (design.md §4).
+@Suite struct CommandLineTests {
+    let directory = NSTemporaryDirectory() + "whatsorder-cli-\(UUID().uuidString.prefix(8))"
+
+    /// Runs `cgi-bin/whatsorder ARGS` and returns its exit code and output.
+    func whatsorder(_ arguments: String, config: String) throws -> (code: Int32, output: String) {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/whatsorder.env"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = try shell(
+            "cgi-bin/whatsorder \(arguments) --config \(path) 2>&1; echo \"exit=$?\"", in: Stack.root)
+        let code = output.split(separator: "\n").last.flatMap { Int32($0.dropFirst("exit=".count)) } ?? -1
+        return (code, output)
+    }
+
+    @Test func configCheckMasksSecretsAndNamesWhatIsMissing() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secret = "super-secret-app-key-1234567890"
+        let partial = try whatsorder(
+            "config check --mode webhook", config: "WHATSAPP_APP_SECRET=\(secret)\n")
+        #expect(partial.code == 78)
+        #expect(partial.output.contains("missing for webhook: WHATSAPP_VERIFY_TOKEN"))
+        #expect(!partial.output.contains(secret))
+        #expect(partial.output.contains("WHATSAPP_APP_SECRET=******90 (31 chars)"))
+        let complete = try whatsorder(
+            "config check --mode webhook", config: "WHATSAPP_APP_SECRET=\(secret)\nWHATSAPP_VERIFY_TOKEN=abc\n")
+        #expect(complete.code == 0)
+    }
+
+    @Test func anUnsupportedDatabaseIsAConfigurationError() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try whatsorder("migrate", config: "DATABASE_URL=postgres://db/whatsorder\n")
+        #expect(result.code == 78)
+        #expect(result.output.contains("not supported"))
+    }
+
+    @Test func seedingBeforeMigratingSaysWhatToDo() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = "DATABASE_URL=sqlite://\(directory)/db.sqlite3\n"
+        // No database file yet: the CLI refuses rather than creating one behind `migrate`'s back.
+        #expect(try whatsorder("seed-menu", config: database).code == 69)
+        #expect(try whatsorder("migrate", config: database).code == 0)
+        let again = try whatsorder("migrate", config: database)
+        #expect(again.code == 0)
+        #expect(again.output.contains("Schema is current"))
+        #expect(try whatsorder("seed-menu", config: database).output.contains("4 categories and 11 items added"))
+        #expect(try whatsorder("seed-menu", config: database).output.contains("0 categories and 0 items added"))
+    }
+
+    @Test func aUsageErrorExits64() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try whatsorder("outbox send --no-such-flag", config: "").code == 64)
+    }
+}
