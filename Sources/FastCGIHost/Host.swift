@@ -88,6 +88,7 @@ public enum Host {
             return
         }
         installTerminationHandler()
+        wo_keep_heap_between_requests()
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, 0, 0) == 0 else {
             writeStderr("whatsorder: FCGX_InitRequest failed\n")

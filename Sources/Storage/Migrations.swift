@@ -20,15 +20,17 @@ public enum Migrations {
                 userID TEXT UNIQUE,
                 name TEXT,
                 createdAt INTEGER NOT NULL,
-                lastInboundAt INTEGER,
                 CHECK (waID IS NOT NULL OR userID IS NOT NULL)
             );
 
+            -- lastInboundAt lives here, not on customer: this row is written for every message anyway, so the
+            -- customer row is only touched when the customer changes (one write less per message).
             CREATE TABLE conversation (
                 customerID INTEGER PRIMARY KEY REFERENCES customer(id),
                 state TEXT NOT NULL,
                 version INTEGER NOT NULL CHECK (version >= 1),
-                updatedAt INTEGER NOT NULL
+                updatedAt INTEGER NOT NULL,
+                lastInboundAt INTEGER NOT NULL
             );
 
             CREATE TABLE inboundMessage (

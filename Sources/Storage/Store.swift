@@ -7,6 +7,8 @@ import FoundationEssentials
 public final class Store {
     public let database: Database
     private var cachedMenu: (revision: Int64, menu: Menu)?
+    /// Migrations only ever append, so once a connection has seen a current schema it stays current.
+    private var schemaSeenCurrent = false
 
     public init(database: Database) {
         self.database = database
@@ -56,8 +58,12 @@ public final class Store {
     /// Request handlers call this instead of migrating: a schema behind the binary answers 503 until deploy
     /// runs `whatsorder migrate`.
     public func schemaStatus() throws -> SchemaStatus {
+        if schemaSeenCurrent { return .current }
         let version = try database.query("PRAGMA user_version").first?[0].int64 ?? 0
-        if version >= Int64(Migrations.all.count) { return .current }
+        if version >= Int64(Migrations.all.count) {
+            schemaSeenCurrent = true
+            return .current
+        }
         return .behind(missing: Migrations.all.dropFirst(Int(max(0, version))).map(\.name))
     }
 
@@ -194,16 +200,15 @@ public final class Store {
         let prepared = try database.readTransaction { try prepareOutsideLock(inbound, step: step) }
         return try database.immediateTransaction {
             let customer = try upsertCustomer(inbound.identity, name: inbound.customerName, now: now)
-            try database.query(
+            let inserted = try database.query(
                 """
                 INSERT INTO inboundMessage (providerID, customerID, type, sentAt, receivedAt, summary)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(providerID) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(providerID) DO NOTHING RETURNING id
                 """,
                 [inbound.providerID, customer.id.rawValue, inbound.type, inbound.sentAt, now, inbound.summary])
-            guard database.changes == 1 else {
+            guard let inboundID = inserted.first?[0].int64 else {
                 throw Duplicate()
             }
-            let inboundID = try database.query("SELECT last_insert_rowid()").first?[0].int64
             let stored = try storedConversation(customer.id)
             let next: State
             let entries: [OutboxEntry]
@@ -215,11 +220,12 @@ public final class Store {
             let encoded = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
             try database.query(
                 """
-                INSERT INTO conversation (customerID, state, version, updatedAt) VALUES (?, ?, 1, ?)
+                INSERT INTO conversation (customerID, state, version, updatedAt, lastInboundAt) VALUES (?, ?, 1, ?, ?)
                 ON CONFLICT(customerID) DO UPDATE SET
-                    state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt
+                    state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt,
+                    lastInboundAt = max(conversation.lastInboundAt, excluded.lastInboundAt)
                 """,
-                [customer.id.rawValue, encoded, now])
+                [customer.id.rawValue, encoded, now, now])
             for entry in entries {
                 try database.query(
                     """
@@ -244,29 +250,19 @@ public final class Store {
     private func prepareOutsideLock(
         _ inbound: InboundRecord, step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
     ) throws -> Prepared? {
-        let key: (column: String, value: String)
-        if let waID = inbound.identity.waID {
-            key = ("waID", waID)
-        } else if let userID = inbound.identity.userID {
-            key = ("userID", userID)
-        } else {
-            return nil
-        }
+        guard !inbound.identity.isEmpty else { return nil }
         // A redelivery needs no step. This read only saves work; the UNIQUE key in the transaction decides.
         if !(try database.query("SELECT 1 FROM inboundMessage WHERE providerID = ?", [inbound.providerID])).isEmpty {
             return nil
         }
-        let sql =
-            key.column == "waID"
-            ? "SELECT id, waID, userID, name FROM customer WHERE waID = ?"
-            : "SELECT id, waID, userID, name FROM customer WHERE userID = ?"
-        guard let row = try database.query(sql, [key.value]).first, let id = row[0].int64 else { return nil }
+        guard let known = try findCustomer(inbound.identity) else { return nil }
         // What the upsert will make of the row: the BSUID and name are filled in, never erased.
         let customer = CustomerRecord(
-            id: CustomerID(rawValue: id),
+            id: known.id,
             identity: CustomerIdentity(
-                waID: row[1].string ?? inbound.identity.waID, userID: row[2].string ?? inbound.identity.userID),
-            name: inbound.customerName ?? row[3].string)
+                waID: known.identity.waID ?? inbound.identity.waID,
+                userID: known.identity.userID ?? inbound.identity.userID),
+            name: inbound.customerName ?? known.name)
         let stored = try storedConversation(customer.id)
         let (next, entries) = try step(stored?.state ?? State(), customer)
         return Prepared(customer: customer, version: stored?.version, next: next, entries: entries)
@@ -286,23 +282,47 @@ public final class Store {
     private struct Duplicate: Error {}
 
     private func upsertCustomer(_ identity: CustomerIdentity, name: String?, now: Int64) throws -> CustomerRecord {
+        // Inside the IMMEDIATE transaction, so this read and the write below cannot interleave with another
+        // writer. A known customer whose details did not change costs no write at all.
+        if let known = try findCustomer(identity),
+            name == nil || name == known.name,
+            identity.userID == nil || identity.userID == known.identity.userID,
+            identity.waID == nil || identity.waID == known.identity.waID
+        {
+            return known
+        }
         // One statement, two conflict targets: a customer known by wa_id gains the BSUID when Meta starts
         // sending it, and one known only by BSUID gains a wa_id if it appears.
         let rows = try database.query(
             """
-            INSERT INTO customer (waID, userID, name, createdAt, lastInboundAt) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO customer (waID, userID, name, createdAt) VALUES (?, ?, ?, ?)
             ON CONFLICT(waID) DO UPDATE SET
-                userID = coalesce(customer.userID, excluded.userID), name = coalesce(excluded.name, customer.name),
-                lastInboundAt = max(coalesce(customer.lastInboundAt, 0), excluded.lastInboundAt)
+                userID = coalesce(customer.userID, excluded.userID), name = coalesce(excluded.name, customer.name)
             ON CONFLICT(userID) DO UPDATE SET
-                waID = coalesce(customer.waID, excluded.waID), name = coalesce(excluded.name, customer.name),
-                lastInboundAt = max(coalesce(customer.lastInboundAt, 0), excluded.lastInboundAt)
+                waID = coalesce(customer.waID, excluded.waID), name = coalesce(excluded.name, customer.name)
             RETURNING id, waID, userID, name
             """,
-            [identity.waID, identity.userID, name, now, now])
-        guard let row = rows.first, let id = row[0].int64 else {
+            [identity.waID, identity.userID, name, now])
+        guard let row = rows.first, let customer = Self.customer(row) else {
             throw StorageError(code: 1, message: "customer upsert returned no row")
         }
+        return customer
+    }
+
+    private func findCustomer(_ identity: CustomerIdentity) throws -> CustomerRecord? {
+        let row: SQLRow?
+        if let waID = identity.waID {
+            row = try database.query("SELECT id, waID, userID, name FROM customer WHERE waID = ?", [waID]).first
+        } else if let userID = identity.userID {
+            row = try database.query("SELECT id, waID, userID, name FROM customer WHERE userID = ?", [userID]).first
+        } else {
+            row = nil
+        }
+        return row.flatMap(Self.customer)
+    }
+
+    private static func customer(_ row: SQLRow) -> CustomerRecord? {
+        guard let id = row[0].int64 else { return nil }
         return CustomerRecord(
             id: CustomerID(rawValue: id), identity: CustomerIdentity(waID: row[1].string, userID: row[2].string),
             name: row[3].string)
