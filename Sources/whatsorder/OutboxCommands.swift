@@ -35,11 +35,15 @@ struct Outbox: ParsableCommand {
                 let horizon: Int64 = once ? 10_000 : Int64(maxSeconds) * 1000
                 var total = OutboxSender.Report()
                 while true {
-                    total = total + (try sender.deliverDue(customer: customer.map(CustomerID.init)))
+                    let pass = try sender.deliverDue(customer: customer.map(CustomerID.init))
+                    total = total + pass
                     guard let next = try sender.store.nextOutboxDue() else { break }
                     let now = sender.now()
                     if next - started > horizon || now - started > horizon { break }
-                    if next > now { usleep(UInt32(min(next - now, 5_000)) * 1000) }
+                    // A row can be due yet not claimable (behind the same customer's row another sender holds):
+                    // never spin on it.
+                    let wait = pass.attempted == 0 ? max(next - now, idleRetryMilliseconds) : next - now
+                    if wait > 0 { usleep(UInt32(min(wait, 5_000)) * 1000) }
                 }
                 let pending = try sender.store.outboxCounts()
                 print(
@@ -65,6 +69,9 @@ struct Outbox: ParsableCommand {
         }
     }
 }
+
+/// How long a sender waits when rows are due but none could be claimed (another sender holds the way).
+let idleRetryMilliseconds: Int64 = 50
 
 /// Builds the live sender: the store, libcurl, the clock.
 func makeSender(options: ConfigOptions, component: String) throws -> OutboxSender {

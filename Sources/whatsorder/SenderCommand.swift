@@ -32,9 +32,10 @@ struct Sender: ParsableCommand {
             try? sender.store.database.execute("PRAGMA journal_size_limit = 67108864")
             sender.log.info("listening", ["socket": socketPath])
             var lastCheckpoint = sender.now()
+            var lastPass = OutboxSender.Report()
             while senderStopRequested == 0 {
                 do {
-                    _ = try sender.deliverDue()
+                    lastPass = try sender.deliverDue()
                     if sender.now() - lastCheckpoint > 30_000 {
                         try sender.store.checkpoint()
                         lastCheckpoint = sender.now()
@@ -44,7 +45,9 @@ struct Sender: ParsableCommand {
                 }
                 let now = sender.now()
                 let nextDue = (try? sender.store.nextOutboxDue()) ?? nil
-                let wait = max(0, min(Int64(pollMilliseconds), (nextDue ?? Int64.max) - now))
+                var wait = max(0, min(Int64(pollMilliseconds), (nextDue ?? Int64.max) - now))
+                // Due but not claimable (another sender holds a customer's earlier row): wait, never spin.
+                if lastPass.attempted == 0 { wait = max(wait, min(Int64(pollMilliseconds), idleRetryMilliseconds)) }
                 var descriptors = [
                     pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
                     pollfd(fd: stopSignal, events: Int16(POLLIN), revents: 0),
