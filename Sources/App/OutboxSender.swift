@@ -90,7 +90,7 @@ public struct OutboxSender {
         var report = Report()
         guard item.kind == OutboxKind.whatsAppMessage else {
             try store.failOutbox(
-                id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil, now: now())
+                id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil)
             report.failed = 1
             return report
         }
@@ -113,7 +113,7 @@ public struct OutboxSender {
             if item.attempts >= settings.maxAttempts {
                 try store.failOutbox(
                     id: item.id, error: "gave up after \(item.attempts) attempts: \(reason)", code: code,
-                    fbtraceID: nil, now: now())
+                    fbtraceID: nil)
                 log.error("send abandoned", ["outbox": "\(item.id)", "attempts": "\(item.attempts)", "reason": reason])
                 report.failed = 1
             } else {
@@ -125,7 +125,7 @@ public struct OutboxSender {
             }
         case .rejected(let code, let title, let details, let fbtraceID):
             let text = [title, details].compactMap { $0 }.joined(separator: ": ")
-            try store.failOutbox(id: item.id, error: text, code: code, fbtraceID: fbtraceID, now: now())
+            try store.failOutbox(id: item.id, error: text, code: code, fbtraceID: fbtraceID)
             log.error(
                 "send rejected by Meta",
                 ["outbox": "\(item.id)", "code": code.map(String.init) ?? "-", "fbtrace_id": fbtraceID ?? "-"])

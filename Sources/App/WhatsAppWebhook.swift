@@ -161,7 +161,7 @@ public struct WhatsAppWebhook {
         let input = Self.input(for: message.content)
         let record = Store.InboundRecord(
             providerID: message.id, identity: identity, customerName: contact?.name,
-            type: Self.typeName(message.content), sentAt: message.timestamp.map { $0 * 1000 },
+            type: message.content.wireType, sentAt: message.timestamp.map { $0 * 1000 },
             summary: Self.summary(message.content))
         var menu: Menu?
         let result = try store.recordInbound(record, now: received) { state, customer in
@@ -185,19 +185,11 @@ public struct WhatsAppWebhook {
     }
 
     func record(_ status: StatusUpdate, store: Store, at received: Int64) {
-        let name: String
-        switch status.status {
-        case .sent: name = "sent"
-        case .delivered: name = "delivered"
-        case .read: name = "read"
-        case .played: name = "played"
-        case .failed: name = "failed"
-        case .other(let other): name = other
-        }
         let error = status.errors.first
         do {
             try store.recordStatus(
-                wamid: status.id, status: name, occurredAt: status.timestamp.map { $0 * 1000 }, errorCode: error?.code,
+                wamid: status.id, status: status.status.wireName, occurredAt: status.timestamp.map { $0 * 1000 },
+                errorCode: error?.code,
                 errorTitle: error?.title, errorDetails: error?.details, now: received)
         } catch {
             log.warning("status not recorded", ["wamid": status.id, "error": "\(error)"])
@@ -252,22 +244,6 @@ public struct WhatsAppWebhook {
         }
         // Enough for a person to read; the whole body of a 4,096-character message is not worth a row's weight.
         return text.map { String($0.prefix(1000)) }
-    }
-
-    static func typeName(_ content: Content) -> String {
-        switch content {
-        case .text: return "text"
-        case .buttonReply: return "button_reply"
-        case .listReply: return "list_reply"
-        case .templateButton: return "button"
-        case .location: return "location"
-        case .reaction: return "reaction"
-        case .media(let kind, _): return kind
-        case .order: return "order"
-        case .contacts: return "contacts"
-        case .system: return "system"
-        case .unsupported(let type, _): return type
-        }
     }
 }
 

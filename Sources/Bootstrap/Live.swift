@@ -10,10 +10,10 @@ import Storage
 /// The one place where live values are built: configuration, clock, store, logger, sender wake-up.
 /// A handler executable owns one `HandlerRuntime` for its whole life (one request in CGI, many in FastCGI).
 public final class HandlerRuntime: @unchecked Sendable {
-    private var config: Config?
-    private var store: Store?
-    private var wakeup: SenderWakeup?
     private let environment: [String: String]
+    /// Built on the first request and kept: configuration is read once per process (design.md §3).
+    private var webhook: WhatsAppWebhook?
+    private var store: Store?
 
     public init(environment: [String: String] = currentEnvironment()) {
         self.environment = environment
@@ -22,37 +22,28 @@ public final class HandlerRuntime: @unchecked Sendable {
     /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
     /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
     public func whatsAppWebhook(_ request: Request) -> Outcome {
-        let config: Config
         do {
-            config = try loadConfig(params: request.params)
+            return try webhookHandler(params: request.params).handle(request)
         } catch {
             Live.stderrLogger(level: .error, component: "whatsapp-webhook").error(
                 "configuration", ["error": "\(error)"])
             return Outcome(.text(503, "not configured"))
         }
+    }
+
+    private func webhookHandler(params: [String: String]) throws -> WhatsAppWebhook {
+        if let webhook { return webhook }
+        let config = try Config.load(environment: environment, params: params)
         let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")
-        let handler = WhatsAppWebhook(
+        let made = WhatsAppWebhook(
             settings: WhatsAppWebhook.Settings(
                 verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"],
                 restaurantName: config["RESTAURANT_NAME"], currencySymbol: config["CURRENCY_SYMBOL"]),
             now: Live.nowMilliseconds,
-            store: { [self] in try self.openStore(config) },
-            wakeSender: senderWakeup(config, log: log).wake,
+            store: { [unowned self] in try self.openStore(config) },
+            wakeSender: SenderWakeup(config: config, log: log).wake,
             log: log)
-        return handler.handle(request)
-    }
-
-    private func loadConfig(params: [String: String]) throws -> Config {
-        if let config { return config }
-        let loaded = try Config.load(environment: environment, params: params)
-        config = loaded
-        return loaded
-    }
-
-    private func senderWakeup(_ config: Config, log: Logger) -> SenderWakeup {
-        if let wakeup { return wakeup }
-        let made = SenderWakeup(config: config, log: log)
-        wakeup = made
+        webhook = made
         return made
     }
 

@@ -44,21 +44,12 @@ public enum Host {
 
     static func serveCGI(options: Options, handler: (Request) -> Outcome) {
         let params = Request.variables(environ)
-        let outcome: Outcome
-        switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
-        case .reject(let response):
+        let outcome = respond(
+            to: params, options: options, handler: handler,
+            read: { buffer, count in read(0, buffer, count) },
             // NB: fcgiwrap answers 502 instead of our 413 when it cannot write the body into our stdin, so a CGI
             // process discards what it is sent, up to a bound, before answering. FastCGI needs no such thing.
-            discardInput(upTo: 8 * 1024 * 1024)
-            outcome = Outcome(response)
-        case .read(let length):
-            let body = readExactly(length) { buffer, count in read(0, buffer, count) }
-            if body.count < length {
-                outcome = Outcome(BodyPlan.truncated(expected: length, received: body.count))
-            } else {
-                outcome = handler(Request(params: params, body: body))
-            }
-        }
+            beforeRejecting: { discardInput(upTo: 8 * 1024 * 1024) })
         writeAll(outcome.response.serialized()) { buffer, count in write(1, buffer, count) }
         // Close stdout so fcgiwrap (or a pipe reader) sees the end of the answer before the follow-up runs.
         let devNull = open("/dev/null", O_WRONLY)
@@ -67,6 +58,23 @@ public enum Host {
             close(devNull)
         }
         outcome.afterResponse?()
+    }
+
+    /// The body rules shared by both modes: reject before reading, read exactly `CONTENT_LENGTH`, refuse a short
+    /// body, and only then call the handler.
+    static func respond(
+        to params: [String: String], options: Options, handler: (Request) -> Outcome,
+        read: (UnsafeMutableRawPointer, Int) -> Int, beforeRejecting: () -> Void = {}
+    ) -> Outcome {
+        switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
+        case .reject(let response):
+            beforeRejecting()
+            return Outcome(response)
+        case .read(let length):
+            let body = readExactly(length, using: read)
+            guard body.count == length else { return Outcome(BodyPlan.truncated) }
+            return handler(Request(params: params, body: body))
+        }
     }
 
     static func discardInput(upTo limit: Int) {
@@ -99,22 +107,12 @@ public enum Host {
             if let limit = options.maxRequests, served >= limit { break }
             guard FCGX_Accept_r(&request) >= 0 else { break }
             served += 1
-            let params = Request.variables(request.envp)
-            let outcome: Outcome
-            switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
-            case .reject(let response):
-                outcome = Outcome(response)
-            case .read(let length):
-                let input = request.in
-                let body = readExactly(length) { buffer, count in
+            let input = request.in
+            let outcome = respond(
+                to: Request.variables(request.envp), options: options, handler: handler,
+                read: { buffer, count in
                     Int(FCGX_GetStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), input))
-                }
-                if body.count < length {
-                    outcome = Outcome(BodyPlan.truncated(expected: length, received: body.count))
-                } else {
-                    outcome = handler(Request(params: params, body: body))
-                }
-            }
+                })
             let output = request.out
             writeAll(outcome.response.serialized()) { buffer, count in
                 Int(FCGX_PutStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), output))

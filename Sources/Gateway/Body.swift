@@ -20,9 +20,7 @@ public enum BodyPlan: Equatable, Sendable {
     }
 
     /// A body that ended before `CONTENT_LENGTH` bytes: never hand a truncated body to a handler.
-    public static func truncated(expected: Int, received: Int) -> Response {
-        .text(400, "truncated body")
-    }
+    public static let truncated = Response.text(400, "truncated body")
 }
 
 extension String {

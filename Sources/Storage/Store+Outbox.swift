@@ -89,7 +89,7 @@ extension Store {
     }
 
     /// A failure retrying cannot fix (Meta said so, or attempts ran out). Kept with Meta's trace id for support.
-    public func failOutbox(id: Int64, error: String, code: Int?, fbtraceID: String?, now: Int64) throws {
+    public func failOutbox(id: Int64, error: String, code: Int?, fbtraceID: String?) throws {
         try database.query(
             """
             UPDATE outbox SET status = 'failed', leaseUntil = NULL, lastError = ?, errorCode = ?, fbtraceID = ?,

@@ -444,3 +444,36 @@ private struct DecodedGraphError: Decodable {
 private struct DecodedAnything: Decodable {
     init(from decoder: any Decoder) throws {}
 }
+
+extension DeliveryStatus {
+    /// The status as Meta spells it (`sent`, `delivered`, …), for storing and logging.
+    public var wireName: String {
+        switch self {
+        case .sent: return "sent"
+        case .delivered: return "delivered"
+        case .read: return "read"
+        case .played: return "played"
+        case .failed: return "failed"
+        case .other(let name): return name
+        }
+    }
+}
+
+extension Content {
+    /// The message's type as Meta names it, with interactive replies told apart (`button_reply`, `list_reply`).
+    public var wireType: String {
+        switch self {
+        case .text: return "text"
+        case .buttonReply: return "button_reply"
+        case .listReply: return "list_reply"
+        case .templateButton: return "button"
+        case .location: return "location"
+        case .reaction: return "reaction"
+        case .media(let kind, _): return kind
+        case .order: return "order"
+        case .contacts: return "contacts"
+        case .system: return "system"
+        case .unsupported(let type, _): return type
+        }
+    }
+}

@@ -15,7 +15,7 @@ let appSecret = "test-app-secret"
 final class Harness: @unchecked Sendable {
     let store: Store
     let webhook: WhatsAppWebhook
-    private let wakeCounter = Counter()
+    private let wakeCounter = Locked(0)
 
     init(appSecret: String = appSecret, verifyToken: String = "verify-token", migrate: Bool = true) throws {
         let store: Store
@@ -30,7 +30,7 @@ final class Harness: @unchecked Sendable {
         webhook = WhatsAppWebhook(
             settings: .init(
                 verifyToken: verifyToken, appSecret: appSecret, restaurantName: "Mama Put", currencySymbol: "₦"),
-            now: { 1_764_000_000_000 }, store: { store }, wakeSender: { counter.increment() }, log: .silent)
+            now: { 1_764_000_000_000 }, store: { store }, wakeSender: { counter.mutate { $0 += 1 } }, log: .silent)
     }
 
     var wakes: Int { wakeCounter.value }
@@ -48,13 +48,6 @@ final class Harness: @unchecked Sendable {
     func count(_ table: String) throws -> Int64 {
         try store.database.query("SELECT count(*) FROM \(table)").first?[0].int64 ?? -1
     }
-}
-
-func textMessage(id: String, from: String = "2348012345678", text: String = "hi", name: String = "Ada") -> [UInt8] {
-    Array(
-        #"""
-        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"\#(name)"},"wa_id":"\#(from)"}],"messages":[{"from":"\#(from)","id":"\#(id)","timestamp":"1764000000","type":"text","text":{"body":"\#(text)"}}]}}]}]}
-        """#.utf8)
 }
 
 @Suite struct VerifyHandshakeTests {
@@ -208,21 +201,6 @@ func prettyJSON(_ bytes: [UInt8]) -> String {
             withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return String(decoding: bytes, as: UTF8.self) }
     return String(decoding: data, as: UTF8.self) + "\n"
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() {
-        lock.lock()
-        count += 1
-        lock.unlock()
-    }
-    var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
 }
 
 @Suite struct InboundSummaryTests {

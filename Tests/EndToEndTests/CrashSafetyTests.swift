@@ -18,9 +18,9 @@ import Testing
         defer { stack.stop() }
         let customers = 20
         let perCustomer = 10
-        let done = Box(false)
-        let kills = Box(0)
-        let retries = Box(0)
+        let done = Locked(false)
+        let kills = Locked(0)
+        let retries = Locked(0)
         let killer = Thread {
             var generator = SystemRandomNumberGenerator()
             while !done.value {
@@ -31,7 +31,7 @@ import Testing
             }
         }
         killer.start()
-        let failures = Box<[String]>([])
+        let failures = Locked<[String]>([])
         concurrently(8) { thread in
             guard let client = try? CurlTransport() else { return }
             for index in stride(from: thread, to: customers * perCustomer, by: 8) {

@@ -139,14 +139,6 @@ func freePort() throws -> Int {
     return port
 }
 
-/// A text message as Meta sends it, for customer `from`.
-func textMessage(id: String, from: String, text: String = "hi", name: String = "Ada") -> [UInt8] {
-    Array(
-        #"""
-        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"\#(name)"},"wa_id":"\#(from)"}],"messages":[{"from":"\#(from)","id":"\#(id)","timestamp":"1764000000","type":"text","text":{"body":"\#(text)"}}]}}]}]}
-        """#.utf8)
-}
-
 /// Runs `body` on `count` threads at once and waits for all.
 func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     let group = DispatchGroup()
@@ -158,20 +150,4 @@ func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         }.start()
     }
     group.wait()
-}
-
-final class Box<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func mutate(_ change: (inout Value) -> Void) {
-        lock.lock()
-        change(&stored)
-        lock.unlock()
-    }
 }

@@ -87,7 +87,7 @@ import WhatsApp
     func fiftyCustomersAtOnceGetFiftyReplies(mode: Stack.Mode) throws {
         let stack = try Self.makeStack(mode)
         defer { stack.stop() }
-        let statuses = Box<[Int]>([])
+        let statuses = Locked<[Int]>([])
         concurrently(50) { index in
             let body = textMessage(id: "wamid.E2E-C\(index)", from: "23480200000\(String(format: "%02d", index))")
             let status = (try? stack.post(body).status) ?? -1

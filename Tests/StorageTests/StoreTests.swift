@@ -1,6 +1,7 @@
 import Conversation
 import Domain
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Storage
@@ -120,7 +121,7 @@ import Testing
         try setup.migrate()
         setup.close()
         let perWriter = 40
-        let errors = ErrorBox()
+        let errors = Locked<[String]>([])
         let group = DispatchGroup()
         for writer in 0..<2 {
             group.enter()
@@ -138,32 +139,17 @@ import Testing
                         }
                     }
                 } catch {
-                    errors.append("\(error)")
+                    errors.mutate { $0.append("\(error)") }
                 }
             }.start()
         }
         group.wait()
-        #expect(errors.values.isEmpty)
+        #expect(errors.value.isEmpty)
         let store = try Store.open(path: path)
         defer { store.close() }
         #expect(try store.database.query("SELECT count(*) FROM inboundMessage").first?[0].int64 == Int64(2 * perWriter))
         #expect(try store.database.query("SELECT version FROM conversation").first?[0].int64 == Int64(2 * perWriter))
         #expect(try store.outboxRows().count == 2 * perWriter)
-    }
-}
-
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String] = []
-    func append(_ item: String) {
-        lock.lock()
-        items.append(item)
-        lock.unlock()
-    }
-    var values: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items
     }
 }
 
