@@ -36,17 +36,35 @@ public struct Request: Sendable {
 
 extension Request {
     /// `KEY=value` C strings, as in `environ` or a FastCGI request's `envp`, until the terminating null.
+    ///
+    /// Only the variables a `Request` reads are kept (`HTTP_*`, `CONTENT_*`, `REQUEST_*`, `DOCUMENT_URI`,
+    /// `SCRIPT_NAME`, `QUERY_STRING`) plus `WHATSORDER_*` (the config file may be named by a `fastcgi_param`):
+    /// nginx sends about twenty more, and turning each into two Strings and a dictionary entry cost about 5% of a
+    /// webhook request's CPU. The name is matched on the C bytes before any String is made.
     public static func variables(_ entries: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String: String] {
         var result: [String: String] = [:]
         guard var pointer = entries else { return result }
         while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
             pointer += 1
+            var length = 0
+            while entry[length] != 0 { length += 1 }
+            let bytes = UnsafeRawBufferPointer(start: entry, count: length)
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isKept(name: bytes[..<equals]) else {
+                continue
+            }
+            result[String(decoding: bytes[..<equals], as: UTF8.self)] =
+                String(decoding: bytes[(equals + 1)...], as: UTF8.self)
         }
         return result
+    }
+
+    private static let keptPrefixes: [[UInt8]] = [
+        "HTTP_", "CONTENT_", "REQUEST_", "DOCUMENT_URI", "SCRIPT_NAME", "QUERY_STRING", "WHATSORDER_",
+    ].map { Array($0.utf8) }
+
+    private static func isKept(name: Slice<UnsafeRawBufferPointer>) -> Bool {
+        keptPrefixes.contains { prefix in name.count >= prefix.count && name.prefix(prefix.count).elementsEqual(prefix)
+        }
     }
 }
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import HTTPClient
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
@@ -109,38 +108,43 @@ public enum MessageLimits {
 /// Ids are cut without "…", as they are not shown; empty headers and footers are left out. `replyTo` quotes an
 /// inbound message (`context.message_id`). Keys are sorted and `/` is not escaped, so equal input gives equal bytes.
 public func messageRequestBody(to recipient: Recipient, message: OutboundMessage, replyTo: String? = nil) -> [UInt8] {
-    var wire = WireMessage(type: "text")
+    var members: [(String, JSONBody?)] = [
+        ("messaging_product", .string("whatsapp")),
+        ("recipient_type", .string("individual")),
+        ("context", replyTo.map { .object([("message_id", .string($0))]) }),
+    ]
     switch recipient {
     case .waID(let waID):
         // NB: without "+", Meta prepends the business number's country code and can mis-deliver.
-        wire.to = waID.hasPrefix("+") ? waID : "+" + waID
+        members.append(("to", .string(waID.hasPrefix("+") ? waID : "+" + waID)))
     case .userID(let userID):
         // [unverified] Meta's 2026 BSUID send field, as announced for users without a visible phone number.
-        wire.recipient = userID
+        members.append(("recipient", .string(userID)))
     }
-    wire.context = replyTo.map { WireContext(messageID: $0) }
     switch message {
     case .text(let body, let previewURL):
-        wire.text = WireText(body: clamped(body, to: MessageLimits.textBody), previewURL: previewURL)
+        members.append(("type", .string("text")))
+        members.append(
+            (
+                "text",
+                .object([
+                    ("body", .string(clamped(body, to: MessageLimits.textBody))), ("preview_url", .bool(previewURL)),
+                ])
+            ))
     case .list(let header, let body, let footer, let button, let sections):
-        wire.type = "interactive"
-        wire.interactive = WireInteractive(
-            type: "list", header: header, body: body, footer: footer,
-            action: WireAction(button: clamped(button, to: MessageLimits.listButton), sections: wireSections(sections)))
+        members.append(("type", .string("interactive")))
+        let action = JSONBody.object([
+            ("button", .string(clamped(button, to: MessageLimits.listButton))),
+            ("sections", .array(wireSections(sections))),
+        ])
+        members.append(("interactive", interactive("list", header: header, body: body, footer: footer, action: action)))
     case .buttons(let header, let body, let footer, let buttons):
-        wire.type = "interactive"
-        wire.interactive = WireInteractive(
-            type: "button", header: header, body: body, footer: footer,
-            action: WireAction(buttons: wireButtons(buttons)))
+        members.append(("type", .string("interactive")))
+        let action = JSONBody.object([("buttons", .array(wireButtons(buttons)))])
+        members.append(
+            ("interactive", interactive("button", header: header, body: body, footer: footer, action: action)))
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    do {
-        return Array(try encoder.encode(wire))
-    } catch {
-        // Only strings, bools and arrays of them are encoded, which cannot fail.
-        preconditionFailure("encoding a WhatsApp message body failed: \(error)")
-    }
+    return JSONBody.object(members).bytes
 }
 
 /// POST, headers Authorization: Bearer …, Content-Type: application/json.
@@ -187,29 +191,61 @@ private func prefix(_ text: String, fitting budget: Int) -> String {
     return String(text[..<end])
 }
 
-private func wireSections(_ sections: [ListSection]) -> [WireSection] {
+private func interactive(_ type: String, header: String?, body: String, footer: String?, action: JSONBody)
+    -> JSONBody
+{
+    .object([
+        ("type", .string(type)),
+        (
+            "header",
+            nonEmpty(header).map {
+                .object([("type", .string("text")), ("text", .string(clamped($0, to: MessageLimits.header)))])
+            }
+        ),
+        ("body", .object([("text", .string(clamped(body, to: MessageLimits.interactiveBody)))])),
+        ("footer", nonEmpty(footer).map { .object([("text", .string(clamped($0, to: MessageLimits.footer)))]) }),
+        ("action", action),
+    ])
+}
+
+private func nonEmpty(_ text: String?) -> String? {
+    text?.isEmpty == false ? text : nil
+}
+
+private func wireSections(_ sections: [ListSection]) -> [JSONBody] {
     var remaining = MessageLimits.rowsTotal
-    var result: [WireSection] = []
+    var result: [JSONBody] = []
     for section in sections where remaining > 0 && result.count < MessageLimits.sections {
-        let rows = section.rows.prefix(remaining).map { row in
-            WireRow(
-                id: clampedID(row.id, to: MessageLimits.rowID), title: clamped(row.title, to: MessageLimits.rowTitle),
-                description: row.description.map { clamped($0, to: MessageLimits.rowDescription) })
+        let rows = section.rows.prefix(remaining).map { row -> JSONBody in
+            .object([
+                ("id", .string(clampedID(row.id, to: MessageLimits.rowID))),
+                ("title", .string(clamped(row.title, to: MessageLimits.rowTitle))),
+                ("description", row.description.map { .string(clamped($0, to: MessageLimits.rowDescription)) }),
+            ])
         }
         // A section without rows would be rejected.
         guard !rows.isEmpty else { continue }
         remaining -= rows.count
-        result.append(WireSection(title: clamped(section.title, to: MessageLimits.sectionTitle), rows: rows))
+        result.append(
+            .object([
+                ("title", .string(clamped(section.title, to: MessageLimits.sectionTitle))), ("rows", .array(rows)),
+            ]))
     }
     return result
 }
 
-private func wireButtons(_ buttons: [ReplyButton]) -> [WireButton] {
+private func wireButtons(_ buttons: [ReplyButton]) -> [JSONBody] {
     var seen: Set<String> = []
     return buttons.prefix(MessageLimits.buttons).map { button in
         let title = uniqueTitle(button.title, avoiding: seen)
         seen.insert(title)
-        return WireButton(reply: WireReply(id: clampedID(button.id, to: MessageLimits.buttonID), title: title))
+        return .object([
+            ("type", .string("reply")),
+            (
+                "reply",
+                .object([("id", .string(clampedID(button.id, to: MessageLimits.buttonID))), ("title", .string(title))])
+            ),
+        ])
     }
 }
 
@@ -225,97 +261,4 @@ private func uniqueTitle(_ title: String, avoiding seen: Set<String>) -> String 
         number += 1
     }
     return candidate
-}
-
-// MARK: - Wire shapes
-
-private struct WireMessage: Encodable {
-    let messagingProduct = "whatsapp"
-    let recipientType = "individual"
-    var to: String?
-    var recipient: String?
-    var context: WireContext?
-    var type: String
-    var text: WireText?
-    var interactive: WireInteractive?
-
-    enum CodingKeys: String, CodingKey {
-        case messagingProduct = "messaging_product"
-        case recipientType = "recipient_type"
-        case to, recipient, context, type, text, interactive
-    }
-}
-
-private struct WireContext: Encodable {
-    var messageID: String
-
-    enum CodingKeys: String, CodingKey {
-        case messageID = "message_id"
-    }
-}
-
-private struct WireText: Encodable {
-    var body: String
-    var previewURL: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case body
-        case previewURL = "preview_url"
-    }
-}
-
-private struct WireInteractive: Encodable {
-    var type: String
-    var header: WireHeader?
-    var body: WireBody
-    var footer: WireBody?
-    var action: WireAction
-
-    init(type: String, header: String?, body: String, footer: String?, action: WireAction) {
-        self.type = type
-        self.header = nonEmpty(header).map { WireHeader(text: clamped($0, to: MessageLimits.header)) }
-        self.body = WireBody(text: clamped(body, to: MessageLimits.interactiveBody))
-        self.footer = nonEmpty(footer).map { WireBody(text: clamped($0, to: MessageLimits.footer)) }
-        self.action = action
-    }
-}
-
-private func nonEmpty(_ text: String?) -> String? {
-    text?.isEmpty == false ? text : nil
-}
-
-private struct WireHeader: Encodable {
-    let type = "text"
-    var text: String
-}
-
-private struct WireBody: Encodable {
-    var text: String
-}
-
-private struct WireAction: Encodable {
-    var button: String?
-    var sections: [WireSection]?
-    var buttons: [WireButton]?
-}
-
-private struct WireSection: Encodable {
-    var title: String
-    var rows: [WireRow]
-}
-
-private struct WireRow: Encodable {
-    var id: String
-    var title: String
-    var description: String?
-}
-
-private struct WireButton: Encodable {
-    let type = "reply"
-    var reply: WireReply
-}
-
-private struct WireReply: Encodable {
-    var id: String
-    var title: String
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Gateway
@@ -95,5 +96,25 @@ import Testing
         let text = String(decoding: response.serialized(), as: UTF8.self)
         #expect(text.contains("X-Test: aSet-Cookie: evil\r\n"))
         #expect(!text.contains("\r\nSet-Cookie"))
+    }
+}
+
+@Suite struct VariablesTests {
+    @Test func keepsWhatARequestReadsAndDropsTheRest() {
+        let entries = [
+            "REQUEST_METHOD=POST", "CONTENT_LENGTH=12", "CONTENT_TYPE=application/json", "DOCUMENT_URI=/webhooks/x",
+            "QUERY_STRING=a=b=c", "HTTP_X_HUB_SIGNATURE_256=sha256=ab", "WHATSORDER_CONFIG=/etc/w.env",
+            "SERVER_SOFTWARE=nginx/1.22.1", "REMOTE_ADDR=127.0.0.1", "SCRIPT_FILENAME=/srv/cgi-bin/x", "NOEQUALS",
+        ]
+        var pointers: [UnsafeMutablePointer<CChar>?] = entries.map { strdup($0) }
+        pointers.append(nil)
+        defer { pointers.forEach { free($0) } }
+        let variables = pointers.withUnsafeMutableBufferPointer { Request.variables($0.baseAddress) }
+        #expect(
+            variables == [
+                "REQUEST_METHOD": "POST", "CONTENT_LENGTH": "12", "CONTENT_TYPE": "application/json",
+                "DOCUMENT_URI": "/webhooks/x", "QUERY_STRING": "a=b=c", "HTTP_X_HUB_SIGNATURE_256": "sha256=ab",
+                "WHATSORDER_CONFIG": "/etc/w.env",
+            ])
     }
 }
