@@ -66,7 +66,9 @@ let package = Package(
         .target(
             /** Paystack: transaction requests and webhook signatures */
             name: "Paystack", dependencies: ["HTTPClient", "Domain", crypto], exclude: ["README.md"]),
-        .testTarget(name: "PaystackTests", dependencies: ["Paystack", "TestSupport"]),
+        .testTarget(
+            name: "PaystackTests", dependencies: ["Paystack", "TestSupport", "HTTPClient", "Domain"],
+            resources: [.copy("Fixtures")]),
 
         // MARK: - Storage
         .target(
@@ -93,7 +95,8 @@ let package = Package(
             name: "CurlHTTP", dependencies: ["CCurl", "HTTPClient"], exclude: ["README.md"]),
         .target(
             /** Configuration from file and environment, and the one place live clients are built */
-            name: "Bootstrap", dependencies: ["App", "Storage", "HTTPClient"], exclude: ["README.md"]),
+            name: "Bootstrap", dependencies: ["App", "Conversation", "Domain", "Storage", "HTTPClient"],
+            exclude: ["README.md"]),
         .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "TestSupport"]),
 
         // MARK: - Executables (thin; installed into cgi-bin/)

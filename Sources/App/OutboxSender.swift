@@ -1,9 +1,12 @@
+import Conversation
 import Domain
+import FoundationEssentials
 import HTTPClient
+import Paystack
 import Storage
 import WhatsApp
 
-/// Delivers committed outbox rows to Meta. Runs inside `whatsorder outbox send` and `whatsorder sender`, never
+/// Delivers committed outbox rows to Meta and Paystack. Runs inside `whatsorder outbox send` and `whatsorder sender`, never
 /// inside a webhook handler: an answer to Meta never waits on Meta.
 public struct OutboxSender {
     public struct Settings: Sendable {
@@ -11,6 +14,8 @@ public struct OutboxSender {
         public var apiVersion: String
         public var phoneNumberID: String
         public var accessToken: String
+        public var paystackAPIURL: String = "https://api.paystack.co"
+        public var paystackSecretKey: String = ""
         /// After this many attempts a transient failure becomes permanent.
         public var maxAttempts: Int = 8
         public var baseDelayMilliseconds: Int64 = 1000
@@ -28,6 +33,8 @@ public struct OutboxSender {
     }
 
     public var settings: Settings
+    /// Feeds Paystack's answers back into the customer's conversation.
+    public var conversation: ConversationRunner
     public var store: Store
     public var transport: HTTPTransport
     /// Unix milliseconds.
@@ -37,10 +44,11 @@ public struct OutboxSender {
     public var log: Logger
 
     public init(
-        settings: Settings, store: Store, transport: HTTPTransport, now: @escaping () -> Int64,
-        random: @escaping () -> Double, log: Logger
+        settings: Settings, conversation: ConversationRunner, store: Store, transport: HTTPTransport,
+        now: @escaping () -> Int64, random: @escaping () -> Double, log: Logger
     ) {
         self.settings = settings
+        self.conversation = conversation
         self.store = store
         self.transport = transport
         self.now = now
@@ -88,6 +96,9 @@ public struct OutboxSender {
 
     func deliver(_ item: Store.OutboxItem) throws -> Report {
         var report = Report()
+        if item.kind == OutboxKind.paystackInitialize {
+            return try initializePayment(item)
+        }
         guard item.kind == OutboxKind.whatsAppMessage else {
             try store.failOutbox(
                 id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil)
@@ -133,4 +144,100 @@ public struct OutboxSender {
         }
         return report
     }
+
+    // MARK: - Paystack
+
+    /// One `transaction/initialize` call, then its result fed back to the conversation as an event, with the
+    /// payment row and this outbox row updated in the same transaction as the new state and the reply.
+    ///
+    /// Never retried under a new reference here: each attempt has its own reference, made by the reducer when the
+    /// customer asks (`pay`). A transient error retries the same reference a few times; if the first call
+    /// succeeded without us seeing the answer, Paystack refuses the repeat as a duplicate and the customer is asked
+    /// to type `pay`, so one reference is never charged twice.
+    func initializePayment(_ item: Store.OutboxItem) throws -> Report {
+        var report = Report()
+        guard let reference = (try? JSONDecoder().decode(ReferenceOnly.self, from: Data(item.payload)))?.reference,
+            let attempt = try store.paymentAttempt(reference: reference)
+        else {
+            try store.failOutbox(id: item.id, error: "payment attempt not found", code: nil, fbtraceID: nil)
+            report.failed = 1
+            return report
+        }
+        guard attempt.status == "initializing" else {
+            // Cancelled (or already answered) before we got to it: asking Paystack now would make a link nobody
+            // should use.
+            try store.failOutbox(id: item.id, error: "payment is \(attempt.status)", code: nil, fbtraceID: nil)
+            report.failed = 1
+            return report
+        }
+        guard !settings.paystackSecretKey.isEmpty else {
+            log.error("PAYSTACK_SECRET_KEY is not set; payment link not created", ["reference": reference])
+            try finishPayment(item, attempt: attempt, outcome: .refused(message: "no secret key configured", code: nil))
+            report.failed = 1
+            return report
+        }
+        let request = HTTPRequest(
+            method: "POST", url: initializeURL,
+            headers: [
+                ("Authorization", "Bearer \(settings.paystackSecretKey)"), ("Content-Type", "application/json"),
+            ], body: item.payload)
+        let outcome: InitializeOutcome
+        do {
+            let response = try transport.send(request)
+            outcome = classifyInitializeResponse(status: response.status, body: response.body)
+        } catch {
+            outcome = .retryable(reason: "\(error)")
+        }
+        if case .retryable(let reason) = outcome, item.attempts < paystackAttempts {
+            try store.rescheduleOutbox(
+                id: item.id, nextAttemptAt: now() + delay(afterAttempts: item.attempts), error: reason, code: nil)
+            log.warning("payment link will be retried", ["reference": reference, "reason": reason])
+            report.retried = 1
+            return report
+        }
+        try finishPayment(item, attempt: attempt, outcome: outcome)
+        if case .created = outcome { report.sent = 1 } else { report.failed = 1 }
+        return report
+    }
+
+    /// A customer is waiting on the other end: a few quick tries, then tell them.
+    var paystackAttempts: Int { min(settings.maxAttempts, 3) }
+
+    var initializeURL: String {
+        var base = settings.paystackAPIURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/transaction/initialize"
+    }
+
+    func finishPayment(_ item: Store.OutboxItem, attempt: Store.PaymentAttempt, outcome: InitializeOutcome) throws {
+        let at = now()
+        let event: Event
+        switch outcome {
+        case .created(let url, _):
+            event = .paymentLinkCreated(reference: attempt.reference, url: url)
+        case .retryable(let reason), .refused(let reason, _):
+            event = .paymentLinkFailed(reference: attempt.reference, reason: reason)
+            log.error("payment link not created", ["reference": attempt.reference, "reason": reason])
+        }
+        let menu = try store.loadMenu()
+        try store.advanceConversation(
+            of: attempt.customer, now: at,
+            before: {
+                switch outcome {
+                case .created(let url, let accessCode):
+                    try store.markPaymentLinked(reference: attempt.reference, url: url, accessCode: accessCode, now: at)
+                    try store.completeOutboxRow(id: item.id, now: at)
+                case .retryable(let reason), .refused(let reason, _):
+                    try store.markPaymentFailed(reference: attempt.reference, error: reason, now: at)
+                    try store.failOutbox(id: item.id, error: reason, code: nil, fbtraceID: nil)
+                }
+            },
+            step: { snapshot, customer in
+                conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: at)
+            })
+    }
+}
+
+private struct ReferenceOnly: Decodable {
+    var reference: String
 }

@@ -1,21 +1,62 @@
 import Conversation
+import Domain
+import Paystack
 import Storage
 import WhatsApp
 
-/// Turns the reducer's effects into outbox rows. The wire shape (and Meta's length limits) belong to the WhatsApp
-/// module; what to say belongs to Conversation; this file only connects them.
-enum OutboxKind {
-    static let whatsAppMessage = "whatsapp.message"
+/// Turns the reducer's effects into outbox rows and records. The wire shapes (and Meta's length limits) belong to
+/// the provider modules; what to say belongs to Conversation; this file only connects them.
+public enum OutboxKind {
+    public static let whatsAppMessage = "whatsapp.message"
+    public static let paystackInitialize = "paystack.initialize"
 }
 
-func outboxEntries(for effects: [Effect], to recipient: Recipient) -> [Store.OutboxEntry] {
-    effects.map { effect in
-        switch effect {
-        case .reply(let reply):
-            return Store.OutboxEntry(
-                kind: OutboxKind.whatsAppMessage,
-                payload: messageRequestBody(to: recipient, message: outboundMessage(for: reply)))
+/// Runs one conversation step for a customer: builds the context from the process's settings, calls the reducer,
+/// and renders its effects. The webhook (messages) and the sender (Paystack's answers) share it, so both kinds
+/// of step see the same settings and leave the same kinds of rows.
+public struct ConversationRunner: Sendable {
+    public var settings: Settings
+    /// `PAYSTACK_CALLBACK_URL`.
+    public var paymentCallbackURL: String
+    /// A fresh id (letters and digits) from the injected generator; becomes an order code when a step needs one.
+    public var newID: @Sendable () -> String
+
+    public init(settings: Settings, paymentCallbackURL: String, newID: @escaping @Sendable () -> String) {
+        self.settings = settings
+        self.paymentCallbackURL = paymentCallbackURL
+        self.newID = newID
+    }
+
+    public func step(
+        _ event: Event, snapshot: Store.Snapshot, customer: Store.CustomerRecord, menu: Menu, now: Int64
+    ) -> Store.StepResult {
+        let context = Context(
+            settings: settings, menu: menu, customerName: customer.name, customerKey: "\(customer.id)", now: now,
+            previousMessageAt: snapshot.lastInboundAt, newID: newID())
+        let transition = reduce(snapshot.state, event, context)
+        let recipient: Recipient =
+            if let waID = customer.identity.waID { .waID(waID) } else { .userID(customer.identity.userID ?? "") }
+        var result = Store.StepResult(state: transition.state, outbox: [])
+        for effect in transition.effects {
+            switch effect {
+            case .reply(let reply):
+                result.outbox.append(
+                    Store.OutboxEntry(
+                        kind: OutboxKind.whatsAppMessage,
+                        payload: messageRequestBody(to: recipient, message: outboundMessage(for: reply))))
+            case .placeOrder(let order):
+                result.records.append(.placeOrder(order, currency: settings.currencyCode))
+            case .cancelOrder(let code):
+                result.records.append(.cancelOrder(code))
+            case .initializePayment(let payment):
+                result.records.append(.paymentAttempt(payment))
+                let request = InitializeRequest(
+                    reference: payment.reference, amount: payment.amount, currency: payment.currency,
+                    email: payment.email, orderCode: payment.order.rawValue, callbackURL: paymentCallbackURL)
+                result.outbox.append(Store.OutboxEntry(kind: OutboxKind.paystackInitialize, payload: request.body))
+            }
         }
+        return result
     }
 }
 
@@ -35,5 +76,17 @@ func outboundMessage(for reply: Reply) -> OutboundMessage {
         return .buttons(
             header: nil, body: buttons.body, footer: nil,
             buttons: buttons.buttons.map { ReplyButton(id: $0.id, title: $0.title) })
+    case .link(let link):
+        return .link(body: link.body, buttonTitle: link.buttonTitle, url: link.url)
+    }
+}
+
+/// Ids for order codes: eight characters from an alphabet without look-alikes (no 0/O, 1/I/L), so a code read
+/// out over the phone is not misheard. 31^8 ≈ 8.5e11 codes; the UNIQUE column catches the rare collision.
+public enum OrderIDs {
+    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+    public static func make(using random: () -> UInt64) -> String {
+        String((0..<8).map { _ in alphabet[Int(random() % UInt64(alphabet.count))] })
     }
 }

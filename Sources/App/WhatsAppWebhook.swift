@@ -11,18 +11,15 @@ public struct WhatsAppWebhook {
     public struct Settings: Sendable {
         public var verifyToken: String
         public var appSecret: String
-        public var restaurantName: String
-        public var currencySymbol: String
 
-        public init(verifyToken: String, appSecret: String, restaurantName: String, currencySymbol: String) {
+        public init(verifyToken: String, appSecret: String) {
             self.verifyToken = verifyToken
             self.appSecret = appSecret
-            self.restaurantName = restaurantName
-            self.currencySymbol = currencySymbol
         }
     }
 
     public var settings: Settings
+    public var conversation: ConversationRunner
     /// Unix milliseconds.
     public var now: @Sendable () -> Int64
     /// The process's store; opened lazily, kept open by a FastCGI worker, closed by a CGI process at exit.
@@ -31,10 +28,11 @@ public struct WhatsAppWebhook {
     public var log: Logger
 
     public init(
-        settings: Settings, now: @escaping @Sendable () -> Int64, store: @escaping () throws -> Store,
-        wakeSender: @escaping @Sendable () -> Void, log: Logger
+        settings: Settings, conversation: ConversationRunner, now: @escaping @Sendable () -> Int64,
+        store: @escaping () throws -> Store, wakeSender: @escaping @Sendable () -> Void, log: Logger
     ) {
         self.settings = settings
+        self.conversation = conversation
         self.now = now
         self.store = store
         self.wakeSender = wakeSender
@@ -164,16 +162,13 @@ public struct WhatsAppWebhook {
             type: message.content.wireType, sentAt: message.timestamp.map { $0 * 1000 },
             summary: Self.summary(message.content))
         var menu: Menu?
-        let result = try store.recordInbound(record, now: received) { state, customer in
-            guard let input else { return (state, []) }
+        let sentAt = record.sentAt
+        let result = try store.recordInbound(record, now: received) { snapshot, customer in
+            guard let input else { return Store.StepResult(state: snapshot.state, outbox: []) }
             if menu == nil { menu = try store.loadMenu() }
-            let context = Context(
-                restaurantName: settings.restaurantName, currencySymbol: settings.currencySymbol,
-                menu: menu ?? Menu(categories: [], items: []), customerName: customer.name)
-            let transition = reduce(state, .customerSent(input), context)
-            let recipient: Recipient =
-                if let waID = customer.identity.waID { .waID(waID) } else { .userID(customer.identity.userID ?? "") }
-            return (transition.state, outboxEntries(for: transition.effects, to: recipient))
+            return conversation.step(
+                .customerSent(input, sentAt: sentAt), snapshot: snapshot, customer: customer,
+                menu: menu ?? Menu(categories: [], items: []), now: received)
         }
         switch result {
         case .duplicate:

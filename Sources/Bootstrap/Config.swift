@@ -65,6 +65,21 @@ public struct Config: Sendable {
             name: "RESTAURANT_NAME", defaultValue: "our restaurant", secret: false,
             meaning: "the name the bot greets customers with"),
         Key(
+            name: "DELIVERY_FEE", defaultValue: "0", secret: false,
+            meaning: "added to delivery orders, in minor units (kobo)"),
+        Key(
+            name: "MIN_ORDER_AMOUNT", defaultValue: "0", secret: false,
+            meaning: "the smallest subtotal that can be checked out, in minor units (kobo)"),
+        Key(
+            name: "LATE_MESSAGE_AGE", defaultValue: "3600", secret: false,
+            meaning: "seconds after which a redelivered message is recorded but not acted on"),
+        Key(
+            name: "CONVERSATION_IDLE_TIMEOUT", defaultValue: "21600", secret: false,
+            meaning: "seconds of quiet after which a conversation starts again at the welcome (the cart is kept)"),
+        Key(
+            name: "PAYSTACK_EMAIL_DOMAIN", defaultValue: "example.com", secret: false,
+            meaning: "domain of the placeholder receipt email (customer-<id>@domain) for customers who skip it"),
+        Key(
             name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
             meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
     ]
@@ -188,6 +203,15 @@ public struct Config: Sendable {
     }
 
     public var logLevel: String { self["LOG_LEVEL"] }
+
+    /// A whole, non-negative number, or a clear error naming the key.
+    public func count(_ name: String) throws -> Int {
+        let raw = trim(Substring(self[name]))
+        guard let value = Int(raw), value >= 0 else {
+            throw ConfigError(message: "\(name) must be a whole number of minor units or seconds, not \"\(raw)\"")
+        }
+        return value
+    }
 
     /// What `config check` prints: every key, secrets masked to their length and last two characters at most.
     public func maskedReport() -> [(key: String, value: String, origin: String)] {

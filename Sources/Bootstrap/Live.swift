@@ -1,4 +1,6 @@
 import App
+import Conversation
+import Domain
 import FoundationEssentials
 import Gateway
 import Storage
@@ -37,8 +39,8 @@ public final class HandlerRuntime: @unchecked Sendable {
         let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")
         let made = WhatsAppWebhook(
             settings: WhatsAppWebhook.Settings(
-                verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"],
-                restaurantName: config["RESTAURANT_NAME"], currencySymbol: config["CURRENCY_SYMBOL"]),
+                verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"]),
+            conversation: try Live.conversationRunner(config),
             now: Live.nowMilliseconds,
             store: { [unowned self] in try self.openStore(config) },
             wakeSender: SenderWakeup(config: config, log: log).wake,
@@ -79,11 +81,25 @@ public enum Live {
         }
     }
 
+    /// The conversation's settings from configuration, with the live id generator.
+    public static func conversationRunner(_ config: Config) throws -> ConversationRunner {
+        ConversationRunner(
+            settings: Settings(
+                restaurantName: config["RESTAURANT_NAME"], currencyCode: config["CURRENCY_CODE"],
+                currencySymbol: config["CURRENCY_SYMBOL"], deliveryFee: Kobo(try config.count("DELIVERY_FEE")),
+                minimumOrder: Kobo(try config.count("MIN_ORDER_AMOUNT")),
+                lateAfter: Int64(try config.count("LATE_MESSAGE_AGE")) * 1000,
+                idleAfter: Int64(try config.count("CONVERSATION_IDLE_TIMEOUT")) * 1000,
+                placeholderEmailDomain: config["PAYSTACK_EMAIL_DOMAIN"]),
+            paymentCallbackURL: config["PAYSTACK_CALLBACK_URL"],
+            newID: { OrderIDs.make { UInt64.random(in: 0...UInt64.max) } })
+    }
+
     /// Uniform in 0..<1 from the system generator; only jitter uses it.
     public static func random() -> Double { Double.random(in: 0..<1) }
 }
 
 /// The process environment (handlers read request data from their request, never from here).
 public func currentEnvironment() -> [String: String] {
-    Request.variables(environ)
+    Request.variables(environ, everything: true)
 }

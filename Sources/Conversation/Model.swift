@@ -1,12 +1,37 @@
 import Domain
 
-/// Where a customer's conversation stands. Persisted as JSON with a version, so it must stay `Codable` and
-/// old rows must keep decoding: add fields with defaults, never rename.
+/// Where a customer's conversation stands. Persisted as JSON with a version, so old rows must keep decoding:
+/// every field but `step` is read with a default, fields are added and never renamed.
 public struct State: Codable, Equatable, Sendable {
     public var step: Step
+    /// The category being browsed and the page of it shown (`choosingItem`).
+    public var categoryID: Int64?
+    public var page: Int
+    /// The item a quantity is being asked for (`choosingQuantity`) or the cart line being edited (`editingLine`).
+    public var itemID: Int64?
+    /// Candidates for a typed name that matched more than one item (`resolvingName`).
+    public var ambiguity: Ambiguity?
+    public var cart: [OrderLine]
+    public var fulfilment: Fulfilment?
+    /// The receipt email, asked once and kept for later orders.
+    public var email: String?
+    /// The customer tapped Skip: the placeholder address is used and the question is not asked again.
+    public var emailSkipped: Bool
+    /// The confirmed order that is not paid yet.
+    public var pendingOrder: PendingOrder?
+    /// The latest order, for `status`.
+    public var lastOrder: OrderBrief?
+    /// The newest `sentAt` acted on (Unix ms), so a late redelivery can tell that something newer came first.
+    public var latestSentAt: Int64?
+    /// A late message was apologised for; later late ones stay quiet until a timely message resets it.
+    public var apologisedForDelay: Bool
 
     public init(step: Step = .new) {
         self.step = step
+        self.page = 0
+        self.cart = []
+        self.emailSkipped = false
+        self.apologisedForDelay = false
     }
 
     public enum Step: String, Codable, Equatable, Sendable {
@@ -14,12 +39,134 @@ public struct State: Codable, Equatable, Sendable {
         case new
         /// Shown the categories; waiting for a pick.
         case choosingCategory
+        /// Shown a category's items.
+        case choosingItem
+        /// Asked how many of `itemID`.
+        case choosingQuantity
+        /// Told what was added, with View cart / Add more / Checkout.
+        case cartUpdated
+        /// Shown the cart.
+        case viewingCart
+        /// Asked for a new quantity of the cart line `itemID`.
+        case editingLine
+        /// Asked which of several items a typed name meant.
+        case resolvingName
+        /// Asked: delivery or pickup.
+        case choosingFulfilment
+        /// Asked for a delivery address.
+        case awaitingAddress
+        /// Asked for a receipt email.
+        case awaitingEmail
+        /// Shown the summary with Confirm / Edit / Cancel.
+        case confirming
+        /// Asked whether to really cancel.
+        case confirmingCancel
+        /// The order is placed; the payment link is on its way or sent.
+        case awaitingPayment
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
+        case lastOrder, latestSentAt, apologisedForDelay
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(step: try container.decode(Step.self, forKey: .step))
+        categoryID = try container.decodeIfPresent(Int64.self, forKey: .categoryID)
+        page = try container.decodeIfPresent(Int.self, forKey: .page) ?? 0
+        itemID = try container.decodeIfPresent(Int64.self, forKey: .itemID)
+        ambiguity = try container.decodeIfPresent(Ambiguity.self, forKey: .ambiguity)
+        cart = try container.decodeIfPresent([OrderLine].self, forKey: .cart) ?? []
+        fulfilment = try container.decodeIfPresent(Fulfilment.self, forKey: .fulfilment)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
+        emailSkipped = try container.decodeIfPresent(Bool.self, forKey: .emailSkipped) ?? false
+        pendingOrder = try container.decodeIfPresent(PendingOrder.self, forKey: .pendingOrder)
+        lastOrder = try container.decodeIfPresent(OrderBrief.self, forKey: .lastOrder)
+        latestSentAt = try container.decodeIfPresent(Int64.self, forKey: .latestSentAt)
+        apologisedForDelay = try container.decodeIfPresent(Bool.self, forKey: .apologisedForDelay) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(step, forKey: .step)
+        try container.encodeIfPresent(categoryID, forKey: .categoryID)
+        if page != 0 { try container.encode(page, forKey: .page) }
+        try container.encodeIfPresent(itemID, forKey: .itemID)
+        try container.encodeIfPresent(ambiguity, forKey: .ambiguity)
+        if !cart.isEmpty { try container.encode(cart, forKey: .cart) }
+        try container.encodeIfPresent(fulfilment, forKey: .fulfilment)
+        try container.encodeIfPresent(email, forKey: .email)
+        if emailSkipped { try container.encode(emailSkipped, forKey: .emailSkipped) }
+        try container.encodeIfPresent(pendingOrder, forKey: .pendingOrder)
+        try container.encodeIfPresent(lastOrder, forKey: .lastOrder)
+        try container.encodeIfPresent(latestSentAt, forKey: .latestSentAt)
+        if apologisedForDelay { try container.encode(apologisedForDelay, forKey: .apologisedForDelay) }
+    }
+}
+
+/// A typed name that matched several items, and what to do with the one the customer picks.
+public struct Ambiguity: Codable, Equatable, Sendable {
+    public enum Action: String, Codable, Equatable, Sendable {
+        case add
+        case remove
+        /// Ask for the quantity.
+        case choose
+    }
+
+    public var action: Action
+    public var quantity: Int?
+    public var candidates: [Int64]
+
+    public init(action: Action, quantity: Int?, candidates: [Int64]) {
+        self.action = action
+        self.quantity = quantity
+        self.candidates = candidates
+    }
+}
+
+/// A confirmed order waiting for its payment: enough to make a new payment link without reading the order back.
+public struct PendingOrder: Codable, Equatable, Sendable {
+    public var code: OrderCode
+    public var total: Kobo
+    public var email: String
+    /// The attempt whose link is current; each `pay` starts a new one with a new reference.
+    public var attempt: Int
+    /// The current attempt's Paystack checkout URL, once the sender has it.
+    public var paymentURL: String?
+
+    public init(code: OrderCode, total: Kobo, email: String, attempt: Int, paymentURL: String? = nil) {
+        self.code = code
+        self.total = total
+        self.email = email
+        self.attempt = attempt
+        self.paymentURL = paymentURL
+    }
+
+    public var reference: String { code.paymentReference(attempt: attempt) }
+}
+
+/// The latest order as `status` reports it.
+public struct OrderBrief: Codable, Equatable, Sendable {
+    public var code: OrderCode
+    public var total: Kobo
+    public var status: OrderStatus
+
+    public init(code: OrderCode, total: Kobo, status: OrderStatus) {
+        self.code = code
+        self.total = total
+        self.status = status
     }
 }
 
 /// Something that happened to a conversation. Provider payloads are translated into these at the edge.
 public enum Event: Equatable, Sendable {
-    case customerSent(Input)
+    /// A customer's message. `sentAt` is WhatsApp's timestamp (Unix ms), when it had one.
+    case customerSent(Input, sentAt: Int64?)
+    /// The sender created a Paystack checkout for `reference`.
+    case paymentLinkCreated(reference: String, url: String)
+    /// Paystack refused or could not be reached for `reference`; `reason` is for logs, not customers.
+    case paymentLinkFailed(reference: String, reason: String)
 }
 
 /// What a customer sent, with WhatsApp's wire shapes already removed.
@@ -32,25 +179,118 @@ public enum Input: Equatable, Sendable {
     case unsupported(kind: String)
 }
 
-/// Everything a step may consult. The reducer reads no clock, database or network: it all arrives here.
-public struct Context: Equatable, Sendable {
+/// The restaurant's settings a conversation needs. Built from configuration once per process.
+public struct Settings: Equatable, Sendable {
     public var restaurantName: String
+    public var currencyCode: String
     public var currencySymbol: String
-    public var menu: Menu
-    /// The WhatsApp profile name, when Meta sent one.
-    public var customerName: String?
+    /// Added to delivery orders.
+    public var deliveryFee: Kobo
+    /// The smallest subtotal that can be checked out.
+    public var minimumOrder: Kobo
+    /// A message older than this when it arrives is recorded but not acted on (ms).
+    public var lateAfter: Int64
+    /// A conversation quiet for this long starts again at the welcome (ms).
+    public var idleAfter: Int64
+    /// Paystack needs an email; a customer who skips gets `customer-<key>@<domain>`.
+    public var placeholderEmailDomain: String
 
-    public init(restaurantName: String, currencySymbol: String, menu: Menu, customerName: String?) {
+    public init(
+        restaurantName: String, currencyCode: String = "NGN", currencySymbol: String = "₦", deliveryFee: Kobo = 0,
+        minimumOrder: Kobo = 0, lateAfter: Int64 = 3_600_000, idleAfter: Int64 = 21_600_000,
+        placeholderEmailDomain: String = "example.com"
+    ) {
         self.restaurantName = restaurantName
+        self.currencyCode = currencyCode
         self.currencySymbol = currencySymbol
-        self.menu = menu
-        self.customerName = customerName
+        self.deliveryFee = deliveryFee
+        self.minimumOrder = minimumOrder
+        self.lateAfter = lateAfter
+        self.idleAfter = idleAfter
+        self.placeholderEmailDomain = placeholderEmailDomain
     }
 }
 
-/// Work the reducer asks for. Stored in the outbox in the same transaction as the new state.
-public enum Effect: Equatable, Codable, Sendable {
+/// Everything a step may consult. The reducer reads no clock, database or network: it all arrives here.
+public struct Context: Equatable, Sendable {
+    public var settings: Settings
+    public var menu: Menu
+    /// The WhatsApp profile name, when Meta sent one.
+    public var customerName: String?
+    /// A stable, non-secret key for the customer (our id), used in the placeholder email.
+    public var customerKey: String
+    /// Now, Unix ms.
+    public var now: Int64
+    /// When the previous message of this customer arrived (Unix ms), nil for the first one.
+    public var previousMessageAt: Int64?
+    /// A fresh id from the injected generator (letters and digits); used when this step creates an order.
+    public var newID: String
+
+    public init(
+        settings: Settings, menu: Menu, customerName: String? = nil, customerKey: String = "0", now: Int64 = 0,
+        previousMessageAt: Int64? = nil, newID: String = "00000000"
+    ) {
+        self.settings = settings
+        self.menu = menu
+        self.customerName = customerName
+        self.customerKey = customerKey
+        self.now = now
+        self.previousMessageAt = previousMessageAt
+        self.newID = newID
+    }
+}
+
+/// Work the reducer asks for. Executed at the edge: replies and payment calls go to the outbox in the same
+/// transaction as the new state, orders are written in it.
+public enum Effect: Equatable, Sendable {
     case reply(Reply)
+    /// Create the order with these frozen lines and prices.
+    case placeOrder(PlacedOrder)
+    /// Cancel an unpaid order.
+    case cancelOrder(OrderCode)
+    /// Ask Paystack for a checkout link; the result comes back as `paymentLinkCreated` or `paymentLinkFailed`.
+    case initializePayment(PaymentRequest)
+}
+
+public struct PlacedOrder: Equatable, Sendable {
+    public var code: OrderCode
+    public var lines: [OrderLine]
+    public var fulfilment: Fulfilment
+    public var subtotal: Kobo
+    public var deliveryFee: Kobo
+    public var total: Kobo
+    public var email: String
+    public var emailIsPlaceholder: Bool
+
+    public init(
+        code: OrderCode, lines: [OrderLine], fulfilment: Fulfilment, subtotal: Kobo, deliveryFee: Kobo, total: Kobo,
+        email: String, emailIsPlaceholder: Bool
+    ) {
+        self.code = code
+        self.lines = lines
+        self.fulfilment = fulfilment
+        self.subtotal = subtotal
+        self.deliveryFee = deliveryFee
+        self.total = total
+        self.email = email
+        self.emailIsPlaceholder = emailIsPlaceholder
+    }
+}
+
+public struct PaymentRequest: Equatable, Sendable {
+    public var order: OrderCode
+    public var reference: String
+    public var amount: Kobo
+    public var currency: String
+    public var email: String
+
+    public init(order: OrderCode, reference: String, amount: Kobo, currency: String, email: String) {
+        self.order = order
+        self.reference = reference
+        self.amount = amount
+        self.currency = currency
+        self.email = email
+    }
 }
 
 /// A message for the customer, independent of WhatsApp's JSON. Ids come back as `Input.choice`.
@@ -58,6 +298,8 @@ public enum Reply: Equatable, Codable, Sendable {
     case text(String)
     case list(ListReply)
     case buttons(ButtonsReply)
+    /// A message with one button that opens `url` (WhatsApp's CTA URL message); the body carries the URL too.
+    case link(LinkReply)
 }
 
 public struct ListReply: Equatable, Codable, Sendable {
@@ -112,6 +354,18 @@ public struct ButtonsReply: Equatable, Codable, Sendable {
     public init(body: String, buttons: [Button]) {
         self.body = body
         self.buttons = buttons
+    }
+}
+
+public struct LinkReply: Equatable, Codable, Sendable {
+    public var body: String
+    public var buttonTitle: String
+    public var url: String
+
+    public init(body: String, buttonTitle: String, url: String) {
+        self.body = body
+        self.buttonTitle = buttonTitle
+        self.url = url
     }
 }
 

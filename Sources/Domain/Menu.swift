@@ -57,6 +57,19 @@ public enum SampleMenu {
 
     public static let categories = ["Main Dishes", "Sides", "Drinks", "Desserts"]
 
+    /// The sample as a `Menu` with ids in order (categories 1–4, items 1–11), as a fresh database seeds it.
+    public static var menu: Menu {
+        Menu(
+            categories: categories.enumerated().map {
+                MenuCategory(id: Int64($0.offset + 1), name: $0.element, position: $0.offset + 1)
+            },
+            items: entries.enumerated().map { offset, entry in
+                MenuItem(
+                    id: Int64(offset + 1), categoryID: Int64((categories.firstIndex(of: entry.category) ?? 0) + 1),
+                    name: entry.name, description: entry.description, price: Kobo(entry.naira * 100), available: true)
+            })
+    }
+
     public static let entries: [Entry] = [
         Entry(
             category: "Main Dishes", name: "Jollof Rice & Chicken", naira: 2500,

@@ -41,7 +41,10 @@ extension Request {
     /// `SCRIPT_NAME`, `QUERY_STRING`) plus `WHATSORDER_*` (the config file may be named by a `fastcgi_param`):
     /// nginx sends about twenty more, and turning each into two Strings and a dictionary entry cost about 5% of a
     /// webhook request's CPU. The name is matched on the C bytes before any String is made.
-    public static func variables(_ entries: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String: String] {
+    /// `everything` keeps every variable: a process environment, where any configuration key may be set.
+    public static func variables(
+        _ entries: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, everything: Bool = false
+    ) -> [String: String] {
         var result: [String: String] = [:]
         guard var pointer = entries else { return result }
         while let entry = pointer.pointee {
@@ -49,7 +52,8 @@ extension Request {
             var length = 0
             while entry[length] != 0 { length += 1 }
             let bytes = UnsafeRawBufferPointer(start: entry, count: length)
-            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), isKept(name: bytes[..<equals]) else {
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), everything || isKept(name: bytes[..<equals])
+            else {
                 continue
             }
             result[String(decoding: bytes[..<equals], as: UTF8.self)] =

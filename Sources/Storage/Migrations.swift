@@ -7,7 +7,7 @@ public struct Migration: Sendable {
 
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
-    public static let all: [Migration] = [platform]
+    public static let all: [Migration] = [platform, ordering]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
     /// Times are Unix milliseconds (UTC); money is integer minor units.
@@ -131,5 +131,58 @@ public enum Migrations {
                 receivedAt INTEGER NOT NULL,
                 body BLOB NOT NULL
             );
+            """)
+
+    /// Orders with their frozen lines, and one row per Paystack payment attempt. The order code and the payment
+    /// reference are UNIQUE: a replayed step or a retried initialize can never create a second of either.
+    static let ordering = Migration(
+        name: "v2-ordering",
+        sql: """
+            CREATE TABLE customerOrder (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                customerID INTEGER NOT NULL REFERENCES customer(id),
+                status TEXT NOT NULL CHECK (status IN ('awaiting_payment', 'paid', 'cancelled')),
+                fulfilment TEXT NOT NULL CHECK (fulfilment IN ('delivery', 'pickup')),
+                addressText TEXT,
+                latitude REAL,
+                longitude REAL,
+                placeName TEXT,
+                subtotalKobo INTEGER NOT NULL CHECK (subtotalKobo >= 0),
+                deliveryFeeKobo INTEGER NOT NULL CHECK (deliveryFeeKobo >= 0),
+                totalKobo INTEGER NOT NULL CHECK (totalKobo = subtotalKobo + deliveryFeeKobo),
+                currency TEXT NOT NULL,
+                email TEXT NOT NULL,
+                emailIsPlaceholder INTEGER NOT NULL CHECK (emailIsPlaceholder IN (0, 1)),
+                createdAt INTEGER NOT NULL,
+                updatedAt INTEGER NOT NULL
+            );
+            CREATE INDEX customerOrderCustomer ON customerOrder(customerID, id);
+
+            CREATE TABLE orderLine (
+                orderID INTEGER NOT NULL REFERENCES customerOrder(id),
+                position INTEGER NOT NULL,
+                itemID INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                unitPriceKobo INTEGER NOT NULL CHECK (unitPriceKobo >= 0),
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                PRIMARY KEY (orderID, position)
+            );
+
+            CREATE TABLE payment (
+                reference TEXT PRIMARY KEY,
+                orderID INTEGER NOT NULL REFERENCES customerOrder(id),
+                amountKobo INTEGER NOT NULL CHECK (amountKobo > 0),
+                currency TEXT NOT NULL,
+                email TEXT NOT NULL,
+                status TEXT NOT NULL
+                    CHECK (status IN ('initializing', 'link_sent', 'failed', 'abandoned', 'paid')),
+                authorizationURL TEXT,
+                accessCode TEXT,
+                lastError TEXT,
+                createdAt INTEGER NOT NULL,
+                updatedAt INTEGER NOT NULL
+            );
+            CREATE INDEX paymentOrder ON payment(orderID);
             """)
 }

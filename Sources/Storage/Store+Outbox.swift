@@ -78,6 +78,13 @@ extension Store {
         }
     }
 
+    /// A row done without a wamid (a Paystack call). Joins the caller's transaction.
+    public func completeOutboxRow(id: Int64, now: Int64) throws {
+        try database.query(
+            "UPDATE outbox SET status = 'sent', sentAt = ?, leaseUntil = NULL, lastError = NULL WHERE id = ?",
+            [now, id])
+    }
+
     /// A transient failure: try again at `nextAttemptAt`.
     public func rescheduleOutbox(id: Int64, nextAttemptAt: Int64, error: String, code: Int?) throws {
         try database.query(

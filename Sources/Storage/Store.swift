@@ -168,6 +168,36 @@ public final class Store {
         }
     }
 
+    /// What a conversation step sees besides the customer: the state and when the previous message arrived.
+    public struct Snapshot: Equatable, Sendable {
+        public var state: State
+        /// Unix ms of the customer's previous message, nil for the first.
+        public var lastInboundAt: Int64?
+    }
+
+    /// What a conversation step produced: the next state, outbox rows, and rows for other tables.
+    public struct StepResult: Equatable, Sendable {
+        public var state: State
+        public var outbox: [OutboxEntry]
+        public var records: [Record]
+
+        public init(state: State, outbox: [OutboxEntry], records: [Record] = []) {
+            self.state = state
+            self.outbox = outbox
+            self.records = records
+        }
+    }
+
+    /// Writes a step asks for besides its state and outbox rows, done in the same transaction.
+    public enum Record: Equatable, Sendable {
+        case placeOrder(PlacedOrder, currency: String)
+        case cancelOrder(OrderCode)
+        case paymentAttempt(PaymentRequest)
+    }
+
+    /// A conversation step: pure (the reducer plus rendering), run inside or just before the transaction.
+    public typealias Step = (Snapshot, CustomerRecord) throws -> StepResult
+
     public enum InboundResult: Equatable, Sendable {
         /// Already recorded by an earlier delivery: nothing was changed.
         case duplicate
@@ -180,7 +210,7 @@ public final class Store {
     /// `step` runs inside the transaction and must be pure (it is the reducer plus rendering).
     public func recordInbound(
         _ inbound: InboundRecord, now: Int64,
-        step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
+        step: Step
     ) throws -> InboundResult {
         do {
             return try recordInboundOrThrowDuplicate(inbound, now: now, step: step)
@@ -191,7 +221,7 @@ public final class Store {
 
     private func recordInboundOrThrowDuplicate(
         _ inbound: InboundRecord, now: Int64,
-        step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
+        step: Step
     ) throws -> InboundResult {
         // The step (reducer, rendering, menu) runs first without the write lock, on the state as it is now; the
         // transaction below uses that result only if the state's version and the customer are still what the step
@@ -210,45 +240,28 @@ public final class Store {
                 throw Duplicate()
             }
             let stored = try storedConversation(customer.id)
-            let next: State
-            let entries: [OutboxEntry]
+            let result: StepResult
             if let prepared, prepared.customer == customer, prepared.version == stored?.version {
-                (next, entries) = (prepared.next, prepared.entries)
+                result = prepared.result
             } else {
-                (next, entries) = try step(stored?.state ?? State(), customer)
+                result = try step(
+                    Snapshot(state: stored?.state ?? State(), lastInboundAt: stored?.lastInboundAt), customer)
             }
-            let encoded = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
-            try database.query(
-                """
-                INSERT INTO conversation (customerID, state, version, updatedAt, lastInboundAt) VALUES (?, ?, 1, ?, ?)
-                ON CONFLICT(customerID) DO UPDATE SET
-                    state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt,
-                    lastInboundAt = max(conversation.lastInboundAt, excluded.lastInboundAt)
-                """,
-                [customer.id.rawValue, encoded, now, now])
-            for entry in entries {
-                try database.query(
-                    """
-                    INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                    [entry.kind, customer.id.rawValue, inboundID, SQLValue.blob(entry.payload), now, now])
-            }
-            return .handled(customer: customer.id, outboxRows: entries.count)
+            try save(result, for: customer.id, inboundID: inboundID, now: now, messageArrived: true)
+            return .handled(customer: customer.id, outboxRows: result.outbox.count)
         }
     }
 
     private struct Prepared {
         var customer: CustomerRecord
         var version: Int?
-        var next: State
-        var entries: [OutboxEntry]
+        var result: StepResult
     }
 
     /// The step's result for a known customer, computed from a plain read. nil for a new customer (their id is
     /// not known before the insert), in which case the step runs inside the transaction.
     private func prepareOutsideLock(
-        _ inbound: InboundRecord, step: (State, CustomerRecord) throws -> (State, [OutboxEntry])
+        _ inbound: InboundRecord, step: Step
     ) throws -> Prepared? {
         guard !inbound.identity.isEmpty else { return nil }
         // A redelivery needs no step. This read only saves work; the UNIQUE key in the transaction decides.
@@ -264,18 +277,20 @@ public final class Store {
                 userID: known.identity.userID ?? inbound.identity.userID),
             name: inbound.customerName ?? known.name)
         let stored = try storedConversation(customer.id)
-        let (next, entries) = try step(stored?.state ?? State(), customer)
-        return Prepared(customer: customer, version: stored?.version, next: next, entries: entries)
+        let result = try step(Snapshot(state: stored?.state ?? State(), lastInboundAt: stored?.lastInboundAt), customer)
+        return Prepared(customer: customer, version: stored?.version, result: result)
     }
 
-    private func storedConversation(_ customer: CustomerID) throws -> (state: State, version: Int)? {
+    private func storedConversation(_ customer: CustomerID) throws -> (
+        state: State, version: Int, lastInboundAt: Int64?
+    )? {
         guard
             let row = try database.query(
-                "SELECT state, version FROM conversation WHERE customerID = ?", [customer.rawValue]
+                "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ?", [customer.rawValue]
             ).first,
             let bytes = row[0].bytes, let version = row[1].int64
         else { return nil }
-        return (try JSONDecoder().decode(State.self, from: Data(bytes)), Int(version))
+        return (try JSONDecoder().decode(State.self, from: Data(bytes)), Int(version), row[2].int64)
     }
 
     /// The duplicate path leaves through a rollback, so the customer upsert of a redelivery changes nothing.
@@ -329,7 +344,7 @@ public final class Store {
     }
 
     public func conversationState(for customer: CustomerID) throws -> (state: State, version: Int)? {
-        try storedConversation(customer)
+        try storedConversation(customer).map { ($0.state, $0.version) }
     }
 
     // MARK: - Kept bodies

@@ -27,7 +27,7 @@ public func assertGolden(
 }
 
 /// The first differing lines, enough to see what changed without a diff tool.
-func lineDiff(expected: String, actual: String) -> String {
+public func lineDiff(expected: String, actual: String) -> String {
     let old = expected.split(separator: "\n", omittingEmptySubsequences: false)
     let new = actual.split(separator: "\n", omittingEmptySubsequences: false)
     var out: [String] = []

@@ -229,8 +229,31 @@ public enum GraphStub {
                 """#)
     }
 
-    /// A server that accepts every send with wamids `wamid.STUB<n>`.
+    /// A server that accepts every send with wamids `wamid.STUB<n>`, and (under any path ending in
+    /// `/transaction/initialize`) answers like Paystack with checkout `https://checkout.paystack.com/stub<n>`.
     public static func start() throws -> StubHTTPServer {
-        try StubHTTPServer { _, sequence in accepted(wamid: "wamid.STUB\(sequence)") }
+        try StubHTTPServer { request, sequence in
+            if request.path.hasSuffix("/transaction/initialize") { return PaystackStub.initialized(sequence) }
+            return accepted(wamid: "wamid.STUB\(sequence)")
+        }
+    }
+}
+
+/// Paystack's answers, in its wire format (apis.md B1).
+public enum PaystackStub {
+    public static func initialized(_ sequence: Int) -> StubHTTPServer.StubResponse {
+        .init(
+            status: 200,
+            body: #"""
+                {"status":true,"message":"Authorization URL created","data":{"authorization_url":"https://checkout.paystack.com/stub\#(sequence)","access_code":"stub\#(sequence)","reference":"ref"}}
+                """#)
+    }
+
+    public static func refused(status: Int = 400, message: String = "Duplicate Transaction Reference")
+        -> StubHTTPServer.StubResponse
+    {
+        .init(
+            status: status,
+            body: #"{"status":false,"message":"\#(message)","type":"validation_error","code":"duplicate_reference"}"#)
     }
 }

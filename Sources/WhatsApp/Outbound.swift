@@ -64,6 +64,8 @@ public enum OutboundMessage: Equatable, Sendable, Codable {
     case list(header: String?, body: String, footer: String?, button: String, sections: [ListSection])
     /// Up to three interactive reply buttons.
     case buttons(header: String?, body: String, footer: String?, buttons: [ReplyButton])
+    /// One button that opens `url` (an interactive `cta_url` message).
+    case link(body: String, buttonTitle: String, url: String)
 }
 
 /// Meta's length and count limits for the messages we send (apis.md A3).
@@ -93,6 +95,8 @@ public enum MessageLimits {
     public static let rowDescription = 72
     /// `rows[].id`.
     public static let rowID = 200
+    /// `action.parameters.display_text` of a CTA URL button.
+    public static let ctaDisplayText = 20
     /// Reply buttons per message.
     public static let buttons = 3
     /// `buttons[].reply.title`.
@@ -143,6 +147,20 @@ public func messageRequestBody(to recipient: Recipient, message: OutboundMessage
         let action = JSONBody.object([("buttons", .array(wireButtons(buttons)))])
         members.append(
             ("interactive", interactive("button", header: header, body: body, footer: footer, action: action)))
+    case .link(let body, let buttonTitle, let url):
+        // Spec: …/messages/interactive-cta-url-messages. The URL is never clamped: a cut link is a broken one.
+        members.append(("type", .string("interactive")))
+        let action = JSONBody.object([
+            ("name", .string("cta_url")),
+            (
+                "parameters",
+                .object([
+                    ("display_text", .string(clamped(buttonTitle, to: MessageLimits.ctaDisplayText))),
+                    ("url", .string(url)),
+                ])
+            ),
+        ])
+        members.append(("interactive", interactive("cta_url", header: nil, body: body, footer: nil, action: action)))
     }
     return JSONBody.object(members).bytes
 }

@@ -89,10 +89,19 @@ func makeSender(options: ConfigOptions, component: String) throws -> OutboxSende
     } catch {
         throw Failure.internal("\(error)")
     }
+    var settings = OutboxSender.Settings(
+        graphURL: config["WHATSAPP_GRAPH_URL"], apiVersion: config["WHATSAPP_API_VERSION"],
+        phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"], accessToken: config["WHATSAPP_ACCESS_TOKEN"])
+    settings.paystackAPIURL = config["PAYSTACK_API_URL"]
+    settings.paystackSecretKey = config["PAYSTACK_SECRET_KEY"]
+    let conversation: ConversationRunner
+    do {
+        conversation = try Live.conversationRunner(config)
+    } catch {
+        throw Failure.configuration("\(error)")
+    }
     return OutboxSender(
-        settings: OutboxSender.Settings(
-            graphURL: config["WHATSAPP_GRAPH_URL"], apiVersion: config["WHATSAPP_API_VERSION"],
-            phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"], accessToken: config["WHATSAPP_ACCESS_TOKEN"]),
-        store: store, transport: transport.transport, now: Live.nowMilliseconds, random: Live.random,
+        settings: settings, conversation: conversation, store: store, transport: transport.transport,
+        now: Live.nowMilliseconds, random: Live.random,
         log: Live.stderrLogger(config: config, component: component))
 }

@@ -39,7 +39,8 @@ final class SenderHarness: @unchecked Sendable {
             settings: .init(
                 graphURL: stub.baseURL, apiVersion: "v25.0", phoneNumberID: "106540352242922",
                 accessToken: "EAAtest-token"),
-            store: harness.store, transport: curl.transport, now: { [self] in now }, random: { 0.5 }, log: .silent)
+            conversation: .testing, store: harness.store, transport: curl.transport, now: { [self] in now },
+            random: { 0.5 }, log: .silent)
     }
 }
 

@@ -28,9 +28,9 @@ final class Harness: @unchecked Sendable {
         self.store = store
         let counter = wakeCounter
         webhook = WhatsAppWebhook(
-            settings: .init(
-                verifyToken: verifyToken, appSecret: appSecret, restaurantName: "Mama Put", currencySymbol: "₦"),
-            now: { 1_764_000_000_000 }, store: { store }, wakeSender: { counter.mutate { $0 += 1 } }, log: .silent)
+            settings: .init(verifyToken: verifyToken, appSecret: appSecret),
+            conversation: .testing, now: { 1_764_000_000_000 }, store: { store },
+            wakeSender: { counter.mutate { $0 += 1 } }, log: .silent)
     }
 
     var wakes: Int { wakeCounter.value }
@@ -218,5 +218,20 @@ func prettyJSON(_ bytes: [UInt8]) -> String {
                 == "6.5,3.4 Ikeja City Mall Obafemi Awolowo Way")
         #expect(WhatsAppWebhook.summary(.text(String(repeating: "a", count: 5000)))?.count == 1000)
         #expect(WhatsAppWebhook.summary(.unsupported(type: "unsupported", errorCode: 131051)) == nil)
+    }
+}
+
+extension ConversationRunner {
+    /// Mama Put with default settings; order ids count up from T0001 so transcripts and assertions are stable.
+    static var testing: ConversationRunner {
+        let counter = Locked(0)
+        return ConversationRunner(
+            settings: Settings(restaurantName: "Mama Put"),
+            paymentCallbackURL: "https://food.example.com/payments/return/",
+            newID: {
+                counter.mutate { $0 += 1 }
+                let value = counter.value
+                return "T" + String(repeating: "0", count: max(0, 4 - String(value).count)) + String(value)
+            })
     }
 }

@@ -15,11 +15,11 @@ let sampleMenu = Menu(
         MenuItem(id: 4, categoryID: 3, name: "Suya", description: "", price: 100000, available: false),
     ])
 
-let context = Context(restaurantName: "Mama Put", currencySymbol: "₦", menu: sampleMenu, customerName: "Ada")
+let context = Context(settings: Settings(restaurantName: "Mama Put"), menu: sampleMenu, customerName: "Ada")
 
 @Suite struct ReduceTests {
     @Test func givenANewCustomer_whenTheySayHi_offersTheCategories() {
-        let transition = reduce(State(), .customerSent(.text("hi")), context)
+        let transition = reduce(State(), .customerSent(.text("hi"), sentAt: nil), context)
         #expect(transition.state == State(step: .choosingCategory))
         guard case .reply(.list(let list)) = transition.effects.first, transition.effects.count == 1 else {
             Issue.record("expected one list reply, got \(transition.effects)")
@@ -40,12 +40,13 @@ let context = Context(restaurantName: "Mama Put", currencySymbol: "₦", menu: s
         var empty = context
         empty.menu = Menu(categories: [], items: [])
         empty.customerName = nil
-        let transition = reduce(State(), .customerSent(.unsupported(kind: "sticker")), empty)
+        let transition = reduce(State(), .customerSent(.unsupported(kind: "sticker"), sentAt: nil), empty)
         #expect(
             transition.effects == [
                 .reply(
                     .text(
-                        "Hi! Welcome to Mama Put.\nOur menu is being updated right now. Please message us again a little later."
+                        "Sorry, I can only read text, taps and locations.\nHi! Welcome to Mama Put.\n"
+                            + "Our menu is being updated right now. Please message us again a little later."
                     ))
             ])
     }
@@ -55,9 +56,9 @@ let context = Context(restaurantName: "Mama Put", currencySymbol: "₦", menu: s
             .text(""), .choice(id: "category:1", title: "Main Dishes"),
             .location(latitude: 6.5, longitude: 3.4, name: nil, address: nil), .unsupported(kind: "image"),
         ]
-        for step in [State.Step.new, .choosingCategory] {
+        for step in [State.Step.new, .choosingCategory, .choosingItem, .viewingCart, .awaitingPayment] {
             for input in inputs {
-                #expect(!reduce(State(step: step), .customerSent(input), context).effects.isEmpty)
+                #expect(!reduce(State(step: step), .customerSent(input, sentAt: nil), context).effects.isEmpty)
             }
         }
     }

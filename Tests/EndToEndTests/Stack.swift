@@ -18,6 +18,7 @@ final class Stack: @unchecked Sendable {
     static let verifyToken = "e2e-verify-token"
     static let accessToken = "EAAe2e-access-token"
     static let phoneNumberID = "106540352242922"
+    static let paystackSecret = "sk_test_e2e_secret_key"
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -53,6 +54,10 @@ final class Stack: @unchecked Sendable {
         WHATSAPP_GRAPH_URL=\(graph.baseURL)
         OUTBOX_SOCKET=\(directory)/run/sender.sock
         RESTAURANT_NAME=Mama Put Kitchen
+        PAYSTACK_API_URL=\(graph.baseURL)/paystack
+        PAYSTACK_SECRET_KEY=\(Stack.paystackSecret)
+        PAYSTACK_CALLBACK_URL=https://food.example.com/payments/return/
+        DELIVERY_FEE=50000
         SENDER_LOG_FILE=\(directory)/log/fallback-sender.log
         LOG_LEVEL=info
         """.write(toFile: configPath, atomically: true, encoding: .utf8)

@@ -9,16 +9,16 @@ import Testing
 @Suite struct MigrationTests {
     @Test func migrationNamesArePinned() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Migrations.all.map(\.name) == ["v1-platform"])
+        #expect(Migrations.all.map(\.name) == ["v1-platform", "v2-ordering"])
     }
 
     @Test func migrateIsIdempotentAndReportsTheSchema() throws {
         let store = Store(database: try Database(location: .memory))
-        #expect(try store.schemaStatus() == .behind(missing: ["v1-platform"]))
-        #expect(try store.migrate(now: 1) == ["v1-platform"])
+        #expect(try store.schemaStatus() == .behind(missing: ["v1-platform", "v2-ordering"]))
+        #expect(try store.migrate(now: 1) == ["v1-platform", "v2-ordering"])
         #expect(try store.migrate(now: 2) == [])
         #expect(try store.schemaStatus() == .current)
-        #expect(try store.appliedMigrations() == ["v1-platform"])
+        #expect(try store.appliedMigrations() == ["v1-platform", "v2-ordering"])
     }
 
     @Test func handlersNeverCreateADatabase() throws {
@@ -60,8 +60,9 @@ import Testing
             sentAt: 1_000, summary: nil)
     }
 
-    func reply(_ state: State, _ customer: Store.CustomerRecord) -> (State, [Store.OutboxEntry]) {
-        (State(step: .choosingCategory), [.init(kind: "whatsapp.message", payload: Array("{}".utf8))])
+    func reply(_ snapshot: Store.Snapshot, _ customer: Store.CustomerRecord) -> Store.StepResult {
+        Store.StepResult(
+            state: State(step: .choosingCategory), outbox: [.init(kind: "whatsapp.message", payload: Array("{}".utf8))])
     }
 
     @Test func aRedeliveryIsRecognisedByTheUniqueKeyAndChangesNothing() throws {
@@ -73,7 +74,7 @@ import Testing
         }
         let second = try store.recordInbound(record("wamid.A"), now: 20) { _, _ in
             Issue.record("the step must not run for a duplicate")
-            return (State(), [])
+            return Store.StepResult(state: State(), outbox: [])
         }
         #expect(second == .duplicate)
         #expect(try store.outboxRows().count == 1)
@@ -132,10 +133,10 @@ import Testing
                     defer { store.close() }
                     for index in 0..<perWriter {
                         _ = try store.recordInbound(self.record("wamid.\(writer).\(index)"), now: Int64(index)) {
-                            state, customer in
+                            snapshot, customer in
                             // Hold the transaction a moment so the two writers really overlap.
                             usleep(200)
-                            return self.reply(state, customer)
+                            return self.reply(snapshot, customer)
                         }
                     }
                 } catch {
@@ -161,7 +162,10 @@ import Testing
                 .init(
                     providerID: "wamid.\(index)", identity: CustomerIdentity(waID: waID, userID: nil),
                     customerName: nil, type: "text", sentAt: nil, summary: nil), now: 100
-            ) { _, _ in (State(), [.init(kind: "whatsapp.message", payload: Array("{\"n\":\(index)}".utf8))]) }
+            ) { _, _ in
+                Store.StepResult(
+                    state: State(), outbox: [.init(kind: "whatsapp.message", payload: Array("{\"n\":\(index)}".utf8))])
+            }
         }
         return store
     }
@@ -249,10 +253,13 @@ import Testing
         func record(_ id: String) -> Store.InboundRecord {
             .init(providerID: id, identity: identity, customerName: nil, type: "text", sentAt: nil, summary: nil)
         }
-        _ = try store.recordInbound(record("wamid.1"), now: 1) { _, _ in (State(step: .new), []) }
+        _ = try store.recordInbound(record("wamid.1"), now: 1) { _, _ in
+            Store.StepResult(state: State(step: .new), outbox: [])
+        }
         var seen: [State.Step] = []
         var interfered = false
-        _ = try store.recordInbound(record("wamid.2"), now: 2) { state, customer in
+        _ = try store.recordInbound(record("wamid.2"), now: 2) { snapshot, customer in
+            let state = snapshot.state
             seen.append(state.step)
             if !interfered {
                 interfered = true
@@ -261,7 +268,7 @@ import Testing
                     "UPDATE conversation SET state = ?, version = version + 1 WHERE customerID = ?",
                     [#"{"step":"choosingCategory"}"#, customer.id.rawValue])
             }
-            return (state, [])
+            return Store.StepResult(state: state, outbox: [])
         }
         #expect(seen == [.new, .choosingCategory])
         #expect(try store.conversationState(for: CustomerID(rawValue: 1))?.version == 3)

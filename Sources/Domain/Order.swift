@@ -1,0 +1,83 @@
+/// One line of a cart or an order: the item, how many, and the unit price when it was added (or, on an order,
+/// when the order was confirmed). The name is kept so a line still reads well after the menu changes.
+public struct OrderLine: Hashable, Codable, Sendable {
+    public var itemID: Int64
+    public var name: String
+    public var unitPrice: Kobo
+    public var quantity: Int
+
+    public init(itemID: Int64, name: String, unitPrice: Kobo, quantity: Int) {
+        self.itemID = itemID
+        self.name = name
+        self.unitPrice = unitPrice
+        self.quantity = quantity
+    }
+
+    public var total: Kobo { unitPrice * quantity }
+}
+
+/// Where an order goes. A delivery address is what the customer typed, or a shared pin (with whatever name and
+/// address WhatsApp attached to it), or both.
+public enum Fulfilment: Hashable, Codable, Sendable {
+    case pickup
+    case delivery(Address)
+
+    public var isDelivery: Bool {
+        if case .delivery = self { return true }
+        return false
+    }
+}
+
+public struct Address: Hashable, Codable, Sendable {
+    public var text: String?
+    public var latitude: Double?
+    public var longitude: Double?
+    /// A pin's place name, when WhatsApp sent one.
+    public var placeName: String?
+
+    public init(text: String? = nil, latitude: Double? = nil, longitude: Double? = nil, placeName: String? = nil) {
+        self.text = text
+        self.latitude = latitude
+        self.longitude = longitude
+        self.placeName = placeName
+    }
+
+    /// How the address reads in a summary: the words, else the place, else the coordinates.
+    public var display: String {
+        var parts: [String] = []
+        if let placeName, !placeName.isEmpty { parts.append(placeName) }
+        if let text, !text.isEmpty { parts.append(text) }
+        if parts.isEmpty, let latitude, let longitude {
+            parts.append("pin at \(latitude), \(longitude)")
+        }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// An order's life as customers and staff see it.
+public enum OrderStatus: String, Hashable, Codable, Sendable {
+    case awaitingPayment = "awaiting_payment"
+    case paid
+    case cancelled
+}
+
+/// Our order number, shown to customers and staff (`WO-7K3F9Q`); letters and digits only, so it can be part of a
+/// Paystack reference.
+public struct OrderCode: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// The reference of payment attempt `attempt` (1, 2, …): unique per attempt, so a retried link can never
+    /// charge an earlier attempt's transaction twice. Paystack allows letters, digits, `-`, `.` and `=`.
+    public func paymentReference(attempt: Int) -> String { "\(rawValue)-\(attempt)" }
+}

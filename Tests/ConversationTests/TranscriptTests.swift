@@ -1,0 +1,342 @@
+import Domain
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Conversation
+
+/// Conversations as files a person can read: what the customer did (`>` lines), what happened around it (`~` and
+/// `!` lines), and below each, what the bot replied (`<`), the other effects (`*`) and the state after (`=`).
+///
+/// The test replays the input lines and compares the whole regenerated file with the one on disk.
+/// `RECORD_TRANSCRIPTS=1 swift test --filter TranscriptTests` rewrites them; read the diff before committing.
+///
+/// Input lines:
+///   `> text`                          the customer types text
+///   `> tap ID`                        the customer taps a row or button offered by the bot's latest replies
+///   `> tap-earlier ID`                the customer taps a button of an older message, still on their screen
+///   `> pin LAT,LON [NAME | ADDRESS]`  the customer shares a location
+///   `> (KIND)`                        an unsupported message (image, sticker, …)
+///   `~ wait 7h`                       time passes before the next message (s, m, h)
+///   `~ delay 2h`                      the next message reaches us 2h after it was sent
+///   `~ sold-out ID` / `~ price ID KOBO`  the restaurant changes the menu
+///   `! link REFERENCE URL` / `! link-failed REFERENCE`  the sender reports Paystack's answer
+/// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000`, `name: Ada`, `menu: long`.
+@Suite struct TranscriptTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Transcripts")
+
+    static var names: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".txt") }.sorted()
+    }
+
+    @Test func thereAreEnoughTranscripts() {
+        // The happy paths for delivery and pickup plus at least 25 others.
+        #expect(Self.names.count >= 27)
+    }
+
+    @Test(arguments: names)
+    func transcript(_ name: String) throws {
+        let url = Self.directory.appendingPathComponent(name)
+        let written = try String(contentsOf: url, encoding: .utf8)
+        let replayed = try Transcript.replay(written)
+        if ProcessInfo.processInfo.environment["RECORD_TRANSCRIPTS"] == "1" {
+            try replayed.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        if replayed != written {
+            Issue.record("\(name) differs from its replay:\n\(Transcript.diff(written, replayed))")
+        }
+    }
+}
+
+enum Transcript {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let start: Int64 = 1_795_608_000_000  // 2026-11-25 12:00 UTC
+
+    /// Replays the input lines of `text` and returns the file as it should read.
+    static func replay(_ text: String) throws -> String {
+        var settings = Settings(restaurantName: "Mama Put")
+        var customerName: String?
+        var menu = sampleMenu()
+        var state = State()
+        var now = start
+        var previousMessageAt: Int64?
+        var delay: Int64 = 2_000
+        var steps = 0
+        var lastReplies: [Reply] = []
+        var everyReply: [Reply] = []
+        var out: [String] = []
+
+        func run(_ event: Event, isMessage: Bool) {
+            steps += 1
+            let context = Context(
+                settings: settings, menu: menu, customerName: customerName, customerKey: "42", now: now,
+                previousMessageAt: previousMessageAt, newID: "n\(steps)")
+            let transition = reduce(state, event, context)
+            state = transition.state
+            if isMessage { previousMessageAt = now }
+            let replies = transition.effects.compactMap { effect -> Reply? in
+                if case .reply(let reply) = effect { return reply }
+                return nil
+            }
+            if !replies.isEmpty { lastReplies = replies }
+            everyReply += replies
+            out.append(contentsOf: transition.effects.flatMap(render))
+            out.append("= " + describe(state))
+            out.append("")
+        }
+
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") || line.hasPrefix("settings:") || line.hasPrefix("name:") || line.hasPrefix("menu:")
+            {
+                out.append(line)
+                if line.hasPrefix("settings:") { settings = try parseSettings(line, into: settings) }
+                if line.hasPrefix("name:") {
+                    customerName = String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+                }
+                if line == "menu: long" { menu = longMenu() }
+                continue
+            }
+            if line.hasPrefix("~ ") {
+                out.append(line)
+                let words = line.dropFirst(2).split(separator: " ").map(String.init)
+                switch words.first {
+                case "wait": now += try duration(words[1])
+                case "delay": delay = try duration(words[1])
+                case "sold-out":
+                    menu.items = menu.items.map { item in
+                        var item = item
+                        if String(item.id) == words[1] { item.available = false }
+                        return item
+                    }
+                case "price":
+                    menu.items = menu.items.map { item in
+                        var item = item
+                        if String(item.id) == words[1] { item.price = Kobo(Int(words[2]) ?? 0) }
+                        return item
+                    }
+                default: throw Failure(description: "unknown ~ line: \(line)")
+                }
+                continue
+            }
+            if line.hasPrefix("! ") {
+                out.append(line)
+                let words = line.dropFirst(2).split(separator: " ").map(String.init)
+                now += 1_000
+                switch words.first {
+                case "link": run(.paymentLinkCreated(reference: words[1], url: words[2]), isMessage: false)
+                case "link-failed":
+                    run(.paymentLinkFailed(reference: words[1], reason: "test"), isMessage: false)
+                default: throw Failure(description: "unknown ! line: \(line)")
+                }
+                continue
+            }
+            if line.hasPrefix(">") {
+                out.append(line)
+                now += 60_000
+                let input = try parseInput(
+                    String(line.dropFirst(1)).trimmingCharacters(in: .whitespaces), offered: lastReplies,
+                    earlier: everyReply)
+                run(.customerSent(input, sentAt: now - delay), isMessage: true)
+                delay = 2_000
+                continue
+            }
+            // Output lines and blank lines are regenerated.
+        }
+        while out.last == "" { out.removeLast() }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func parseInput(_ text: String, offered: [Reply], earlier: [Reply]) throws -> Input {
+        if text.hasPrefix("tap ") {
+            let id = String(text.dropFirst(4))
+            guard let title = offeredTitle(id, in: offered) else {
+                throw Failure(
+                    description: "tap \(id): the latest replies offer no such row or button:\n"
+                        + offered.flatMap(render).joined(separator: "\n"))
+            }
+            return .choice(id: id, title: title)
+        }
+        if text.hasPrefix("tap-earlier ") {
+            let id = String(text.dropFirst(12))
+            guard let title = offeredTitle(id, in: earlier) else {
+                throw Failure(description: "tap-earlier \(id): no reply ever offered it")
+            }
+            return .choice(id: id, title: title)
+        }
+        if text.hasPrefix("pin ") {
+            let rest = String(text.dropFirst(4))
+            let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
+            let coordinates = parts[0].split(separator: ",").compactMap { Double($0) }
+            var name: String?
+            var address: String?
+            if parts.count > 1 {
+                let labels = parts[1].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                name = labels.first.flatMap { $0.isEmpty ? nil : $0 }
+                address = labels.count > 1 ? labels[1] : nil
+            }
+            return .location(latitude: coordinates[0], longitude: coordinates[1], name: name, address: address)
+        }
+        if text.hasPrefix("("), text.hasSuffix(")") {
+            return .unsupported(kind: String(text.dropFirst().dropLast()))
+        }
+        return .text(text)
+    }
+
+    static func offeredTitle(_ id: String, in replies: [Reply]) -> String? {
+        for reply in replies {
+            switch reply {
+            case .list(let list):
+                if let row = list.sections.flatMap(\.rows).first(where: { $0.id == id }) { return row.title }
+            case .buttons(let buttons):
+                if let button = buttons.buttons.first(where: { $0.id == id }) { return button.title }
+            case .text, .link: break
+            }
+        }
+        return nil
+    }
+
+    static func parseSettings(_ line: String, into settings: Settings) throws -> Settings {
+        var settings = settings
+        for pair in line.dropFirst("settings:".count).split(separator: " ") {
+            let parts = pair.split(separator: "=").map(String.init)
+            guard parts.count == 2, let value = Int(parts[1]) else { throw Failure(description: "bad setting \(pair)") }
+            switch parts[0] {
+            case "deliveryFee": settings.deliveryFee = Kobo(value)
+            case "minimumOrder": settings.minimumOrder = Kobo(value)
+            default: throw Failure(description: "unknown setting \(parts[0])")
+            }
+        }
+        return settings
+    }
+
+    static func duration(_ text: String) throws -> Int64 {
+        guard let unit = text.last, let value = Int64(text.dropLast()) else {
+            throw Failure(description: "bad duration \(text)")
+        }
+        switch unit {
+        case "s": return value * 1_000
+        case "m": return value * 60_000
+        case "h": return value * 3_600_000
+        default: throw Failure(description: "bad duration unit \(text)")
+        }
+    }
+
+    // MARK: - Rendering
+
+    static func render(_ effect: Effect) -> [String] {
+        switch effect {
+        case .reply(let reply): return render(reply)
+        case .placeOrder(let order):
+            let lines = order.lines.map { "\($0.quantity) × \($0.name) @ \($0.unitPrice.rawValue)" }
+            return [
+                "* place order \(order.code): " + lines.joined(separator: ", "),
+                "    \(describe(order.fulfilment)); subtotal \(order.subtotal.rawValue) + fee \(order.deliveryFee.rawValue)"
+                    + " = \(order.total.rawValue); email \(order.email)\(order.emailIsPlaceholder ? " (placeholder)" : "")",
+            ]
+        case .cancelOrder(let code): return ["* cancel order \(code)"]
+        case .initializePayment(let request):
+            return [
+                "* initialize payment \(request.reference) for \(request.order): \(request.amount.rawValue) "
+                    + "\(request.currency), \(request.email)"
+            ]
+        }
+    }
+
+    static func render(_ reply: Reply) -> [String] {
+        func indented(_ text: String) -> [String] {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }
+        }
+        switch reply {
+        case .text(let body):
+            return ["< text"] + indented(body)
+        case .list(let list):
+            var lines = ["< list [\(list.button)]"] + indented(list.body)
+            for section in list.sections {
+                lines.append("    ── \(section.title)")
+                for row in section.rows {
+                    lines.append("    • \(row.id) │ \(row.title)" + (row.description.map { " │ \($0)" } ?? ""))
+                }
+            }
+            return lines
+        case .buttons(let buttons):
+            return ["< buttons"] + indented(buttons.body)
+                + ["    " + buttons.buttons.map { "[\($0.id) │ \($0.title)]" }.joined(separator: " ")]
+        case .link(let link):
+            return ["< link [\(link.buttonTitle) → \(link.url)]"] + indented(link.body)
+        }
+    }
+
+    static func describe(_ fulfilment: Fulfilment) -> String {
+        switch fulfilment {
+        case .pickup: return "pickup"
+        case .delivery(let address):
+            var parts: [String] = []
+            if let text = address.text { parts.append("\"\(text)\"") }
+            if let placeName = address.placeName { parts.append("place \"\(placeName)\"") }
+            if let latitude = address.latitude, let longitude = address.longitude {
+                parts.append("at \(latitude),\(longitude)")
+            }
+            return "delivery to " + parts.joined(separator: " ")
+        }
+    }
+
+    static func describe(_ state: State) -> String {
+        var parts = [state.step.rawValue]
+        if let categoryID = state.categoryID {
+            parts.append("category \(categoryID)" + (state.page > 0 ? " page \(state.page)" : ""))
+        }
+        if let itemID = state.itemID { parts.append("item \(itemID)") }
+        if let ambiguity = state.ambiguity {
+            parts.append(
+                "which? \(ambiguity.action.rawValue)"
+                    + (ambiguity.quantity.map { " \($0)" } ?? "")
+                    + " of " + ambiguity.candidates.map(String.init).joined(separator: "/"))
+        }
+        parts.append(
+            state.cart.isEmpty
+                ? "cart empty" : "cart " + state.cart.map { "\($0.quantity)×\($0.itemID)" }.joined(separator: " "))
+        if let fulfilment = state.fulfilment { parts.append(describe(fulfilment)) }
+        if let email = state.email { parts.append("email \(email)") }
+        if state.emailSkipped { parts.append("email skipped") }
+        if let pending = state.pendingOrder {
+            parts.append("pending \(pending.reference)" + (pending.paymentURL == nil ? "" : " (link sent)"))
+        }
+        if let last = state.lastOrder, state.pendingOrder?.code != last.code {
+            parts.append("last \(last.code) \(last.status.rawValue)")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    static func diff(_ expected: String, _ actual: String) -> String {
+        lineDiff(expected: expected, actual: actual)
+    }
+
+    // MARK: - Menus
+
+    /// design.md's sample menu with ids in order: categories 1–4, items 1–11.
+    static func sampleMenu() -> Menu { SampleMenu.menu }
+
+    /// A category of 23 drinks, for paging, and one dish with a name longer than a row title.
+    static func longMenu() -> Menu {
+        var menu = sampleMenu()
+        menu.categories.append(MenuCategory(id: 5, name: "Party Drinks and Cocktails Selection", position: 5))
+        for number in 1...23 {
+            menu.items.append(
+                MenuItem(
+                    id: Int64(100 + number), categoryID: 5, name: "Drink number \(number)", description: "",
+                    price: Kobo(10_000 * number), available: true))
+        }
+        menu.items.append(
+            MenuItem(
+                id: 200, categoryID: 1, name: "Grandma's Special Ofada Rice with Ayamase Sauce",
+                description: "A long name on purpose", price: 450_000, available: true))
+        return menu
+    }
+}
