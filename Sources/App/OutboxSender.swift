@@ -1,6 +1,5 @@
 import Conversation
 import Domain
-import FoundationEssentials
 import HTTPClient
 import Paystack
 import Storage
@@ -156,7 +155,7 @@ public struct OutboxSender {
     /// to type `pay`, so one reference is never charged twice.
     func initializePayment(_ item: Store.OutboxItem) throws -> Report {
         var report = Report()
-        guard let reference = (try? JSONDecoder().decode(ReferenceOnly.self, from: Data(item.payload)))?.reference,
+        guard let reference = initializeReference(body: item.payload),
             let attempt = try store.paymentAttempt(reference: reference)
         else {
             try store.failOutbox(id: item.id, error: "payment attempt not found", code: nil, fbtraceID: nil)
@@ -176,11 +175,8 @@ public struct OutboxSender {
             report.failed = 1
             return report
         }
-        let request = HTTPRequest(
-            method: "POST", url: initializeURL,
-            headers: [
-                ("Authorization", "Bearer \(settings.paystackSecretKey)"), ("Content-Type", "application/json"),
-            ], body: item.payload)
+        let request = initializeTransactionRequest(
+            apiURL: settings.paystackAPIURL, secretKey: settings.paystackSecretKey, body: item.payload)
         let outcome: InitializeOutcome
         do {
             let response = try transport.send(request)
@@ -202,12 +198,6 @@ public struct OutboxSender {
 
     /// A customer is waiting on the other end: a few quick tries, then tell them.
     var paystackAttempts: Int { min(settings.maxAttempts, 3) }
-
-    var initializeURL: String {
-        var base = settings.paystackAPIURL
-        while base.hasSuffix("/") { base.removeLast() }
-        return "\(base)/transaction/initialize"
-    }
 
     func finishPayment(_ item: Store.OutboxItem, attempt: Store.PaymentAttempt, outcome: InitializeOutcome) throws {
         let at = now()
@@ -236,8 +226,4 @@ public struct OutboxSender {
                 conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: at)
             })
     }
-}
-
-private struct ReferenceOnly: Decodable {
-    var reference: String
 }

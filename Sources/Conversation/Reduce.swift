@@ -52,7 +52,6 @@ struct Machine {
                 resetFlow()
                 global(word)
             } else {
-                resetFlow()
                 showCategories(note: welcomeBackNote())
             }
             return
@@ -89,7 +88,6 @@ struct Machine {
         guard !newerSeen, !state.apologisedForDelay else { return }
         state.apologisedForDelay = true
         state.latestSentAt = sentAt
-        resetFlow()
         showCategories(
             note: "Sorry for the delay: your message only just reached us, so I haven't acted on it."
                 + (state.cart.isEmpty ? "" : " " + cartNote()))
@@ -179,7 +177,7 @@ struct Machine {
         case .new, .choosingCategory:
             let categories = menu.orderableCategories
             if let number = Words.number(text) {
-                guard (1...max(1, categories.count)).contains(number), number <= categories.count else {
+                guard number >= 1, number <= categories.count else {
                     return prompt(note: "There's no category \(number). Please pick 1 to \(categories.count).")
                 }
                 return showCategory(categories[number - 1].id, page: 0)
@@ -334,19 +332,15 @@ struct Machine {
                     name: command.name)
             }
         case .remove:
-            let lines = state.cart.map {
-                MenuItem(
-                    id: $0.itemID, categoryID: 0, name: $0.name, description: "", price: $0.unitPrice, available: true)
-            }
-            let matches = Words.matchingItems(command.name, in: lines)
+            let matches = Words.matching(command.name, in: state.cart, name: \.name)
             switch matches.count {
             case 0:
                 showCart(note: "There's no \"\(command.name)\" in your cart.")
             case 1:
-                removeLine(matches[0].id, quantity: command.quantity)
+                removeLine(matches[0].itemID, quantity: command.quantity)
             default:
                 ask(
-                    Ambiguity(action: .remove, quantity: command.quantity, candidates: matches.map(\.id)),
+                    Ambiguity(action: .remove, quantity: command.quantity, candidates: matches.map(\.itemID)),
                     name: command.name)
             }
         }
@@ -396,7 +390,6 @@ struct Machine {
         case .restart:
             state.cart = []
             state.fulfilment = nil
-            resetFlow()
             showWelcome(note: "Starting over: your cart is empty.")
         case .status: say(.text(statusText()))
         case .pay: pay()
@@ -443,7 +436,6 @@ struct Machine {
             } else {
                 "Hi! Welcome to \(settings.restaurantName)."
             }
-        resetFlow()
         showCategories(note: [note, greeting].compactMap { $0 }.joined(separator: "\n"))
     }
 

@@ -123,12 +123,17 @@ enum Words {
     /// Items whose name matches typed words: every typed word starts a word of the name ("jol ric" finds
     /// "Jollof Rice & Chicken"), or the whole text appears in the name. An exact name wins over partial ones.
     static func matchingItems(_ query: String, in items: [MenuItem]) -> [MenuItem] {
+        matching(query, in: items, name: \.name)
+    }
+
+    /// `matchingItems` for anything with a name (menu items, cart lines).
+    static func matching<T>(_ query: String, in items: [T], name nameOf: (T) -> String) -> [T] {
         let wanted = normalized(query)
         guard !wanted.isEmpty else { return [] }
-        if let exact = items.first(where: { normalized($0.name) == wanted }) { return [exact] }
+        if let exact = items.first(where: { normalized(nameOf($0)) == wanted }) { return [exact] }
         let queryWords = wanted.split(separator: " ")
         let strict = items.filter { item in
-            let name = normalized(item.name)
+            let name = normalized(nameOf(item))
             if name.contains(wanted) { return true }
             let nameWords = name.split(separator: " ")
             return queryWords.allSatisfy { word in nameWords.contains { $0.hasPrefix(word) } }
@@ -136,7 +141,7 @@ enum Words {
         if !strict.isEmpty { return strict }
         // Only when nothing matched as typed: a plural or a trailing typo ("zobos", "jolloff") still finds the dish.
         return items.filter { item in
-            let nameWords = normalized(item.name).split(separator: " ")
+            let nameWords = normalized(nameOf(item)).split(separator: " ")
             return queryWords.allSatisfy { word in
                 word.count >= 4 && nameWords.contains { $0.hasPrefix(word.dropLast()) }
             }

@@ -56,12 +56,25 @@ public struct InitializeRequest: Equatable, Sendable {
 
 /// POST `{apiURL}/transaction/initialize` with the secret key as bearer.
 public func initializeTransactionRequest(apiURL: String, secretKey: String, request: InitializeRequest) -> HTTPRequest {
+    initializeTransactionRequest(apiURL: apiURL, secretKey: secretKey, body: request.body)
+}
+
+/// The same call for a body built earlier (an outbox row's payload).
+public func initializeTransactionRequest(apiURL: String, secretKey: String, body: [UInt8]) -> HTTPRequest {
     var base = apiURL
     while base.hasSuffix("/") { base.removeLast() }
     return HTTPRequest(
         method: "POST", url: "\(base)/transaction/initialize",
-        headers: [("Authorization", "Bearer \(secretKey)"), ("Content-Type", "application/json")],
-        body: request.body)
+        headers: [("Authorization", "Bearer \(secretKey)"), ("Content-Type", "application/json")], body: body)
+}
+
+/// The `reference` of an initialize body, to find its payment attempt again.
+public func initializeReference(body: [UInt8]) -> String? {
+    (try? JSONDecoder().decode(ReferenceOnly.self, from: Data(body)))?.reference
+}
+
+private struct ReferenceOnly: Decodable {
+    var reference: String
 }
 
 /// What Paystack's answer to an initialize call means for us.

@@ -110,7 +110,7 @@ extension Store {
     ) throws -> Int {
         try database.immediateTransaction {
             try before()
-            guard let stored = try storedConversationRow(customer),
+            guard let stored = try storedConversation(customer),
                 let record = try customerRecord(customer)
             else { return 0 }
             let result = try step(Snapshot(state: stored.state, lastInboundAt: stored.lastInboundAt), record)
@@ -119,25 +119,9 @@ extension Store {
         }
     }
 
-    private func storedConversationRow(_ customer: CustomerID) throws -> (state: State, lastInboundAt: Int64?)? {
-        guard
-            let row = try database.query(
-                "SELECT state, lastInboundAt FROM conversation WHERE customerID = ?", [customer.rawValue]
-            ).first,
-            let bytes = row[0].bytes
-        else { return nil }
-        return (try JSONDecoder().decode(State.self, from: Data(bytes)), row[1].int64)
-    }
-
     public func customerRecord(_ customer: CustomerID) throws -> CustomerRecord? {
-        guard
-            let row = try database.query(
-                "SELECT id, waID, userID, name FROM customer WHERE id = ?", [customer.rawValue]
-            ).first, let id = row[0].int64
-        else { return nil }
-        return CustomerRecord(
-            id: CustomerID(rawValue: id), identity: CustomerIdentity(waID: row[1].string, userID: row[2].string),
-            name: row[3].string)
+        try database.query("SELECT id, waID, userID, name FROM customer WHERE id = ?", [customer.rawValue])
+            .first.flatMap(Self.customer)
     }
 
     // MARK: - Payments
@@ -154,12 +138,22 @@ extension Store {
     }
 
     public func paymentAttempt(reference: String) throws -> PaymentAttempt? {
+        try paymentAttempts(where: "p.reference = ?", [reference]).first
+    }
+
+    /// Every payment attempt, oldest first: for operators and tests.
+    public func payments() throws -> [PaymentAttempt] {
+        try paymentAttempts(where: "1", [])
+    }
+
+    private func paymentAttempts(where condition: String, _ arguments: [any SQLBindable]) throws -> [PaymentAttempt] {
         try database.query(
             """
             SELECT p.reference, o.code, o.customerID, p.amountKobo, p.currency, p.email, p.status, p.authorizationURL
-            FROM payment p JOIN customerOrder o ON o.id = p.orderID WHERE p.reference = ?
-            """, [reference]
-        ).first.map { row in
+            FROM payment p JOIN customerOrder o ON o.id = p.orderID WHERE \(condition)
+            ORDER BY p.createdAt, p.reference
+            """, arguments
+        ).map { row in
             PaymentAttempt(
                 reference: row[0].string ?? "", orderCode: OrderCode(rawValue: row[1].string ?? ""),
                 customer: CustomerID(rawValue: row[2].int64 ?? 0), amount: Kobo(Int(row[3].int64 ?? 0)),
@@ -230,9 +224,4 @@ extension Store {
         }
     }
 
-    public func payments() throws -> [PaymentAttempt] {
-        try database.query("SELECT reference FROM payment ORDER BY createdAt, reference").compactMap {
-            try paymentAttempt(reference: $0[0].string ?? "")
-        }
-    }
 }

@@ -281,7 +281,7 @@ public final class Store {
         return Prepared(customer: customer, version: stored?.version, result: result)
     }
 
-    private func storedConversation(_ customer: CustomerID) throws -> (
+    func storedConversation(_ customer: CustomerID) throws -> (
         state: State, version: Int, lastInboundAt: Int64?
     )? {
         guard
@@ -336,7 +336,7 @@ public final class Store {
         return row.flatMap(Self.customer)
     }
 
-    private static func customer(_ row: SQLRow) -> CustomerRecord? {
+    static func customer(_ row: SQLRow) -> CustomerRecord? {
         guard let id = row[0].int64 else { return nil }
         return CustomerRecord(
             id: CustomerID(rawValue: id), identity: CustomerIdentity(waID: row[1].string, userID: row[2].string),
