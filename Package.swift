@@ -19,6 +19,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "whatsapp-webhook", targets: ["whatsapp-webhook"]),
+        .executable(name: "paystack-webhook", targets: ["paystack-webhook"]),
+        .executable(name: "payment-return", targets: ["payment-return"]),
         .executable(name: "whatsorder", targets: ["whatsorder"]),
     ],
     dependencies: [
@@ -95,13 +97,17 @@ let package = Package(
             name: "CurlHTTP", dependencies: ["CCurl", "HTTPClient"], exclude: ["README.md"]),
         .target(
             /** Configuration from file and environment, and the one place live clients are built */
-            name: "Bootstrap", dependencies: ["App", "Conversation", "Domain", "Storage", "HTTPClient"],
+            name: "Bootstrap", dependencies: ["App", "Conversation", "Domain", "Storage", "HTTPClient", "Paystack"],
             exclude: ["README.md"]),
         .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "TestSupport"]),
 
         // MARK: - Executables (thin; installed into cgi-bin/)
         .executableTarget(
             name: "whatsapp-webhook", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
+        .executableTarget(
+            name: "paystack-webhook", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
+        .executableTarget(
+            name: "payment-return", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
         .executableTarget(
             name: "whatsorder", dependencies: ["Bootstrap", "App", "Storage", "CurlHTTP", argumentParser],
             linkerSettings: staticStdlib),
@@ -111,7 +117,7 @@ let package = Package(
             /** Test-only helpers: golden files, a stub HTTP server, fixtures; never linked into a release binary */
             name: "TestSupport", dependencies: ["HTTPClient", "Gateway"], exclude: ["README.md"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp", "Storage", "CurlHTTP"],
+            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp", "Paystack", "Storage", "CurlHTTP"],
             resources: [.copy("Fixtures")]),
     ]
 )

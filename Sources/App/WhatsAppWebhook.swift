@@ -80,17 +80,7 @@ public struct WhatsAppWebhook {
             log.warning("signature rejected", ["reason": "\(verdict)", "bytes": "\(request.body.count)"])
             return Outcome(.text(401, "invalid signature"))
         }
-        let store: Store
-        do {
-            store = try self.store()
-            if case .behind(let missing) = try store.schemaStatus() {
-                log.error("schema is behind; run `whatsorder migrate`", ["missing": missing.joined(separator: ",")])
-                return Outcome(.text(503, "storage unavailable"))
-            }
-        } catch {
-            log.error("storage unavailable", ["error": "\(error)"])
-            return Outcome(.text(503, "storage unavailable"))
-        }
+        guard let store = currentStore(self.store, log: log) else { return Outcome(.text(503, "storage unavailable")) }
         let received = now()
         let notification: WebhookNotification
         do {
@@ -253,4 +243,20 @@ func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         difference |= x ^ y
     }
     return difference == 0
+}
+
+/// The process's store when its schema is current, else nil (logged): a handler then answers 503, which Meta and
+/// Paystack retry, until `whatsorder migrate` has run. Handlers never migrate.
+func currentStore(_ open: () throws -> Store, log: Logger) -> Store? {
+    do {
+        let store = try open()
+        if case .behind(let missing) = try store.schemaStatus() {
+            log.error("schema is behind; run `whatsorder migrate`", ["missing": missing.joined(separator: ",")])
+            return nil
+        }
+        return store
+    } catch {
+        log.error("storage unavailable", ["error": "\(error)"])
+        return nil
+    }
 }

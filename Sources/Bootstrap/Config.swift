@@ -80,6 +80,18 @@ public struct Config: Sendable {
             name: "PAYSTACK_EMAIL_DOMAIN", defaultValue: "example.com", secret: false,
             meaning: "domain of the placeholder receipt email (customer-<id>@domain) for customers who skip it"),
         Key(
+            name: "PAYSTACK_WEBHOOK_SECRETS", defaultValue: "", secret: true,
+            meaning: "comma-separated older secret keys still accepted for webhook signatures during a key rotation"),
+        Key(
+            name: "PAYMENT_LINK_TTL", defaultValue: "1800", secret: false,
+            meaning: "seconds after which an unpaid payment link expires (the customer types pay for a fresh one)"),
+        Key(
+            name: "PAYMENT_RECONCILE_AGE", defaultValue: "120", secret: false,
+            meaning: "seconds a payment is left to Paystack's webhook before `payments reconcile` verifies it"),
+        Key(
+            name: "WHATSAPP_BUSINESS_NUMBER", defaultValue: "", secret: false,
+            meaning: "the restaurant's WhatsApp number in international form; the payment page links to wa.me/<it>"),
+        Key(
             name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
             meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
     ]
@@ -204,6 +216,12 @@ public struct Config: Sendable {
 
     public var logLevel: String { self["LOG_LEVEL"] }
 
+    /// Every key a Paystack signature may be made with: the current secret key first, then rotated-out ones.
+    public var paystackSignatureSecrets: [String] {
+        ([self["PAYSTACK_SECRET_KEY"]] + self["PAYSTACK_WEBHOOK_SECRETS"].split(separator: ",").map { trim($0) })
+            .filter { !$0.isEmpty }
+    }
+
     /// A whole, non-negative number, or a clear error naming the key.
     public func count(_ name: String) throws -> Int {
         let raw = trim(Substring(self[name]))
@@ -231,17 +249,19 @@ public struct Config: Sendable {
 
     /// Keys a mode cannot run without.
     public enum Mode: String, CaseIterable, Sendable {
-        case webhook, sender, all
+        case webhook, sender, payments, all
     }
 
     public func missingKeys(for mode: Mode) -> [String] {
         let webhook = ["WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"]
         let sender = ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"]
+        let payments = ["PAYSTACK_SECRET_KEY"]
         let required: [String]
         switch mode {
         case .webhook: required = webhook
         case .sender: required = sender
-        case .all: required = webhook + sender
+        case .payments: required = payments
+        case .all: required = webhook + sender + payments
         }
         return required.filter { self[$0].isEmpty }
     }

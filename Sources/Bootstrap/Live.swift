@@ -3,6 +3,7 @@ import Conversation
 import Domain
 import FoundationEssentials
 import Gateway
+import Paystack
 import Storage
 
 #if canImport(Glibc)
@@ -14,7 +15,10 @@ import Storage
 public final class HandlerRuntime: @unchecked Sendable {
     private let environment: [String: String]
     /// Built on the first request and kept: configuration is read once per process (design.md §3).
+    private var config: Config?
     private var webhook: WhatsAppWebhook?
+    private var paystack: PaystackWebhook?
+    private var paymentPage: PaymentReturn?
     private var store: Store?
 
     public init(environment: [String: String] = currentEnvironment()) {
@@ -24,29 +28,67 @@ public final class HandlerRuntime: @unchecked Sendable {
     /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
     /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
     public func whatsAppWebhook(_ request: Request) -> Outcome {
-        do {
-            return try webhookHandler(params: request.params).handle(request)
-        } catch {
-            Live.stderrLogger(level: .error, component: "whatsapp-webhook").error(
-                "configuration", ["error": "\(error)"])
-            return Outcome(.text(503, "not configured"))
+        serve(request, component: "whatsapp-webhook") { config in
+            if let webhook { return webhook.handle(request) }
+            let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")
+            let made = WhatsAppWebhook(
+                settings: WhatsAppWebhook.Settings(
+                    verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"]),
+                conversation: try Live.conversationRunner(config),
+                now: Live.nowMilliseconds,
+                store: { [unowned self] in try self.openStore(config) },
+                wakeSender: SenderWakeup(config: config, log: log).wake,
+                log: log)
+            webhook = made
+            return made.handle(request)
         }
     }
 
-    private func webhookHandler(params: [String: String]) throws -> WhatsAppWebhook {
-        if let webhook { return webhook }
-        let config = try Config.load(environment: environment, params: params)
-        let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")
-        let made = WhatsAppWebhook(
-            settings: WhatsAppWebhook.Settings(
-                verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"]),
-            conversation: try Live.conversationRunner(config),
-            now: Live.nowMilliseconds,
-            store: { [unowned self] in try self.openStore(config) },
-            wakeSender: SenderWakeup(config: config, log: log).wake,
-            log: log)
-        webhook = made
-        return made
+    /// Serves one request of the Paystack endpoint.
+    public func paystackWebhook(_ request: Request) -> Outcome {
+        serve(request, component: "paystack-webhook") { config in
+            if let paystack { return paystack.handle(request) }
+            let log = Live.stderrLogger(config: config, component: "paystack-webhook")
+            let made = PaystackWebhook(
+                settings: PaystackWebhook.Settings(secrets: config.paystackSignatureSecrets),
+                payments: try Live.paymentDesk(config),
+                now: Live.nowMilliseconds,
+                store: { [unowned self] in try self.openStore(config) },
+                wakeSender: SenderWakeup(config: config, log: log).wake,
+                log: log)
+            paystack = made
+            return made.handle(request)
+        }
+    }
+
+    /// Serves the page a customer's browser lands on after paying.
+    public func paymentReturn(_ request: Request) -> Outcome {
+        serve(request, component: "payment-return") { config in
+            if let paymentPage { return paymentPage.handle(request) }
+            let made = PaymentReturn(
+                restaurantName: config["RESTAURANT_NAME"],
+                chatURL: PaymentReturnPage.chatURL(businessNumber: config["WHATSAPP_BUSINESS_NUMBER"]),
+                store: { [unowned self] in try self.openStore(config) },
+                log: Live.stderrLogger(config: config, component: "payment-return"))
+            paymentPage = made
+            return made.handle(request)
+        }
+    }
+
+    private func serve(_ request: Request, component: String, _ body: (Config) throws -> Outcome) -> Outcome {
+        do {
+            let loaded: Config
+            if let config {
+                loaded = config
+            } else {
+                loaded = try Config.load(environment: environment, params: request.params)
+                config = loaded
+            }
+            return try body(loaded)
+        } catch {
+            Live.stderrLogger(level: .error, component: component).error("configuration", ["error": "\(error)"])
+            return Outcome(.text(503, "not configured"))
+        }
     }
 
     private func openStore(_ config: Config) throws -> Store {
@@ -93,6 +135,14 @@ public enum Live {
                 placeholderEmailDomain: config["PAYSTACK_EMAIL_DOMAIN"]),
             paymentCallbackURL: config["PAYSTACK_CALLBACK_URL"],
             newID: { OrderIDs.make { UInt64.random(in: 0...UInt64.max) } })
+    }
+
+    /// Paystack's verdicts applied to orders: the webhook and reconcile share it.
+    public static func paymentDesk(_ config: Config) throws -> PaymentDesk {
+        PaymentDesk(
+            conversation: try conversationRunner(config),
+            staffNumbers: PaymentDesk.staffNumbers(config["STAFF_WHATSAPP_NUMBERS"]),
+            mode: paystackMode(secretKey: config["PAYSTACK_SECRET_KEY"]))
     }
 
     /// Uniform in 0..<1 from the system generator; only jitter uses it.

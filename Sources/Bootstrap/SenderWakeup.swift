@@ -7,7 +7,7 @@ import FoundationEssentials
 
 /// Tells the sender there is work (design.md §1): a datagram to `OUTBOX_SOCKET` when `whatsorder sender` runs;
 /// otherwise a detached `whatsorder outbox send --once`, so replies still leave within a second with no daemon.
-struct SenderWakeup: Sendable {
+public struct SenderWakeup: Sendable {
     var socketPath: String
     var binary: String
     var configFile: String?
@@ -16,7 +16,7 @@ struct SenderWakeup: Sendable {
     /// One datagram socket for the life of the process (a FastCGI worker wakes the sender on every request).
     private let socketBox = SocketBox()
 
-    init(config: Config, log: Logger) {
+    public init(config: Config, log: Logger) {
         socketPath = config["OUTBOX_SOCKET"]
         let configured = config["WHATSORDER_BIN"]
         binary = configured.isEmpty ? SenderWakeup.besideThisExecutable("whatsorder") : configured
@@ -25,7 +25,7 @@ struct SenderWakeup: Sendable {
         self.log = log
     }
 
-    func wake() {
+    public func wake() {
         if notifyDaemon() { return }
         spawnFallback()
     }

@@ -167,6 +167,36 @@ public enum Event: Equatable, Sendable {
     case paymentLinkCreated(reference: String, url: String)
     /// Paystack refused or could not be reached for `reference`; `reason` is for logs, not customers.
     case paymentLinkFailed(reference: String, reason: String)
+    /// Paystack reported the order paid in full, and the order moved to paid (once, whatever else arrived).
+    case paymentConfirmed(ConfirmedOrder)
+    /// Money arrived for the order but a person must check it first (amount, currency, mode, a cancelled or
+    /// already-paid order). The reason is for staff, never for the customer.
+    case paymentNeedsReview(OrderCode)
+    /// The order's payment link outlived its time unpaid; `pay` makes a fresh one.
+    case paymentLinkExpired(OrderCode)
+    /// Paystack refunded `amount` of the order.
+    case orderRefunded(OrderCode, amount: Kobo)
+}
+
+/// A paid order as the confirmation describes it: what was bought, where it goes, what it cost.
+public struct ConfirmedOrder: Equatable, Sendable {
+    public var code: OrderCode
+    public var lines: [OrderLine]
+    public var fulfilment: Fulfilment
+    public var subtotal: Kobo
+    public var deliveryFee: Kobo
+    public var total: Kobo
+
+    public init(
+        code: OrderCode, lines: [OrderLine], fulfilment: Fulfilment, subtotal: Kobo, deliveryFee: Kobo, total: Kobo
+    ) {
+        self.code = code
+        self.lines = lines
+        self.fulfilment = fulfilment
+        self.subtotal = subtotal
+        self.deliveryFee = deliveryFee
+        self.total = total
+    }
 }
 
 /// What a customer sent, with WhatsApp's wire shapes already removed.

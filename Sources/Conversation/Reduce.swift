@@ -33,6 +33,10 @@ struct Machine {
         case .customerSent(let input, let sentAt): received(input, sentAt: sentAt)
         case .paymentLinkCreated(let reference, let url): linkCreated(reference: reference, url: url)
         case .paymentLinkFailed(let reference, _): linkFailed(reference: reference)
+        case .paymentConfirmed(let order): paymentConfirmed(order)
+        case .paymentNeedsReview(let code): paymentNeedsReview(code)
+        case .paymentLinkExpired(let code): linkExpired(code)
+        case .orderRefunded(let code, let amount): refunded(code, amount: amount)
         }
     }
 
@@ -409,9 +413,15 @@ struct Machine {
         if let last = state.lastOrder {
             let status =
                 switch last.status {
-                case .awaitingPayment: "waiting for payment"
+                case .awaitingPayment, .expired: "waiting for payment"
                 case .paid: "paid, and with the kitchen"
+                case .paymentReview: "paid, and being checked by the restaurant"
+                case .preparing: "being prepared"
+                case .ready: "ready"
+                case .outForDelivery: "out for delivery"
+                case .completed: "completed"
                 case .cancelled: "cancelled"
+                case .refunded: "refunded"
                 }
             return "Your latest order *\(last.code)* (\(money(last.total))) is \(status)."
         }
@@ -813,8 +823,14 @@ struct Machine {
 
     mutating func pay() {
         guard var pending = state.pendingOrder else {
-            if let last = state.lastOrder, last.status == .paid {
+            if let last = state.lastOrder, last.status.isPaid {
                 return say(.text("Order *\(last.code)* is already paid. Thank you!"))
+            }
+            if let last = state.lastOrder, last.status == .paymentReview {
+                return say(
+                    .text(
+                        "The restaurant is checking the payment for order *\(last.code)*; there's no need to pay "
+                            + "again. Someone will get back to you here shortly."))
             }
             return say(.text("There's no order waiting for payment. Type *menu* to start one."))
         }
@@ -851,6 +867,71 @@ struct Machine {
             .text(
                 "Sorry, I couldn't get a payment link from Paystack just now. Nothing has been charged.\n"
                     + "Type *pay* to try again, or *cancel* to cancel order *\(pending.code)*."))
+    }
+
+    // MARK: - Paystack's verdicts
+
+    mutating func paymentConfirmed(_ order: ConfirmedOrder) {
+        settlePending(order.code, status: .paid, total: order.total)
+        let itemLines = order.lines.map { "\($0.quantity) × \($0.name): \(money($0.total))" }
+        var totals: [String] = []
+        if order.fulfilment.isDelivery {
+            totals = ["Subtotal: \(money(order.subtotal))", "Delivery fee: \(money(order.deliveryFee))"]
+        }
+        totals.append("*Total paid: \(money(order.total))*")
+        let next =
+            switch order.fulfilment {
+            case .pickup: "Pickup at \(settings.restaurantName). I'll message you here when it's ready."
+            case .delivery(let address):
+                "Delivery to: \(address.display)\nI'll message you here when it's on its way."
+            }
+        say(
+            .text(
+                lines(
+                    "✅ Payment received, thank you! Order *\(order.code)* is confirmed and with the kitchen.", "",
+                    itemLines.joined(separator: "\n"), totals.joined(separator: "\n"), "", next,
+                    "Type *status* any time to check on it.")))
+    }
+
+    mutating func paymentNeedsReview(_ code: OrderCode) {
+        settlePending(code, status: .paymentReview, total: nil)
+        say(
+            .text(
+                "We've received a payment for order *\(code)*, and the restaurant is checking it before confirming. "
+                    + "Someone will get back to you here shortly. There's no need to pay again."))
+    }
+
+    /// The order is out of the customer's hands (paid or with staff): no more payment links for it.
+    mutating func settlePending(_ code: OrderCode, status: OrderStatus, total: Kobo?) {
+        let known = state.pendingOrder?.code == code ? state.pendingOrder?.total : nil
+        if state.pendingOrder?.code == code {
+            state.pendingOrder = nil
+            if state.step == .awaitingPayment || state.step == .confirmingCancel && state.cart.isEmpty {
+                resetFlow()
+            }
+        }
+        if let amount = total ?? known ?? (state.lastOrder?.code == code ? state.lastOrder?.total : nil) {
+            state.lastOrder = OrderBrief(code: code, total: amount, status: status)
+        }
+    }
+
+    mutating func linkExpired(_ code: OrderCode) {
+        guard var pending = state.pendingOrder, pending.code == code else { return }
+        pending.paymentURL = nil
+        state.pendingOrder = pending
+        if state.lastOrder?.code == code { state.lastOrder?.status = .expired }
+        say(
+            .text(
+                "The payment link for order *\(code)* (\(money(pending.total))) has expired, and nothing was charged. "
+                    + "Type *pay* for a fresh link, or *cancel* to cancel the order."))
+    }
+
+    mutating func refunded(_ code: OrderCode, amount: Kobo) {
+        if state.lastOrder?.code == code { state.lastOrder?.status = .refunded }
+        say(
+            .text(
+                "Paystack has refunded \(money(amount)) for order *\(code)*. "
+                    + "Depending on your bank, it can take a few working days to reach your account."))
     }
 
     // MARK: - Cancelling

@@ -54,11 +54,28 @@ public struct Address: Hashable, Codable, Sendable {
     }
 }
 
-/// An order's life as customers and staff see it.
-public enum OrderStatus: String, Hashable, Codable, Sendable {
+/// An order's life as customers and staff see it. The raw values are the database's (a CHECK lists them).
+public enum OrderStatus: String, Hashable, Codable, Sendable, CaseIterable {
     case awaitingPayment = "awaiting_payment"
+    /// The payment link outlived `PAYMENT_LINK_TTL` unpaid; `pay` makes a fresh one and the order waits again.
+    case expired
     case paid
+    /// Money arrived but something did not match (amount, currency, mode, a cancelled order): a person decides.
+    case paymentReview = "payment_review"
+    case preparing
+    case ready
+    case outForDelivery = "out_for_delivery"
+    case completed
     case cancelled
+    case refunded
+
+    /// Paid and past it: the kitchen's states. A payment for an order in one of these is a second payment.
+    public var isPaid: Bool {
+        switch self {
+        case .paid, .preparing, .ready, .outForDelivery, .completed: true
+        case .awaitingPayment, .expired, .paymentReview, .cancelled, .refunded: false
+        }
+    }
 }
 
 /// Our order number, shown to customers and staff (`WO-7K3F9Q`); letters and digits only, so it can be part of a

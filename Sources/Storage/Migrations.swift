@@ -7,7 +7,7 @@ public struct Migration: Sendable {
 
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
-    public static let all: [Migration] = [platform, ordering]
+    public static let all: [Migration] = [platform, ordering, payments]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
     /// Times are Unix milliseconds (UTC); money is integer minor units.
@@ -184,5 +184,70 @@ public enum Migrations {
                 updatedAt INTEGER NOT NULL
             );
             CREATE INDEX paymentOrder ON payment(orderID);
+            """)
+
+    /// Paystack's side of an order. The order table is rebuilt (SQLite cannot widen a CHECK in place) to add the
+    /// payment and kitchen statuses, when and by which reference it was paid, and what staff must look at.
+    /// Every webhook event and every successful verify is a row keyed UNIQUE (event, eventKey): a replay is a
+    /// constraint hit, not a second confirmation.
+    static let payments = Migration(
+        name: "v3-payments",
+        sql: """
+            CREATE TABLE customerOrderNew (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                customerID INTEGER NOT NULL REFERENCES customer(id),
+                status TEXT NOT NULL CHECK (status IN ('awaiting_payment', 'expired', 'paid', 'payment_review',
+                    'preparing', 'ready', 'out_for_delivery', 'completed', 'cancelled', 'refunded')),
+                fulfilment TEXT NOT NULL CHECK (fulfilment IN ('delivery', 'pickup')),
+                addressText TEXT,
+                latitude REAL,
+                longitude REAL,
+                placeName TEXT,
+                subtotalKobo INTEGER NOT NULL CHECK (subtotalKobo >= 0),
+                deliveryFeeKobo INTEGER NOT NULL CHECK (deliveryFeeKobo >= 0),
+                totalKobo INTEGER NOT NULL CHECK (totalKobo = subtotalKobo + deliveryFeeKobo),
+                currency TEXT NOT NULL,
+                email TEXT NOT NULL,
+                emailIsPlaceholder INTEGER NOT NULL CHECK (emailIsPlaceholder IN (0, 1)),
+                paidAt INTEGER,
+                paidReference TEXT,
+                attention TEXT,
+                createdAt INTEGER NOT NULL,
+                updatedAt INTEGER NOT NULL
+            );
+            INSERT INTO customerOrderNew (id, code, customerID, status, fulfilment, addressText, latitude, longitude,
+                placeName, subtotalKobo, deliveryFeeKobo, totalKobo, currency, email, emailIsPlaceholder, createdAt,
+                updatedAt)
+            SELECT id, code, customerID, status, fulfilment, addressText, latitude, longitude, placeName,
+                subtotalKobo, deliveryFeeKobo, totalKobo, currency, email, emailIsPlaceholder, createdAt, updatedAt
+            FROM customerOrder;
+            DROP TABLE customerOrder;
+            ALTER TABLE customerOrderNew RENAME TO customerOrder;
+            CREATE INDEX customerOrderCustomer ON customerOrder(customerID, id);
+            CREATE INDEX customerOrderStatus ON customerOrder(status, createdAt);
+
+            ALTER TABLE payment ADD COLUMN linkedAt INTEGER;
+            ALTER TABLE payment ADD COLUMN verifiedAt INTEGER;
+            ALTER TABLE payment ADD COLUMN transactionID INTEGER;
+
+            CREATE TABLE paymentEvent (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL CHECK (source IN ('webhook', 'reconcile')),
+                event TEXT NOT NULL,
+                eventKey TEXT NOT NULL,
+                reference TEXT,
+                transactionID INTEGER,
+                domain TEXT,
+                status TEXT,
+                amountKobo INTEGER,
+                currency TEXT,
+                orderID INTEGER REFERENCES customerOrder(id),
+                outcome TEXT NOT NULL DEFAULT 'received',
+                detail TEXT,
+                receivedAt INTEGER NOT NULL,
+                UNIQUE (event, eventKey)
+            );
+            CREATE INDEX paymentEventReference ON paymentEvent(reference);
             """)
 }

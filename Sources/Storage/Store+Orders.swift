@@ -73,7 +73,7 @@ extension Store {
             try database.query(
                 """
                 UPDATE customerOrder SET status = 'cancelled', updatedAt = ?
-                WHERE code = ? AND customerID = ? AND status = 'awaiting_payment'
+                WHERE code = ? AND customerID = ? AND status IN ('awaiting_payment', 'expired')
                 """,
                 [now, code.rawValue, customer.rawValue])
             try database.query(
@@ -96,6 +96,13 @@ extension Store {
             guard database.changes == 1 else {
                 throw StorageError(code: 1, message: "payment attempt for unknown order \(request.order)")
             }
+            // A fresh link revives an order whose last link expired unpaid.
+            try database.query(
+                """
+                UPDATE customerOrder SET status = 'awaiting_payment', updatedAt = ?
+                WHERE code = ? AND status = 'expired'
+                """,
+                [now, request.order.rawValue])
         }
     }
 
@@ -110,12 +117,7 @@ extension Store {
     ) throws -> Int {
         try database.immediateTransaction {
             try before()
-            guard let stored = try storedConversation(customer),
-                let record = try customerRecord(customer)
-            else { return 0 }
-            let result = try step(Snapshot(state: stored.state, lastInboundAt: stored.lastInboundAt), record)
-            try save(result, for: customer, inboundID: nil, now: now, messageArrived: false)
-            return result.outbox.count
+            return try stepConversation(of: customer, now: now, step: step)
         }
     }
 
@@ -166,10 +168,10 @@ extension Store {
     public func markPaymentLinked(reference: String, url: String, accessCode: String?, now: Int64) throws {
         try database.query(
             """
-            UPDATE payment SET status = 'link_sent', authorizationURL = ?, accessCode = ?, updatedAt = ?
+            UPDATE payment SET status = 'link_sent', authorizationURL = ?, accessCode = ?, linkedAt = ?, updatedAt = ?
             WHERE reference = ? AND status = 'initializing'
             """,
-            [url, accessCode, now, reference])
+            [url, accessCode, now, now, reference])
     }
 
     public func markPaymentFailed(reference: String, error: String, now: Int64) throws {
@@ -197,30 +199,26 @@ extension Store {
         public var currency: String
         public var email: String
         public var lines: [OrderLine]
+        public var paidReference: String?
+        /// What staff must look at (a payment that did not match, a late or second payment, a dispute).
+        public var attention: String?
     }
 
     public func orders() throws -> [OrderRow] {
         try database.query(
             """
             SELECT id, code, customerID, status, fulfilment, addressText, latitude, longitude, subtotalKobo,
-                deliveryFeeKobo, totalKobo, currency, email
+                deliveryFeeKobo, totalKobo, currency, email, paidReference, attention
             FROM customerOrder ORDER BY id
             """
         ).map { row in
-            let lines = try database.query(
-                "SELECT itemID, name, unitPriceKobo, quantity FROM orderLine WHERE orderID = ? ORDER BY position",
-                [row[0].int64 ?? 0]
-            ).map {
-                OrderLine(
-                    itemID: $0[0].int64 ?? 0, name: $0[1].string ?? "", unitPrice: Kobo(Int($0[2].int64 ?? 0)),
-                    quantity: Int($0[3].int64 ?? 0))
-            }
-            return OrderRow(
+            OrderRow(
                 code: OrderCode(rawValue: row[1].string ?? ""), customer: CustomerID(rawValue: row[2].int64 ?? 0),
                 status: row[3].string ?? "", fulfilment: row[4].string ?? "", addressText: row[5].string,
                 latitude: row[6].double, longitude: row[7].double, subtotal: Kobo(Int(row[8].int64 ?? 0)),
                 deliveryFee: Kobo(Int(row[9].int64 ?? 0)), total: Kobo(Int(row[10].int64 ?? 0)),
-                currency: row[11].string ?? "", email: row[12].string ?? "", lines: lines)
+                currency: row[11].string ?? "", email: row[12].string ?? "", lines: try orderLines(row[0].int64 ?? 0),
+                paidReference: row[13].string, attention: row[14].string)
         }
     }
 

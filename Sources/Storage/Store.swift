@@ -40,11 +40,19 @@ public final class Store {
         try database.execute(
             "CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, appliedAt INTEGER NOT NULL)")
         var applied: [String] = []
+        // SQLite's procedure for rebuilding a table: foreign keys off outside the transaction (a DROP of a parent
+        // table would otherwise delete through them), checked inside it before the commit.
+        try database.execute("PRAGMA foreign_keys=OFF")
+        defer { try? database.execute("PRAGMA foreign_keys=ON") }
         for (index, migration) in Migrations.all.enumerated() {
             let done = try database.immediateTransaction { () throws -> Bool in
                 let exists = try database.query("SELECT 1 FROM migration WHERE name = ?", [migration.name])
                 if !exists.isEmpty { return false }
                 try database.execute(migration.sql)
+                if let broken = try database.query("PRAGMA foreign_key_check").first {
+                    throw StorageError(
+                        code: 1, message: "\(migration.name) leaves a dangling reference in \(broken[0].string ?? "?")")
+                }
                 try database.query("INSERT INTO migration (name, appliedAt) VALUES (?, ?)", [migration.name, now])
                 // user_version mirrors the count so a request handler can check the schema with one cheap pragma.
                 try database.execute("PRAGMA user_version = \(index + 1)")

@@ -231,9 +231,17 @@ public enum GraphStub {
 
     /// A server that accepts every send with wamids `wamid.STUB<n>`, and (under any path ending in
     /// `/transaction/initialize`) answers like Paystack with checkout `https://checkout.paystack.com/stub<n>`.
-    public static func start() throws -> StubHTTPServer {
+    /// `verify` answers `GET …/transaction/verify/{reference}` (the reference is passed decoded); by default Paystack's
+    /// "not found".
+    public static func start(
+        verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() }
+    ) throws -> StubHTTPServer {
         try StubHTTPServer { request, sequence in
             if request.path.hasSuffix("/transaction/initialize") { return PaystackStub.initialized(sequence) }
+            if let range = request.path.range(of: "/transaction/verify/") {
+                let reference = String(request.path[range.upperBound...])
+                return verify(reference.removingPercentEncoding ?? reference)
+            }
             return accepted(wamid: "wamid.STUB\(sequence)")
         }
     }
@@ -255,5 +263,22 @@ public enum PaystackStub {
         .init(
             status: status,
             body: #"{"status":false,"message":"\#(message)","type":"validation_error","code":"duplicate_reference"}"#)
+    }
+
+    /// `GET /transaction/verify/{reference}` for a payment in `status` (Paystack answers 200 whatever the status).
+    public static func verified(reference: String, amount: Int, status: String = "success")
+        -> StubHTTPServer.StubResponse
+    {
+        .init(
+            status: 200,
+            body: String(
+                decoding: PaystackEvents.verifyResponse(reference: reference, amount: amount, status: status),
+                as: UTF8.self))
+    }
+
+    public static func notFound() -> StubHTTPServer.StubResponse {
+        .init(
+            status: 400,
+            body: #"{"status":false,"message":"Transaction reference not found","type":"validation_error"}"#)
     }
 }

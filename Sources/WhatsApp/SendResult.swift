@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPClient
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
 // NB: branch on `error.code`, not on the title; a 200 means accepted, not delivered (statuses tell the rest).

@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import HTTPClient
 
 /// The outcome of checking Meta's `X-Hub-Signature-256` header; only `.valid` may be processed.
 public enum SignatureVerdict: Equatable, Sendable {
@@ -32,14 +33,7 @@ public func verifyMetaSignature(body: [UInt8], header: String?, appSecret: Strin
 /// "sha256=<64 lowercase hex>" for a body; used by tests, the simulator and benchmarks to sign like Meta.
 public func metaSignatureHeader(body: [UInt8], appSecret: String) -> String {
     let key = SymmetricKey(data: Array(appSecret.utf8))
-    let mac = HMAC<SHA256>.authenticationCode(for: body, using: key)
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var hex: [UInt8] = Array(signaturePrefix)
-    for byte in mac {
-        hex.append(digits[Int(byte >> 4)])
-        hex.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: hex, as: UTF8.self)
+    return "sha256=" + Hex.lowercase(HMAC<SHA256>.authenticationCode(for: body, using: key))
 }
 
 private let signaturePrefix: [UInt8] = Array("sha256=".utf8)
@@ -53,26 +47,9 @@ private func signatureDigest(_ header: String) -> [UInt8]? {
     for (byte, expected) in zip(bytes, signaturePrefix) where asciiLowercased(byte) != expected {
         return nil
     }
-    var digest: [UInt8] = []
-    digest.reserveCapacity(sha256ByteCount)
-    var index = signaturePrefix.count
-    while index < bytes.count {
-        guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return nil }
-        digest.append(high << 4 | low)
-        index += 2
-    }
-    return digest
+    return Hex.decode(bytes[signaturePrefix.count...])
 }
 
 private func asciiLowercased(_ byte: UInt8) -> UInt8 {
     (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
-    }
 }

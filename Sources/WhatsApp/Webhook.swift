@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPClient
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview
 // NB: one POST can carry several entries, changes, messages and statuses; Meta retries the whole body for

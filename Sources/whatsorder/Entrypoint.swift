@@ -10,7 +10,7 @@ struct Whatsorder: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatsorder",
         abstract: "Operate a WhatsOrder restaurant backend.",
-        subcommands: [Migrate.self, SeedMenu.self, Outbox.self, Sender.self, ConfigCommand.self])
+        subcommands: [Migrate.self, SeedMenu.self, Outbox.self, Sender.self, Payments.self, ConfigCommand.self])
 }
 
 /// `--config FILE`, shared by every subcommand.

@@ -21,6 +21,8 @@ import Testing
 ///   `~ delay 2h`                      the next message reaches us 2h after it was sent
 ///   `~ sold-out ID` / `~ price ID KOBO`  the restaurant changes the menu
 ///   `! link REFERENCE URL` / `! link-failed REFERENCE`  the sender reports Paystack's answer
+///   `! paid CODE` / `! review CODE` / `! expired CODE` / `! refunded CODE KOBO`  Paystack's verdict on an order
+///   placed earlier in the transcript (the payment desk's events)
 /// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000`, `name: Ada`, `menu: long`.
 @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -71,6 +73,7 @@ enum Transcript {
         var lastReplies: [Reply] = []
         var everyReply: [Reply] = []
         var out: [String] = []
+        var placed: [String: PlacedOrder] = [:]
 
         func run(_ event: Event, isMessage: Bool) {
             steps += 1
@@ -84,6 +87,7 @@ enum Transcript {
                 if case .reply(let reply) = effect { return reply }
                 return nil
             }
+            for case .placeOrder(let order) in transition.effects { placed[order.code.rawValue] = order }
             if !replies.isEmpty { lastReplies = replies }
             everyReply += replies
             out.append(contentsOf: transition.effects.flatMap(render))
@@ -133,6 +137,20 @@ enum Transcript {
                 case "link": run(.paymentLinkCreated(reference: words[1], url: words[2]), isMessage: false)
                 case "link-failed":
                     run(.paymentLinkFailed(reference: words[1], reason: "test"), isMessage: false)
+                case "paid":
+                    guard let order = placed[words[1]] else { throw Failure(description: "no order \(words[1])") }
+                    run(
+                        .paymentConfirmed(
+                            ConfirmedOrder(
+                                code: order.code, lines: order.lines, fulfilment: order.fulfilment,
+                                subtotal: order.subtotal, deliveryFee: order.deliveryFee, total: order.total)),
+                        isMessage: false)
+                case "review": run(.paymentNeedsReview(OrderCode(rawValue: words[1])), isMessage: false)
+                case "expired": run(.paymentLinkExpired(OrderCode(rawValue: words[1])), isMessage: false)
+                case "refunded":
+                    run(
+                        .orderRefunded(OrderCode(rawValue: words[1]), amount: Kobo(Int(words[2]) ?? 0)),
+                        isMessage: false)
                 default: throw Failure(description: "unknown ! line: \(line)")
                 }
                 continue

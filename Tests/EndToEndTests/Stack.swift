@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import HTTPClient
+import Paystack
 import Storage
 import TestSupport
 import WhatsApp
@@ -30,9 +31,17 @@ final class Stack: @unchecked Sendable {
     let configPath: String
     let databasePath: String
 
-    init(mode: Mode, sender: Bool = true, workers: Int = 2) throws {
+    static let staffNumbers = ["2348099990001", "2348099990002"]
+    static let businessNumber = "+234 800 000 0000"
+
+    /// `verify` is the Paystack stub's answer to `transaction/verify`; reconcile runs only when a test runs it
+    /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop.
+    init(
+        mode: Mode, sender: Bool = true, workers: Int = 2, reconcileLoop: Bool = false,
+        verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() }
+    ) throws {
         self.mode = mode
-        for binary in ["whatsapp-webhook", "whatsorder"]
+        for binary in ["whatsapp-webhook", "paystack-webhook", "payment-return", "whatsorder"]
         where !FileManager.default.isExecutableFile(
             atPath: "\(Stack.root)/cgi-bin/\(binary)")
         {
@@ -42,7 +51,7 @@ final class Stack: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "whatsorder-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try freePort()
-        graph = try GraphStub.start()
+        graph = try GraphStub.start(verify: verify)
         configPath = directory + "/whatsorder.env"
         databasePath = directory + "/whatsorder.sqlite3"
         try """
@@ -58,12 +67,15 @@ final class Stack: @unchecked Sendable {
         PAYSTACK_SECRET_KEY=\(Stack.paystackSecret)
         PAYSTACK_CALLBACK_URL=https://food.example.com/payments/return/
         DELIVERY_FEE=50000
+        STAFF_WHATSAPP_NUMBERS=\(Stack.staffNumbers.map { "+" + $0 }.joined(separator: ", "))
+        WHATSAPP_BUSINESS_NUMBER=\(Stack.businessNumber)
+        PAYMENT_RECONCILE_AGE=0
         SENDER_LOG_FILE=\(directory)/log/fallback-sender.log
         LOG_LEVEL=info
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
         try run(
             "cgi-bin/whatsorder migrate --config \(configPath) && cgi-bin/whatsorder seed-menu --config \(configPath)")
-        let senderFlag = sender ? "" : " --no-sender"
+        let senderFlag = (sender ? "" : " --no-sender") + (reconcileLoop ? "" : " --no-reconcile")
         try run(
             "scripts/stack start --dir \(directory) --port \(port) --mode \(mode.rawValue) --workers \(workers)"
                 + " --config \(configPath)\(senderFlag)")
@@ -86,6 +98,29 @@ final class Stack: @unchecked Sendable {
             HTTPRequest(
                 method: "POST", url: webhookURL,
                 headers: [("Content-Type", "application/json"), ("X-Hub-Signature-256", header)], body: body))
+    }
+
+    var paystackURL: String { "http://127.0.0.1:\(port)/webhooks/paystack/" }
+    var paymentReturnURL: String { "http://127.0.0.1:\(port)/payments/return/" }
+
+    /// POSTs a Paystack event signed with the stack's secret key (or the given header).
+    func postPaystack(_ body: [UInt8], signature: String? = nil, transport: CurlTransport? = nil) throws
+        -> HTTPResponse
+    {
+        let header = signature ?? paystackSignatureHeader(body: body, secret: Stack.paystackSecret)
+        let client = try transport ?? CurlTransport()
+        return try client.perform(
+            HTTPRequest(
+                method: "POST", url: paystackURL,
+                headers: [("Content-Type", "application/json"), ("X-Paystack-Signature", header)], body: body))
+    }
+
+    /// One `whatsorder payments reconcile` run, with extra environment (e.g. `PAYMENT_LINK_TTL=0`).
+    @discardableResult
+    func reconcile(_ environment: String = "") throws -> String {
+        try run(
+            "\(environment) cgi-bin/whatsorder payments reconcile --config \(configPath) 2>>\(directory)/log/test-reconcile.log"
+        )
     }
 
     func get(_ query: String) throws -> HTTPResponse {

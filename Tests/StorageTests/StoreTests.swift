@@ -9,16 +9,16 @@ import Testing
 @Suite struct MigrationTests {
     @Test func migrationNamesArePinned() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Migrations.all.map(\.name) == ["v1-platform", "v2-ordering"])
+        #expect(Migrations.all.map(\.name) == ["v1-platform", "v2-ordering", "v3-payments"])
     }
 
     @Test func migrateIsIdempotentAndReportsTheSchema() throws {
         let store = Store(database: try Database(location: .memory))
-        #expect(try store.schemaStatus() == .behind(missing: ["v1-platform", "v2-ordering"]))
-        #expect(try store.migrate(now: 1) == ["v1-platform", "v2-ordering"])
+        #expect(try store.schemaStatus() == .behind(missing: ["v1-platform", "v2-ordering", "v3-payments"]))
+        #expect(try store.migrate(now: 1) == ["v1-platform", "v2-ordering", "v3-payments"])
         #expect(try store.migrate(now: 2) == [])
         #expect(try store.schemaStatus() == .current)
-        #expect(try store.appliedMigrations() == ["v1-platform", "v2-ordering"])
+        #expect(try store.appliedMigrations() == ["v1-platform", "v2-ordering", "v3-payments"])
     }
 
     @Test func handlersNeverCreateADatabase() throws {

@@ -1,0 +1,287 @@
+import Conversation
+import Domain
+import Paystack
+import Storage
+import WhatsApp
+
+/// Applies Paystack's word about a payment to an order. The webhook and `payments reconcile` both come here, so
+/// they make the same checks and the same one-time transition, and each event commits in one transaction with the
+/// order's move, the customer's reply and the staff messages.
+public struct PaymentDesk: Sendable {
+    public var conversation: ConversationRunner
+    /// Digits only, from `STAFF_WHATSAPP_NUMBERS`.
+    public var staffNumbers: [String]
+    /// The mode of the secret key in use; every payment's `domain` must match it.
+    public var mode: PaystackMode?
+
+    public init(conversation: ConversationRunner, staffNumbers: [String], mode: PaystackMode?) {
+        self.conversation = conversation
+        self.staffNumbers = staffNumbers
+        self.mode = mode
+    }
+
+    /// `STAFF_WHATSAPP_NUMBERS` as WhatsApp ids: "+234 801-234 5678, 2348099999999" → two digit strings.
+    public static func staffNumbers(_ setting: String) -> [String] {
+        setting.split(separator: ",").map { String($0.unicodeScalars.filter { ("0"..."9").contains($0) }) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// What became of one event; stored on its row as `outcome`.
+    public enum Outcome: String, Equatable, Sendable {
+        /// The same event was recorded before: nothing changed.
+        case duplicate
+        case unknownReference = "unknown_reference"
+        /// The order moved to paid: the customer and staff were told.
+        case confirmed
+        /// Paid after its link expired: confirmed, and flagged for staff.
+        case confirmedLate = "confirmed_late"
+        /// This payment had already confirmed the order (a replay under another event name, or reconcile).
+        case alreadyConfirmed = "already_confirmed"
+        /// Money arrived but did not match; the order waits for a person.
+        case review
+        /// A second payment for an order already paid: staff must refund one.
+        case secondPayment = "second_payment"
+        /// Recorded and reflected on the order (refunds, disputes).
+        case recorded
+        /// Nothing for us to do (another mode, an event we do not use).
+        case ignored
+    }
+
+    public struct Applied: Equatable, Sendable {
+        public var outcome: Outcome
+        public var outboxRows: Int
+    }
+
+    // MARK: - Charges
+
+    /// Why a successful charge cannot confirm `order` by itself, or nil when it can: Paystack's own advice is to
+    /// check status and amount, and a test-mode payment must never pay a live order (or the other way round).
+    public static func mismatch(_ charge: Charge, order: Store.PayableOrder, mode: PaystackMode?, symbol: String)
+        -> String?
+    {
+        if charge.status != "success" { return "Paystack says the payment is \(charge.status)" }
+        guard let mode else {
+            return "the secret key is neither sk_test_ nor sk_live_, so the payment's mode cannot be checked"
+        }
+        if charge.domain != mode.rawValue {
+            return "a \(charge.domain ?? "unknown")-mode payment, but the key in use is \(mode.rawValue)"
+        }
+        if charge.currency != order.currency {
+            return "paid in \(charge.currency), but the order is in \(order.currency)"
+        }
+        if charge.amount != order.total.rawValue {
+            return "paid \(Kobo(charge.amount).formatted(symbol: symbol)), but the order total is "
+                + "\(order.total.formatted(symbol: symbol))"
+        }
+        return nil
+    }
+
+    /// A successful charge (a `charge.success` event, or a verify that found one), applied once.
+    public func apply(
+        charge: Charge, event: Store.PaymentEventRecord, store: Store, now: Int64
+    ) throws -> Applied {
+        try store.writeTransaction {
+            guard let eventID = try store.insertPaymentEvent(event, now: now) else {
+                return Applied(outcome: .duplicate, outboxRows: 0)
+            }
+            guard let order = try store.payableOrder(paymentReference: charge.reference) else {
+                try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.unknownReference.rawValue)
+                return Applied(outcome: .unknownReference, outboxRows: 0)
+            }
+            var work = Work(desk: self, store: store, order: order, now: now)
+            let outcome = try work.settle(charge)
+            try store.setPaymentEventOutcome(
+                id: eventID, outcome: outcome.rawValue, detail: work.detail, order: order.id)
+            return Applied(outcome: outcome, outboxRows: work.outboxRows)
+        }
+    }
+
+    // MARK: - Refunds, disputes and the rest
+
+    /// Any other event: recorded under its dedupe key, and reflected on the order it names.
+    public func apply(event decoded: PaystackEvent, record: Store.PaymentEventRecord, store: Store, now: Int64)
+        throws -> Applied
+    {
+        if case .charge(let charge) = decoded.payload {
+            return try apply(charge: charge, event: record, store: store, now: now)
+        }
+        return try store.writeTransaction {
+            guard let eventID = try store.insertPaymentEvent(record, now: now) else {
+                return Applied(outcome: .duplicate, outboxRows: 0)
+            }
+            guard let reference = decoded.reference, !reference.isEmpty,
+                case .some(let payloadDomain) = Self.domain(of: decoded.payload)
+            else {
+                try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.ignored.rawValue)
+                return Applied(outcome: .ignored, outboxRows: 0)
+            }
+            guard let order = try store.payableOrder(paymentReference: reference) else {
+                try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.unknownReference.rawValue)
+                return Applied(outcome: .unknownReference, outboxRows: 0)
+            }
+            if let payloadDomain, let mode, payloadDomain != mode.rawValue {
+                try store.setPaymentEventOutcome(
+                    id: eventID, outcome: Outcome.ignored.rawValue, detail: "\(payloadDomain)-mode event",
+                    order: order.id)
+                return Applied(outcome: .ignored, outboxRows: 0)
+            }
+            var work = Work(desk: self, store: store, order: order, now: now)
+            switch decoded.payload {
+            case .refund(let refund): try work.refund(refund, event: decoded.name)
+            case .dispute(let dispute): try work.dispute(dispute, event: decoded.name)
+            case .charge, .other: break
+            }
+            try store.setPaymentEventOutcome(
+                id: eventID, outcome: Outcome.recorded.rawValue, detail: work.detail, order: order.id)
+            return Applied(outcome: .recorded, outboxRows: work.outboxRows)
+        }
+    }
+
+    /// nil for events we do not act on; `.some(nil)` when the event has no domain.
+    static func domain(of payload: PaystackEvent.Payload) -> String?? {
+        switch payload {
+        case .charge(let charge): .some(charge.domain)
+        case .refund(let refund): .some(refund.domain)
+        case .dispute(let dispute): .some(dispute.domain)
+        case .other: nil
+        }
+    }
+}
+
+/// One event's changes to one order, inside the event's transaction.
+private struct Work {
+    let desk: PaymentDesk
+    let store: Store
+    let order: Store.PayableOrder
+    let now: Int64
+    var detail: String?
+    var outboxRows = 0
+
+    init(desk: PaymentDesk, store: Store, order: Store.PayableOrder, now: Int64) {
+        self.desk = desk
+        self.store = store
+        self.order = order
+        self.now = now
+    }
+
+    var settings: Settings { desk.conversation.settings }
+
+    mutating func settle(_ charge: Charge) throws -> PaymentDesk.Outcome {
+        let problem = PaymentDesk.mismatch(charge, order: order, mode: desk.mode, symbol: settings.currencySymbol)
+        if let problem {
+            detail = problem
+            return try review(reason: "\(problem) (reference \(charge.reference))", charge: charge)
+        }
+        switch order.status {
+        case .awaitingPayment, .expired:
+            let late = order.status == .expired
+            // The guard that makes confirmation happen once: a conditional UPDATE inside the write lock.
+            guard
+                try store.transitionOrder(
+                    id: order.id, to: .paid, from: [.awaitingPayment, .expired], now: now,
+                    paidReference: charge.reference)
+            else { return .alreadyConfirmed }
+            try store.markPaymentPaid(reference: charge.reference, transactionID: charge.id, now: now)
+            var flag: String?
+            if late {
+                flag = "Paid after its payment link expired: check the order is still wanted."
+                try store.addOrderAttention(id: order.id, note: "paid after its payment link expired", now: now)
+                detail = "paid after its link expired"
+            }
+            let confirmed = ConfirmedOrder(
+                code: order.code, lines: order.lines, fulfilment: order.fulfilment, subtotal: order.subtotal,
+                deliveryFee: order.deliveryFee, total: order.total)
+            try tellCustomer(.paymentConfirmed(confirmed))
+            try tellStaff(.newOrder(confirmed, customer: try staffCustomer(), flag: flag))
+            return late ? .confirmedLate : .confirmed
+        case _ where order.status.isPaid:
+            if order.paidReference == charge.reference { return .alreadyConfirmed }
+            try store.markPaymentPaid(reference: charge.reference, transactionID: charge.id, now: now)
+            let reason =
+                "paid a second time (reference \(charge.reference); it was paid by \(order.paidReference ?? "?")): "
+                + "refund one of them"
+            detail = reason
+            try store.addOrderAttention(id: order.id, note: reason, now: now)
+            try tellStaff(.needsReview(order.code, customer: try staffCustomer(), reason: reason))
+            return .secondPayment
+        default:
+            let reason = "paid while the order was \(order.status.rawValue) (reference \(charge.reference))"
+            detail = reason
+            return try review(reason: reason, charge: charge)
+        }
+    }
+
+    /// Money the order cannot take by itself: the order waits for a person, who is told why; the customer is told
+    /// someone will check, never the reason (it may be a mistake on our side).
+    mutating func review(reason: String, charge: Charge) throws -> PaymentDesk.Outcome {
+        try store.addOrderAttention(id: order.id, note: reason, now: now)
+        let moved = try store.transitionOrder(
+            id: order.id, to: .paymentReview, from: [.awaitingPayment, .expired, .cancelled], now: now)
+        if moved { try tellCustomer(.paymentNeedsReview(order.code)) }
+        try tellStaff(.needsReview(order.code, customer: try staffCustomer(), reason: reason))
+        return .review
+    }
+
+    mutating func refund(_ refund: Refund, event: String) throws {
+        let amount = Kobo(refund.amount)
+        let money = amount.formatted(symbol: settings.currencySymbol)
+        switch refund.status {
+        case "processed":
+            let whole = refund.amount >= order.total.rawValue
+            if whole {
+                _ = try store.transitionOrder(
+                    id: order.id, to: .refunded,
+                    from: OrderStatus.allCases.filter { $0 != .refunded && $0 != .awaitingPayment }, now: now)
+            }
+            let note = whole ? "refunded in full (\(money))" : "partly refunded (\(money))"
+            detail = note
+            try store.addOrderAttention(id: order.id, note: note, now: now)
+            try tellCustomer(.orderRefunded(order.code, amount: amount))
+            try tellStaff(.orderNote(order.code, note: note))
+        case "failed":
+            let note = "the refund of \(money) FAILED at Paystack"
+            detail = note
+            try store.addOrderAttention(id: order.id, note: note, now: now)
+            try tellStaff(.orderNote(order.code, note: note))
+        default:
+            detail = "refund \(refund.status) (\(money))"
+            try store.addOrderAttention(id: order.id, note: "refund \(refund.status) (\(money))", now: now)
+        }
+    }
+
+    mutating func dispute(_ dispute: Dispute, event: String) throws {
+        let note =
+            "\(event == "charge.dispute.resolve" ? "dispute resolved" : "customer disputed the payment")"
+            + [dispute.category, dispute.status].compactMap { $0 }.map { " (\($0))" }.joined()
+        detail = note
+        try store.addOrderAttention(id: order.id, note: note, now: now)
+        try tellStaff(.orderNote(order.code, note: note + ": answer it on the Paystack dashboard"))
+    }
+
+    // MARK: - Messages
+
+    mutating func tellCustomer(_ event: Event) throws {
+        let menu = try store.loadMenu()
+        outboxRows += try store.stepConversation(of: order.customer, now: now) { snapshot, customer in
+            desk.conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: now)
+        }
+    }
+
+    func staffCustomer() throws -> StaffNotice.Customer {
+        let record = try store.customerRecord(order.customer)
+        return StaffNotice.Customer(
+            name: record?.name, number: record?.identity.waID ?? record?.identity.userID ?? "unknown")
+    }
+
+    mutating func tellStaff(_ notice: StaffNotice) throws {
+        guard !desk.staffNumbers.isEmpty else { return }
+        let text = notice.text(settings: settings)
+        let entries = desk.staffNumbers.map { number in
+            Store.OutboxEntry(
+                kind: OutboxKind.whatsAppMessage,
+                payload: messageRequestBody(to: .waID(number), message: .text(body: text, previewURL: false)))
+        }
+        try store.enqueue(entries, now: now)
+        outboxRows += entries.count
+    }
+}

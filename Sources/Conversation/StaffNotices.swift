@@ -1,0 +1,56 @@
+import Domain
+
+/// Messages for the restaurant's own numbers (`STAFF_WHATSAPP_NUMBERS`). Plain text: staff read them on a phone
+/// between orders, so the order number and what to do come first.
+public enum StaffNotice: Equatable, Sendable {
+    /// A paid order for the kitchen. `flag` says what else to look at (paid after its link expired).
+    case newOrder(ConfirmedOrder, customer: StaffNotice.Customer, flag: String?)
+    /// Money arrived but the order was not confirmed: a person decides (refund, or confirm by hand).
+    case needsReview(OrderCode, customer: StaffNotice.Customer, reason: String)
+    /// Something happened to an order after payment (a refund, a dispute).
+    case orderNote(OrderCode, note: String)
+
+    public struct Customer: Equatable, Sendable {
+        public var name: String?
+        /// The customer's WhatsApp number (or Meta's user id when no number is known).
+        public var number: String
+
+        public init(name: String?, number: String) {
+            self.name = name
+            self.number = number
+        }
+
+        var display: String {
+            let plus = number.allSatisfy(\.isNumber) ? "+" : ""
+            return [name, "\(plus)\(number)"].compactMap { $0 }.joined(separator: ", ")
+        }
+    }
+
+    public func text(settings: Settings) -> String {
+        func money(_ amount: Kobo) -> String { amount.formatted(symbol: settings.currencySymbol) }
+        switch self {
+        case .newOrder(let order, let customer, let flag):
+            let items = order.lines.map { "\($0.quantity) × \($0.name)" }.joined(separator: "\n")
+            let destination: String
+            switch order.fulfilment {
+            case .pickup:
+                destination = "PICKUP"
+            case .delivery(let address):
+                var parts = ["DELIVERY: \(address.display)"]
+                if let latitude = address.latitude, let longitude = address.longitude {
+                    parts.append("Map: https://maps.google.com/?q=\(latitude),\(longitude)")
+                }
+                destination = parts.joined(separator: "\n")
+            }
+            return lines(
+                "🧾 New paid order *\(order.code)*", flag.map { "⚠️ \($0)" }, items,
+                "Total paid: \(money(order.total))", destination, "Customer: \(customer.display)")
+        case .needsReview(let code, let customer, let reason):
+            return lines(
+                "⚠️ Payment to check: order *\(code)*", reason, "Customer: \(customer.display)",
+                "The order is NOT confirmed: check it on the Paystack dashboard, then confirm or refund it.")
+        case .orderNote(let code, let note):
+            return lines("ℹ️ Order *\(code)*: \(note)")
+        }
+    }
+}

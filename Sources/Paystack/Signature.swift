@@ -1,0 +1,139 @@
+import Crypto
+import FoundationEssentials
+import HTTPClient
+
+// Spec: https://paystack.com/docs/payments/webhooks (apis.md B3); the timestamped form follows Paystack's verifier in
+// PaystackOSS/doc-code-snippets `src/doc/payments/webhooks/verifying-signature/index.js`. Paystack signs with the
+// secret key itself, so a key rotation has a window where events signed with the old or the new key arrive: every
+// configured secret is tried.
+
+/// The outcome of checking `x-paystack-signature`; only `.valid` may be decoded, let alone acted on.
+public enum PaystackSignatureVerdict: Equatable, Sendable {
+    /// Some secret signed these bytes. `keyID` is the `kid` of the matching `v1` entry of the timestamped form,
+    /// nil for the legacy (bare hex) form.
+    case valid(keyID: String?)
+    /// No header, or an empty one.
+    case missingHeader
+    /// Neither 128 hex digits nor a `t=…,v1=<kid>:<hex>` list with one numeric `t` and at least one `v1`.
+    case malformedHeader
+    /// Timestamped, but `t` is further than the tolerance from now: a replay, or a clock far off.
+    case staleTimestamp
+    /// Well formed, but no configured secret signed these bytes.
+    case mismatch
+    /// No non-empty secret, so nothing can be trusted (fail closed).
+    case noSecretConfigured
+}
+
+/// Checks `x-paystack-signature` over the raw body bytes in constant time (`HMAC<SHA512>.isValidAuthenticationCode`).
+///
+/// NB: hash the bytes exactly as received; Paystack's own Node snippet hashes `JSON.stringify(req.body)`, which
+/// breaks as soon as the re-serialisation differs by one byte.
+public func verifyPaystackSignature(
+    body: [UInt8], header: String?, secrets: [String], now: Int64, tolerance: Int64 = 300
+) -> PaystackSignatureVerdict {
+    let keys = secrets.filter { !$0.isEmpty }.map { SymmetricKey(data: Array($0.utf8)) }
+    guard !keys.isEmpty else { return .noSecretConfigured }
+    let trimmed = header.map(trimmingSpaces) ?? ""
+    guard !trimmed.isEmpty else { return .missingHeader }
+
+    if let digest = hexDigest(trimmed) {
+        let matches = keys.contains { HMAC<SHA512>.isValidAuthenticationCode(digest, authenticating: body, using: $0) }
+        return matches ? .valid(keyID: nil) : .mismatch
+    }
+
+    guard let signed = parseTimestamped(trimmed) else { return .malformedHeader }
+    // Checked before any HMAC so a flood of replayed requests costs no hashing.
+    let (difference, overflow) = now.subtractingReportingOverflow(signed.timestamp)
+    if overflow || difference.magnitude > UInt64(max(tolerance, 0)) { return .staleTimestamp }
+    // `t` as a number, as Paystack's verifier renders it: `t=0017…` signs "17…".
+    let message = Array("\(signed.timestamp).".utf8) + body
+    for entry in signed.entries {
+        guard let digest = entry.digest else { continue }
+        for key in keys where HMAC<SHA512>.isValidAuthenticationCode(digest, authenticating: message, using: key) {
+            return .valid(keyID: entry.keyID)
+        }
+    }
+    return .mismatch
+}
+
+/// The legacy header value, lowercase hex HMAC-SHA512 of the body; used by tests and the simulator to sign like
+/// Paystack.
+public func paystackSignatureHeader(body: [UInt8], secret: String) -> String {
+    Hex.lowercase(HMAC<SHA512>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8))))
+}
+
+/// The timestamped header value, `t=<unix>,v1=<keyID>:<hex HMAC-SHA512 over "<t>." + body>`.
+public func paystackTimestampedSignatureHeader(body: [UInt8], secret: String, timestamp: Int64, keyID: String)
+    -> String
+{
+    let message = Array("\(timestamp).".utf8) + body
+    let mac = HMAC<SHA512>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
+    return "t=\(timestamp),v1=\(keyID):\(Hex.lowercase(mac))"
+}
+
+/// Test or live, as a secret key decides it; a webhook's `domain` must agree, or a test event could pay a live order.
+public enum PaystackMode: String, Sendable {
+    case test
+    case live
+}
+
+/// The mode of a secret key, or nil when it is not a Paystack secret key (a public key, a typo, an empty setting).
+public func paystackMode(secretKey: String) -> PaystackMode? {
+    if secretKey.hasPrefix("sk_test_") { return .test }
+    if secretKey.hasPrefix("sk_live_") { return .live }
+    return nil
+}
+
+// MARK: - Header parsing
+
+private let sha512ByteCount = 64
+
+private struct TimestampedHeader {
+    var timestamp: Int64
+    var entries: [(keyID: String, digest: [UInt8]?)]
+}
+
+/// `t=<digits>` exactly once and at least one `v1=<kid>:<hex>`, in any order, other keys ignored; nil otherwise.
+/// An entry's hex is only checked later (nil digest, skipped), so one odd signature cannot hide a good one.
+private func parseTimestamped(_ header: String) -> TimestampedHeader? {
+    var timestamp: Int64?
+    var entries: [(keyID: String, digest: [UInt8]?)] = []
+    for part in header.split(separator: ",", omittingEmptySubsequences: false) {
+        guard let equals = part.firstIndex(of: "=") else { continue }
+        let key = trimmingSpaces(String(part[..<equals]))
+        let value = trimmingSpaces(String(part[part.index(after: equals)...]))
+        switch key {
+        case "t":
+            guard timestamp == nil, !value.isEmpty, value.utf8.allSatisfy(isDigit), let number = Int64(value) else {
+                return nil
+            }
+            timestamp = number
+        case "v1":
+            guard let colon = value.firstIndex(of: ":") else { continue }
+            let keyID = String(value[..<colon])
+            entries.append((keyID, hexDigest(String(value[value.index(after: colon)...]))))
+        default:
+            continue
+        }
+    }
+    guard let timestamp, !entries.isEmpty else { return nil }
+    return TimestampedHeader(timestamp: timestamp, entries: entries)
+}
+
+/// The 64 digest bytes of exactly 128 hex digits (either case), or nil.
+private func hexDigest(_ text: String) -> [UInt8]? {
+    text.utf8.count == 2 * sha512ByteCount ? Hex.decode(text.utf8) : nil
+}
+
+private func isDigit(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+}
+
+/// Spaces and tabs only: proxies pad header values and list items, and nothing else is worth forgiving.
+private func trimmingSpaces(_ text: String) -> String {
+    let bytes = Array(text.utf8)
+    let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+    else { return "" }
+    return String(decoding: bytes[first...last], as: UTF8.self)
+}

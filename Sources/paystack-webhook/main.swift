@@ -1,0 +1,7 @@
+import Bootstrap
+import FastCGIHost
+
+// The Paystack endpoint: payment events. Same three modes as every handler; the logic lives in App.
+let runtime = HandlerRuntime()
+Host.serve(options: .parse(CommandLine.arguments)) { request in runtime.paystackWebhook(request) }
+runtime.close()
