@@ -109,9 +109,9 @@ public struct PaymentDesk: Sendable {
             guard let eventID = try store.insertPaymentEvent(record, now: now) else {
                 return Applied(outcome: .duplicate, outboxRows: 0)
             }
-            guard let reference = decoded.reference, !reference.isEmpty,
-                case .some(let payloadDomain) = Self.domain(of: decoded.payload)
-            else {
+            let actedOn: Bool
+            if case .other = decoded.payload { actedOn = false } else { actedOn = true }
+            guard actedOn, let reference = record.reference, !reference.isEmpty else {
                 try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.ignored.rawValue)
                 return Applied(outcome: .ignored, outboxRows: 0)
             }
@@ -119,9 +119,9 @@ public struct PaymentDesk: Sendable {
                 try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.unknownReference.rawValue)
                 return Applied(outcome: .unknownReference, outboxRows: 0)
             }
-            if let payloadDomain, let mode, payloadDomain != mode.rawValue {
+            if let domain = record.domain, let mode, domain != mode.rawValue {
                 try store.setPaymentEventOutcome(
-                    id: eventID, outcome: Outcome.ignored.rawValue, detail: "\(payloadDomain)-mode event",
+                    id: eventID, outcome: Outcome.ignored.rawValue, detail: "\(domain)-mode event",
                     order: order.id)
                 return Applied(outcome: .ignored, outboxRows: 0)
             }
@@ -137,14 +137,14 @@ public struct PaymentDesk: Sendable {
         }
     }
 
-    /// nil for events we do not act on; `.some(nil)` when the event has no domain.
-    static func domain(of payload: PaystackEvent.Payload) -> String?? {
-        switch payload {
-        case .charge(let charge): .some(charge.domain)
-        case .refund(let refund): .some(refund.domain)
-        case .dispute(let dispute): .some(dispute.domain)
-        case .other: nil
-        }
+}
+
+extension Store.PaymentEventRecord {
+    /// A successful charge's row, from a webhook or from a verify.
+    init(_ charge: Charge, source: Source, event: String, key: String) {
+        self.init(
+            source: source, event: event, key: key, reference: charge.reference, transactionID: charge.id,
+            domain: charge.domain, status: charge.status, amount: charge.amount, currency: charge.currency)
     }
 }
 

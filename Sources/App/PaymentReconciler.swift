@@ -76,7 +76,8 @@ public struct PaymentReconciler {
         let started = now()
         var settled = false
         var certain = true
-        for attempt in attempts {
+        // An attempt Paystack refused never became a transaction: it only counts for the link's age.
+        for attempt in attempts where attempt.status != "failed" {
             guard started - attempt.since >= settings.verifyAfter else {
                 certain = false
                 continue
@@ -95,10 +96,7 @@ public struct PaymentReconciler {
             case .found(let charge) where charge.status == "success":
                 let applied = try payments.apply(
                     charge: charge,
-                    event: Store.PaymentEventRecord(
-                        source: .reconcile, event: "verify", key: charge.reference, reference: charge.reference,
-                        transactionID: charge.id, domain: charge.domain, status: charge.status, amount: charge.amount,
-                        currency: charge.currency),
+                    event: Store.PaymentEventRecord(charge, source: .reconcile, event: "verify", key: charge.reference),
                     store: store, now: now())
                 report.outboxRows += applied.outboxRows
                 switch applied.outcome {

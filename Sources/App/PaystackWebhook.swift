@@ -92,9 +92,7 @@ public struct PaystackWebhook {
         let key = event.dedupeKey ?? "body-\(fingerprint(body))"
         switch event.payload {
         case .charge(let charge):
-            return Store.PaymentEventRecord(
-                source: .webhook, event: event.name, key: key, reference: charge.reference, transactionID: charge.id,
-                domain: charge.domain, status: charge.status, amount: charge.amount, currency: charge.currency)
+            return Store.PaymentEventRecord(charge, source: .webhook, event: event.name, key: key)
         case .refund(let refund):
             return Store.PaymentEventRecord(
                 source: .webhook, event: event.name, key: key, reference: refund.transactionReference,

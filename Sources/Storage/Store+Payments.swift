@@ -206,6 +206,8 @@ extension Store {
         public var orderID: Int64
         public var orderCode: OrderCode
         public var customer: CustomerID
+        /// `initializing`, `link_sent` or `failed` (Paystack refused to create it).
+        public var status: String
         /// When the link was sent (or the attempt made, if no link came), Unix ms.
         public var since: Int64
     }
@@ -213,7 +215,7 @@ extension Store {
     public func openPayments() throws -> [OpenPayment] {
         try database.query(
             """
-            SELECT p.reference, o.id, o.code, o.customerID, coalesce(p.linkedAt, p.createdAt)
+            SELECT p.reference, o.id, o.code, o.customerID, p.status, coalesce(p.linkedAt, p.createdAt)
             FROM payment p JOIN customerOrder o ON o.id = p.orderID
             WHERE o.status = 'awaiting_payment' AND p.status IN ('initializing', 'link_sent', 'failed')
             ORDER BY o.id, p.createdAt
@@ -222,7 +224,7 @@ extension Store {
             OpenPayment(
                 reference: row[0].string ?? "", orderID: row[1].int64 ?? 0,
                 orderCode: OrderCode(rawValue: row[2].string ?? ""), customer: CustomerID(rawValue: row[3].int64 ?? 0),
-                since: row[4].int64 ?? 0)
+                status: row[4].string ?? "", since: row[5].int64 ?? 0)
         }
     }
 
