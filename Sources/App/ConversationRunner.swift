@@ -34,8 +34,7 @@ public struct ConversationRunner: Sendable {
             settings: settings, menu: menu, customerName: customer.name, customerKey: "\(customer.id)", now: now,
             previousMessageAt: snapshot.lastInboundAt, newID: newID())
         let transition = reduce(snapshot.state, event, context)
-        let recipient: Recipient =
-            if let waID = customer.identity.waID { .waID(waID) } else { .userID(customer.identity.userID ?? "") }
+        let recipient = Self.recipient(customer)
         var result = Store.StepResult(state: transition.state, outbox: [])
         for effect in transition.effects {
             switch effect {
@@ -57,6 +56,11 @@ public struct ConversationRunner: Sendable {
             }
         }
         return result
+    }
+
+    /// Where a customer's messages go: the phone number when Meta gave one, else the business-scoped user id.
+    static func recipient(_ customer: Store.CustomerRecord) -> Recipient {
+        if let waID = customer.identity.waID { .waID(waID) } else { .userID(customer.identity.userID ?? "") }
     }
 }
 
@@ -86,7 +90,15 @@ func outboundMessage(for reply: Reply) -> OutboundMessage {
 public enum OrderIDs {
     static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
+    /// One draw gives all eight characters (31^8 < 2^64): every conversation step makes an id, and each draw from
+    /// the system generator is a `getrandom` call.
     public static func make(using random: () -> UInt64) -> String {
-        String((0..<8).map { _ in alphabet[Int(random() % UInt64(alphabet.count))] })
+        var value = random()
+        var characters: [Character] = []
+        for _ in 0..<8 {
+            characters.append(alphabet[Int(value % UInt64(alphabet.count))])
+            value /= UInt64(alphabet.count)
+        }
+        return String(characters)
     }
 }

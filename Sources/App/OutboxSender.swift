@@ -135,6 +135,15 @@ public struct OutboxSender {
             }
         case .rejected(let code, let title, let details, let fbtraceID):
             let text = [title, details].compactMap { $0 }.joined(separator: ": ")
+            // The 24-hour window closed after the row was written: its approved template goes instead.
+            if code == ErrorCodes.reEngagement,
+                try store.switchOutboxToFallback(
+                    id: item.id, error: "\(code ?? 0) \(text): sending the template", now: now())
+            {
+                log.info("window closed; sending the template instead", ["outbox": "\(item.id)"])
+                report.retried = 1
+                return report
+            }
             try store.failOutbox(id: item.id, error: text, code: code, fbtraceID: fbtraceID)
             log.error(
                 "send rejected by Meta",

@@ -92,6 +92,13 @@ public struct Config: Sendable {
             name: "WHATSAPP_BUSINESS_NUMBER", defaultValue: "", secret: false,
             meaning: "the restaurant's WhatsApp number in international form; the payment page links to wa.me/<it>"),
         Key(
+            name: "TEMPLATE_ORDER_UPDATE", defaultValue: "", secret: false,
+            meaning:
+                "approved utility template for status updates outside the 24-hour window ({{1}} order, {{2}} status)"),
+        Key(
+            name: "TEMPLATE_LANGUAGE", defaultValue: "en", secret: false,
+            meaning: "the language code the template was approved in (en, en_US, …)"),
+        Key(
             name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
             meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
     ]

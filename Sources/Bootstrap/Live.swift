@@ -145,6 +145,14 @@ public enum Live {
             mode: paystackMode(secretKey: config["PAYSTACK_SECRET_KEY"]))
     }
 
+    /// Staff's moves on orders, with the template for customers outside WhatsApp's 24-hour window.
+    public static func orderDesk(_ config: Config) throws -> OrderDesk {
+        let name = config["TEMPLATE_ORDER_UPDATE"]
+        return OrderDesk(
+            conversation: try conversationRunner(config),
+            template: name.isEmpty ? nil : OrderDesk.Template(name: name, language: config["TEMPLATE_LANGUAGE"]))
+    }
+
     /// Uniform in 0..<1 from the system generator; only jitter uses it.
     public static func random() -> Double { Double.random(in: 0..<1) }
 }

@@ -176,6 +176,25 @@ public enum Event: Equatable, Sendable {
     case paymentLinkExpired(OrderCode)
     /// Paystack refunded `amount` of the order.
     case orderRefunded(OrderCode, amount: Kobo)
+    /// Staff moved the order on, or cancelled it.
+    case orderUpdated(OrderUpdate)
+}
+
+/// A kitchen status change, as the customer hears of it.
+public struct OrderUpdate: Equatable, Sendable {
+    public var code: OrderCode
+    public var status: OrderStatus
+    /// What staff gave as the reason for a cancellation.
+    public var reason: String?
+    /// The order had been paid: a cancellation means a refund is on its way.
+    public var wasPaid: Bool
+
+    public init(code: OrderCode, status: OrderStatus, reason: String? = nil, wasPaid: Bool = true) {
+        self.code = code
+        self.status = status
+        self.reason = reason
+        self.wasPaid = wasPaid
+    }
 }
 
 /// A paid order as the confirmation describes it: what was bought, where it goes, what it cost.

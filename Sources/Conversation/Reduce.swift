@@ -37,6 +37,7 @@ struct Machine {
         case .paymentNeedsReview(let code): paymentNeedsReview(code)
         case .paymentLinkExpired(let code): linkExpired(code)
         case .orderRefunded(let code, let amount): refunded(code, amount: amount)
+        case .orderUpdated(let update): orderUpdated(update)
         }
     }
 
@@ -932,6 +933,40 @@ struct Machine {
             .text(
                 "Paystack has refunded \(money(amount)) for order *\(code)*. "
                     + "Depending on your bank, it can take a few working days to reach your account."))
+    }
+
+    // MARK: - The kitchen
+
+    mutating func orderUpdated(_ update: OrderUpdate) {
+        let code = update.code
+        if update.status == .cancelled {
+            settlePending(code, status: .cancelled, total: nil)
+        } else if state.lastOrder?.code == code {
+            state.lastOrder?.status = update.status
+        }
+        let text: String
+        switch update.status {
+        case .preparing: text = "👩‍🍳 The kitchen has started on order *\(code)*."
+        case .ready:
+            text = "✅ Order *\(code)* is ready! Come and collect it at \(settings.restaurantName)."
+        case .outForDelivery: text = "🛵 Order *\(code)* is on its way to you."
+        case .completed:
+            text =
+                "Order *\(code)* is complete. Thank you for ordering from \(settings.restaurantName)! "
+                + "Type *menu* whenever you'd like to order again."
+        case .cancelled:
+            var parts = ["Sorry: \(settings.restaurantName) has cancelled order *\(code)*."]
+            if let reason = update.reason?.trimmed, !reason.isEmpty { parts.append("Reason: \(reason).") }
+            parts.append(
+                update.wasPaid
+                    ? "Your payment will be refunded to the card or account you paid with."
+                    : "Nothing was charged.")
+            parts.append("Type *menu* whenever you'd like to order again.")
+            text = parts.joined(separator: "\n")
+        case .awaitingPayment, .expired, .paid, .paymentReview, .refunded:
+            text = "Order *\(code)* is now \(update.status.label)."
+        }
+        say(.text(text))
     }
 
     // MARK: - Cancelling

@@ -4,6 +4,13 @@ import Domain
 enum Words {
     /// Lower case, letters and digits kept, everything else a space, runs of spaces collapsed. "Cart!!" → "cart".
     static func normalized(_ text: String) -> String {
+        // Almost everything typed (and every menu name matched against it) is ASCII: bytes are read as they are,
+        // without the Unicode property lookups that dominated a webhook's time in the reducer.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return normalizedASCII(text) }
+        return normalizedUnicode(text)
+    }
+
+    static func normalizedUnicode(_ text: String) -> String {
         var words: [String] = []
         var current = ""
         for character in text.lowercased() {
@@ -16,6 +23,30 @@ enum Words {
         }
         if !current.isEmpty { words.append(current) }
         return words.joined(separator: " ")
+    }
+
+    /// `normalized` for ASCII text: the same result, byte by byte.
+    static func normalizedASCII(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            let kept: UInt8?
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                kept = byte
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): kept = byte + 32
+            default: kept = nil
+            }
+            guard let kept else {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(UInt8(ascii: " ")) }
+            pendingSpace = false
+            out.append(kept)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The words that work in every state. Buttons send the same words as ids, so a tap and a typed word are one

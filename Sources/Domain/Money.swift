@@ -34,3 +34,41 @@ public struct Kobo: RawRepresentable, Hashable, Comparable, Codable, Sendable, E
         return sign + symbol + grouped + fraction
     }
 }
+
+extension Kobo {
+    /// A price as staff type it, in major units: `2500`, `2,500`, `₦2,500.00`, `NGN 2500.5`. Grouping commas must
+    /// fall every three digits and at most two decimals are allowed, so `2,50` or `1.234` are refused rather than
+    /// guessed at. Nil for anything else, negatives included.
+    public static func parse(_ text: String, symbol: String = "₦", code: String = "NGN") -> Kobo? {
+        var rest = Substring(text.trimmingSpaces)
+        for prefix in [symbol, code] where !prefix.isEmpty && rest.hasPrefix(prefix) {
+            rest = Substring(rest.dropFirst(prefix.count).trimmingSpaces)
+        }
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return nil }
+        let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
+        guard groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        if groups.count > 1 {
+            guard groups[0].count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+        }
+        guard let major = Int(groups.joined()), major <= 100_000_000 else { return nil }
+        var minor = 0
+        if parts.count == 2 {
+            let fraction = parts[1]
+            guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isASCIIDigit), let value = Int(fraction)
+            else { return nil }
+            minor = fraction.count == 1 ? value * 10 : value
+        }
+        return Kobo(major * 100 + minor)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -7,7 +7,7 @@ public struct Migration: Sendable {
 
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
-    public static let all: [Migration] = [platform, ordering, payments]
+    public static let all: [Migration] = [platform, ordering, payments, staff]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
     /// Times are Unix milliseconds (UTC); money is integer minor units.
@@ -249,5 +249,13 @@ public enum Migrations {
                 UNIQUE (event, eventKey)
             );
             CREATE INDEX paymentEventReference ON paymentEvent(reference);
+            """)
+
+    /// Staff operations: a message sent outside WhatsApp's 24-hour window must be an approved template, so a status
+    /// update carries its template along and the sender switches to it when Meta answers 131047.
+    static let staff = Migration(
+        name: "v4-staff",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN fallbackPayload BLOB;
             """)
 }

@@ -29,12 +29,7 @@ extension Store {
             try apply(record, customer: customer, now: now)
         }
         for entry in result.outbox {
-            try database.query(
-                """
-                INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [entry.kind, customer.rawValue, inboundID, SQLValue.blob(entry.payload), now, now])
+            try insertOutbox(entry, customer: customer, inboundID: inboundID, now: now)
         }
     }
 

@@ -42,6 +42,50 @@ extension Store {
         }
     }
 
+    /// Queues one row. An unsendable entry is stored already failed, with its reason.
+    func insertOutbox(_ entry: OutboxEntry, customer: CustomerID?, inboundID: Int64?, now: Int64) throws {
+        if let reason = entry.unsendable {
+            try database.query(
+                """
+                INSERT INTO outbox (kind, customerID, inboundMessageID, payload, status, nextAttemptAt, lastError,
+                    createdAt)
+                VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)
+                """,
+                [entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, reason, now])
+        } else if let fallback = entry.fallback {
+            try database.query(
+                """
+                INSERT INTO outbox (kind, customerID, inboundMessageID, payload, fallbackPayload, nextAttemptAt,
+                    createdAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), SQLValue.blob(fallback),
+                    now, now,
+                ])
+        } else {
+            try database.query(
+                """
+                INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, now])
+        }
+    }
+
+    /// Meta said the window is closed (131047): the row's template replaces its message and goes out next.
+    /// False when the row had no template to fall back on.
+    public func switchOutboxToFallback(id: Int64, error: String, now: Int64) throws -> Bool {
+        try database.query(
+            """
+            UPDATE outbox SET payload = fallbackPayload, fallbackPayload = NULL, status = 'pending', nextAttemptAt = ?,
+                leaseUntil = NULL, lastError = ?, errorCode = 131047
+            WHERE id = ? AND fallbackPayload IS NOT NULL
+            """,
+            [now, error, id])
+        return database.changes == 1
+    }
+
     /// The earliest time any pending row becomes due, so a sender can sleep exactly that long.
     public func nextOutboxDue() throws -> Int64? {
         try database.query(

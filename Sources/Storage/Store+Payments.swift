@@ -122,6 +122,12 @@ extension Store {
         try payableOrders(where: "code = ?", [code.rawValue]).first
     }
 
+    /// Orders for staff, oldest first: in one status (or all), created at or after `since` (Unix ms).
+    public func payableOrders(status: OrderStatus? = nil, since: Int64? = nil) throws -> [PayableOrder] {
+        try payableOrders(
+            where: "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR createdAt >= ?2)", [status?.rawValue, since])
+    }
+
     private func payableOrders(where condition: String, _ arguments: [any SQLBindable]) throws -> [PayableOrder] {
         try database.query(
             """
@@ -261,9 +267,7 @@ extension Store {
     /// Outbox rows for no customer (staff notifications): they keep no per-customer order.
     public func enqueue(_ entries: [OutboxEntry], now: Int64) throws {
         for entry in entries {
-            try database.query(
-                "INSERT INTO outbox (kind, payload, nextAttemptAt, createdAt) VALUES (?, ?, ?, ?)",
-                [entry.kind, SQLValue.blob(entry.payload), now, now])
+            try insertOutbox(entry, customer: nil, inboundID: nil, now: now)
         }
     }
 }

@@ -169,10 +169,17 @@ public final class Store {
     public struct OutboxEntry: Equatable, Sendable {
         public var kind: String
         public var payload: [UInt8]
+        /// What to send instead if Meta answers 131047 (the 24-hour window closed): an approved template.
+        public var fallback: [UInt8]?
+        /// Set when the row must not be sent at all (outside the window with no template): it is stored as failed
+        /// with this reason, so staff can see what the customer was not told.
+        public var unsendable: String?
 
-        public init(kind: String, payload: [UInt8]) {
+        public init(kind: String, payload: [UInt8], fallback: [UInt8]? = nil, unsendable: String? = nil) {
             self.kind = kind
             self.payload = payload
+            self.fallback = fallback
+            self.unsendable = unsendable
         }
     }
 
@@ -247,11 +254,16 @@ public final class Store {
             guard let inboundID = inserted.first?[0].int64 else {
                 throw Duplicate()
             }
-            let stored = try storedConversation(customer.id)
+            // Only the version is read under the lock: decoding the state again would hold every other worker
+            // back for work the prepared step already did.
+            let version = try database.query(
+                "SELECT version FROM conversation WHERE customerID = ?", [customer.id.rawValue]
+            ).first?[0].int64.map(Int.init)
             let result: StepResult
-            if let prepared, prepared.customer == customer, prepared.version == stored?.version {
+            if let prepared, prepared.customer == customer, prepared.version == version {
                 result = prepared.result
             } else {
+                let stored = try storedConversation(customer.id)
                 result = try step(
                     Snapshot(state: stored?.state ?? State(), lastInboundAt: stored?.lastInboundAt), customer)
             }

@@ -66,6 +66,9 @@ public enum OutboundMessage: Equatable, Sendable, Codable {
     case buttons(header: String?, body: String, footer: String?, buttons: [ReplyButton])
     /// One button that opens `url` (an interactive `cta_url` message).
     case link(body: String, buttonTitle: String, url: String)
+    /// An approved template, the only kind Meta delivers outside the 24-hour window (apis.md A4): `name` and
+    /// `language` must match the approved template exactly, and the body takes its `{{n}}` values in order.
+    case template(name: String, language: String, bodyParameters: [String])
 }
 
 /// Meta's length and count limits for the messages we send (apis.md A3).
@@ -103,6 +106,8 @@ public enum MessageLimits {
     public static let buttonTitle = 20
     /// `buttons[].reply.id`.
     public static let buttonID = 256
+    /// A template body parameter of type text.
+    public static let templateParameter = 1024
 }
 
 /// The request body JSON bytes. Clamps every field to Meta's limits so Meta never rejects a reply for length:
@@ -161,6 +166,30 @@ public func messageRequestBody(to recipient: Recipient, message: OutboundMessage
             ),
         ])
         members.append(("interactive", interactive("cta_url", header: nil, body: body, footer: nil, action: action)))
+    case .template(let name, let language, let parameters):
+        members.append(("type", .string("template")))
+        let body = JSONBody.object([
+            ("type", .string("body")),
+            (
+                "parameters",
+                .array(
+                    parameters.map {
+                        .object([
+                            ("type", .string("text")),
+                            ("text", .string(clamped($0, to: MessageLimits.templateParameter))),
+                        ])
+                    })
+            ),
+        ])
+        members.append(
+            (
+                "template",
+                .object([
+                    ("name", .string(name)),
+                    ("language", .object([("code", .string(language)), ("policy", .string("deterministic"))])),
+                    ("components", parameters.isEmpty ? nil : .array([body])),
+                ])
+            ))
     }
     return JSONBody.object(members).bytes
 }

@@ -14,6 +14,12 @@ public enum SendOutcome: Equatable, Sendable {
     case rejected(code: Int?, title: String?, details: String?, fbtraceID: String?)
 }
 
+/// Meta's error codes that change what we do next (apis.md A3–A4).
+public enum ErrorCodes {
+    /// "Re-engagement message": more than 24 hours since the customer's last message; only a template gets through.
+    public static let reEngagement = 131047
+}
+
 /// Throughput, pair-rate, app and WABA rate limits, maintenance and Meta's temporary server errors.
 private let retryableCodes: Set<Int> = [130429, 131056, 131000, 131016, 1, 2, 4, 80007, 131057]
 

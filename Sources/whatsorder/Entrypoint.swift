@@ -10,7 +10,10 @@ struct Whatsorder: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatsorder",
         abstract: "Operate a WhatsOrder restaurant backend.",
-        subcommands: [Migrate.self, SeedMenu.self, Outbox.self, Sender.self, Payments.self, ConfigCommand.self])
+        subcommands: [
+            Migrate.self, SeedMenu.self, MenuCommand.self, Orders.self, Outbox.self, Sender.self, Payments.self,
+            ConfigCommand.self,
+        ])
 }
 
 /// `--config FILE`, shared by every subcommand.
@@ -47,6 +50,16 @@ struct ConfigOptions: ParsableArguments {
         } catch {
             throw Failure.unavailable("cannot open the database at \(path): \(error)")
         }
+    }
+
+    /// The store, refusing a schema behind this binary (`whatsorder migrate` first).
+    func openCurrentStore() throws -> (Config, Store) {
+        let (config, store) = try openStore()
+        guard case .current = try store.schemaStatus() else {
+            store.close()
+            throw Failure.unavailable("the schema is behind: run `whatsorder migrate` first")
+        }
+        return (config, store)
     }
 }
 
@@ -113,11 +126,8 @@ struct SeedMenu: ParsableCommand {
 
     func run() throws {
         try exitOnFailure {
-            let (_, store) = try options.openStore()
+            let (_, store) = try options.openCurrentStore()
             defer { store.close() }
-            guard case .current = try store.schemaStatus() else {
-                throw Failure.unavailable("the schema is behind: run `whatsorder migrate` first")
-            }
             let result = try store.seedSampleMenu()
             print("Sample menu: \(result.categoriesAdded) categories and \(result.itemsAdded) items added.")
         }
@@ -132,7 +142,7 @@ struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print every key (secrets masked); exit 78 if a key the mode needs is missing.")
         @OptionGroup var options: ConfigOptions
-        @Option(help: "What must be runnable: webhook, sender or all.")
+        @Option(help: "What must be runnable: webhook, sender, payments or all.")
         var mode: Config.Mode = .all
 
         func run() throws {

@@ -75,10 +75,7 @@ let idleRetryMilliseconds: Int64 = 50
 
 /// Builds the live sender: the store, libcurl, the clock.
 func makeSender(options: ConfigOptions, component: String) throws -> OutboxSender {
-    let (config, store) = try options.openStore()
-    guard case .current = try store.schemaStatus() else {
-        throw Failure.unavailable("the schema is behind: run `whatsorder migrate` first")
-    }
+    let (config, store) = try options.openCurrentStore()
     let missing = config.missingKeys(for: .sender)
     if !missing.isEmpty {
         throw Failure.configuration("missing for the sender: \(missing.joined(separator: ", "))")

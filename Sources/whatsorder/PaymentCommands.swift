@@ -24,11 +24,8 @@ struct Payments: ParsableCommand {
 
         func run() throws {
             try exitOnFailure {
-                let (config, store) = try options.openStore()
+                let (config, store) = try options.openCurrentStore()
                 defer { store.close() }
-                guard case .current = try store.schemaStatus() else {
-                    throw Failure.unavailable("the schema is behind: run `whatsorder migrate` first")
-                }
                 let missing = config.missingKeys(for: .payments)
                 if !missing.isEmpty {
                     throw Failure.configuration("missing for payments: \(missing.joined(separator: ", "))")

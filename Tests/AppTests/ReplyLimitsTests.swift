@@ -1,6 +1,7 @@
 import Conversation
 import Domain
 import Foundation
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -120,5 +121,20 @@ import WhatsApp
         if let parameters = action["parameters"] as? [String: Any] {
             #expect(length(parameters["display_text"]) <= MessageLimits.ctaDisplayText)
         }
+    }
+}
+
+@Suite struct OrderIDTests {
+    @Test func oneDrawMakesEightCharactersWithoutLookAlikes() {
+        let draws = Locked(0)
+        let id = OrderIDs.make {
+            draws.mutate { $0 += 1 }
+            return 0x0123_4567_89AB_CDEF
+        }
+        #expect(draws.value == 1)
+        #expect(id.count == 8)
+        #expect(id.allSatisfy { "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains($0) })
+        #expect(OrderIDs.make { 0 } == "22222222")
+        #expect(OrderIDs.make { UInt64.max } != OrderIDs.make { UInt64.max - 1 })
     }
 }

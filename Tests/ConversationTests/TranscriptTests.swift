@@ -23,6 +23,7 @@ import Testing
 ///   `! link REFERENCE URL` / `! link-failed REFERENCE`  the sender reports Paystack's answer
 ///   `! paid CODE` / `! review CODE` / `! expired CODE` / `! refunded CODE KOBO`  Paystack's verdict on an order
 ///   placed earlier in the transcript (the payment desk's events)
+///   `! kitchen CODE STATUS [unpaid] [reason…]`  staff moved the order on (or cancelled it, with a reason)
 /// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000`, `name: Ada`, `menu: long`.
 @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -147,6 +148,18 @@ enum Transcript {
                         isMessage: false)
                 case "review": run(.paymentNeedsReview(OrderCode(rawValue: words[1])), isMessage: false)
                 case "expired": run(.paymentLinkExpired(OrderCode(rawValue: words[1])), isMessage: false)
+                case "kitchen":
+                    guard let status = OrderStatus(rawValue: words[2]) else {
+                        throw Failure(description: "unknown status in \(line)")
+                    }
+                    let unpaid = words.count > 3 && words[3] == "unpaid"
+                    let reason = words.dropFirst(unpaid ? 4 : 3).joined(separator: " ")
+                    run(
+                        .orderUpdated(
+                            OrderUpdate(
+                                code: OrderCode(rawValue: words[1]), status: status,
+                                reason: reason.isEmpty ? nil : reason, wasPaid: !unpaid)),
+                        isMessage: false)
                 case "refunded":
                     run(
                         .orderRefunded(OrderCode(rawValue: words[1]), amount: Kobo(Int(words[2]) ?? 0)),

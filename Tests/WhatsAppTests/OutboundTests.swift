@@ -42,6 +42,14 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
     assertGolden(try render(request(message, replyTo: "wamid.HBgLMjM0ODAzMTIzNDU2NxUCABIYFDNBMjQ=")), named: "text")
 }
 
+/// Outside the 24-hour window only an approved template gets through (apis.md A4): name, language with the
+/// deterministic policy, and the body's parameters in order.
+@Test func templateRequestGolden() throws {
+    let message = OutboundMessage.template(
+        name: "order_update", language: "en", bodyParameters: ["WO-7K3F9Q2M", "ready for pickup"])
+    assertGolden(try render(request(message)), named: "template")
+}
+
 @Test func listRequestGolden() throws {
     let message = OutboundMessage.list(
         header: "Mama Put Kitchen", body: "What would you like today?", footer: "Prices include VAT",

@@ -1,0 +1,199 @@
+/// A menu file as staff write it (CSV from a spreadsheet, or JSON), checked line by line before anything is
+/// written: every problem is reported with its line, and the file is applied whole or not at all.
+public enum MenuImport {
+    /// One line as read, before it is checked. `line` is the file's line number (CSV) or the entry's position
+    /// (JSON, counted from 1).
+    public struct Row: Equatable, Sendable {
+        public var line: Int
+        public var category: String
+        public var name: String
+        public var price: String
+        public var description: String
+        public var available: String
+
+        public init(
+            line: Int, category: String, name: String, price: String, description: String = "", available: String = ""
+        ) {
+            self.line = line
+            self.category = category
+            self.name = name
+            self.price = price
+            self.description = description
+            self.available = available
+        }
+    }
+
+    /// A checked line: what the store writes.
+    public struct Entry: Equatable, Sendable {
+        public var category: String
+        public var name: String
+        public var price: Kobo
+        public var description: String
+        public var available: Bool
+    }
+
+    public struct Problem: Equatable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
+
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    static let columns = ["category", "name", "price", "description", "available"]
+
+    /// Reads CSV with a header naming at least `category`, `name` and `price` (`description` and `available`
+    /// optional, any order, any case). Fields may be quoted, with `""` for a quote; a quoted field may span lines.
+    public static func readCSV(_ text: String) -> (rows: [Row], problems: [Problem]) {
+        let records = csvRecords(text)
+        guard let header = records.first(where: { !$0.fields.allSatisfy(\.isEmpty) }) else {
+            return ([], [Problem(line: 1, message: "the file is empty")])
+        }
+        let names = header.fields.map { $0.trimmingSpaces.lowercased() }
+        var problems: [Problem] = []
+        for required in ["category", "name", "price"] where !names.contains(required) {
+            problems.append(Problem(line: header.line, message: "the header has no \(required) column"))
+        }
+        for name in names where !columns.contains(name) {
+            problems.append(
+                Problem(
+                    line: header.line,
+                    message: "unknown column \"\(name)\" (expected \(columns.joined(separator: ", ")))"))
+        }
+        guard problems.isEmpty else { return ([], problems) }
+        var rows: [Row] = []
+        for record in records where record.line > header.line && !record.fields.allSatisfy(\.isEmpty) {
+            guard record.fields.count <= names.count else {
+                problems.append(
+                    Problem(
+                        line: record.line,
+                        message: "\(record.fields.count) fields, but the header has \(names.count) (quote a field "
+                            + "that contains a comma)"))
+                continue
+            }
+            func field(_ name: String) -> String {
+                guard let index = names.firstIndex(of: name), index < record.fields.count else { return "" }
+                return record.fields[index].trimmingSpaces
+            }
+            rows.append(
+                Row(
+                    line: record.line, category: field("category"), name: field("name"), price: field("price"),
+                    description: field("description"), available: field("available")))
+        }
+        return (rows, problems)
+    }
+
+    /// Checks every row; the entries only when no row has a problem.
+    public static func check(_ rows: [Row], symbol: String, code: String) -> Result<[Entry], Problems> {
+        var problems: [Problem] = []
+        var entries: [Entry] = []
+        var seen: [String: Int] = [:]
+        for row in rows {
+            var rowProblems: [String] = []
+            if row.category.isEmpty { rowProblems.append("the category is empty") }
+            if row.name.isEmpty { rowProblems.append("the name is empty") }
+            if row.name.count > 60 { rowProblems.append("the name is longer than 60 characters") }
+            let price = Kobo.parse(row.price, symbol: symbol, code: code)
+            if price == nil {
+                rowProblems.append("\"\(row.price)\" is not a price (write 2500, 2,500 or \(symbol)2,500.00)")
+            }
+            let available: Bool? =
+                switch row.available.lowercased() {
+                case "", "yes", "y", "true", "1", "available": true
+                case "no", "n", "false", "0", "sold out", "unavailable": false
+                default: nil
+                }
+            if available == nil { rowProblems.append("available must be yes or no, not \"\(row.available)\"") }
+            let key = row.name.lowercased()
+            if let first = seen[key], !row.name.isEmpty {
+                rowProblems.append("\"\(row.name)\" is already on line \(first)")
+            } else {
+                seen[key] = row.line
+            }
+            if rowProblems.isEmpty, let price, let available {
+                entries.append(
+                    Entry(
+                        category: row.category, name: row.name, price: price, description: row.description,
+                        available: available))
+            }
+            problems += rowProblems.map { Problem(line: row.line, message: $0) }
+        }
+        if rows.isEmpty { problems.append(Problem(line: 1, message: "no menu lines")) }
+        return problems.isEmpty ? .success(entries) : .failure(Problems(all: problems))
+    }
+
+    public struct Problems: Error, Equatable, Sendable {
+        public var all: [Problem]
+    }
+
+    // MARK: - CSV
+
+    struct Record {
+        var line: Int
+        var fields: [String]
+    }
+
+    /// RFC 4180 with the usual leniencies: CRLF or LF, a quoted field may hold commas, quotes (`""`) and newlines.
+    static func csvRecords(_ text: String) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var line = 1
+        var recordLine = 1
+        var characters = Array(text.replacingCRLF)
+        if characters.first == "\u{FEFF}" { characters.removeFirst() }
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if quoted {
+                if character == "\"" {
+                    if index + 1 < characters.count, characters[index + 1] == "\"" {
+                        field.append("\"")
+                        index += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if character == "\n" { line += 1 }
+                    field.append(character)
+                }
+            } else {
+                switch character {
+                case "\"" where field.trimmingSpaces.isEmpty:
+                    field = ""
+                    quoted = true
+                case ",":
+                    fields.append(field)
+                    field = ""
+                case "\n":
+                    fields.append(field)
+                    records.append(Record(line: recordLine, fields: fields))
+                    fields = []
+                    field = ""
+                    line += 1
+                    recordLine = line
+                default:
+                    field.append(character)
+                }
+            }
+            index += 1
+        }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            records.append(Record(line: recordLine, fields: fields))
+        }
+        return records
+    }
+}
+
+extension String {
+    /// CRLF and lone CR as LF ("\r\n" is one Character in Swift).
+    var replacingCRLF: String {
+        String(map { $0 == "\r\n" || $0 == "\r" ? "\n" : $0 })
+    }
+}

@@ -1,0 +1,221 @@
+import App
+import ArgumentParser
+import Bootstrap
+import Domain
+import Foundation
+import Storage
+
+struct Orders: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List orders and move them on (the customer is told at every step).",
+        subcommands: [List.self, Show.self, Advance.self, Cancel.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Orders, oldest first.")
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Only this status (paid, preparing, ready, out_for_delivery, completed, payment_review, …).")
+        var status: String?
+        @Option(help: "Only orders since: today, 2h, 30m, 3d, or a date (2026-11-26).")
+        var since: String?
+        @Flag(help: "One JSON object per order, for scripts.") var json = false
+
+        func run() throws {
+            try exitOnFailure {
+                let (config, store) = try options.openCurrentStore()
+                defer { store.close() }
+                var wanted: OrderStatus?
+                if let status {
+                    guard let parsed = OrderStatus(rawValue: status.replacingOccurrences(of: "-", with: "_")) else {
+                        throw Failure.data(
+                            "unknown status \"\(status)\" (one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        )
+                    }
+                    wanted = parsed
+                }
+                let clock = StaffClock(config: config)
+                let from = try since.map { text in
+                    guard let value = clock.start(of: text) else {
+                        throw Failure.data("--since \(text): write today, 2h, 30m, 3d or a date like 2026-11-26")
+                    }
+                    return value
+                }
+                let orders = try store.payableOrders(status: wanted, since: from)
+                let symbol = config["CURRENCY_SYMBOL"]
+                if json {
+                    for order in orders {
+                        let customer = try store.customerRecord(order.customer)
+                        let object: [String: Any] = [
+                            "code": order.code.rawValue, "status": order.status.rawValue,
+                            "createdAt": clock.iso(order.createdAt), "totalKobo": order.total.rawValue,
+                            "currency": order.currency,
+                            "fulfilment": order.fulfilment.isDelivery ? "delivery" : "pickup",
+                            "customer": customer?.identity.waID ?? customer?.identity.userID ?? "",
+                            "items": order.lines.map { ["name": $0.name, "quantity": $0.quantity] },
+                            "attention": order.attention ?? NSNull(),
+                        ]
+                        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                        print(String(decoding: data, as: UTF8.self))
+                    }
+                    return
+                }
+                var rows = [["order", "status", "placed", "total", "for", "items"]]
+                for order in orders {
+                    rows.append([
+                        order.code.rawValue, order.status.label + (order.attention == nil ? "" : " ⚠"),
+                        clock.short(order.createdAt), order.total.formatted(symbol: symbol),
+                        order.fulfilment.isDelivery ? "delivery" : "pickup",
+                        order.lines.map { "\($0.quantity)× \($0.name)" }.joined(separator: ", "),
+                    ])
+                }
+                print(orders.isEmpty ? "No orders." : table(rows))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One order in full.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The order number (WO-7K3F9Q2M, or just 7K3F9Q2M).") var order: String
+
+        func run() throws {
+            try exitOnFailure {
+                let (config, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let found = try findOrder(order, in: store)
+                let symbol = config["CURRENCY_SYMBOL"]
+                let clock = StaffClock(config: config)
+                let customer = try store.customerRecord(found.customer)
+                var lines = [
+                    "Order \(found.code): \(found.status.label)",
+                    "Placed \(clock.short(found.createdAt)) by "
+                        + [customer?.name, customer?.identity.waID.map { "+" + $0 } ?? customer?.identity.userID]
+                        .compactMap { $0 }.joined(separator: ", "),
+                    "",
+                ]
+                lines += found.lines.map { "  \($0.quantity) × \($0.name)  \($0.total.formatted(symbol: symbol))" }
+                if found.fulfilment.isDelivery {
+                    lines.append("  Delivery fee  \(found.deliveryFee.formatted(symbol: symbol))")
+                }
+                lines.append("  Total  \(found.total.formatted(symbol: symbol))")
+                lines.append("")
+                switch found.fulfilment {
+                case .pickup: lines.append("Pickup")
+                case .delivery(let address):
+                    lines.append("Delivery to: \(address.display)")
+                    if let latitude = address.latitude, let longitude = address.longitude {
+                        lines.append("Map: https://maps.google.com/?q=\(latitude),\(longitude)")
+                    }
+                }
+                if let paid = found.paidReference { lines.append("Paid with Paystack reference \(paid)") }
+                if let attention = found.attention { lines.append("⚠ \(attention)") }
+                if let next = OrderLifecycle.next(after: found.status, delivery: found.fulfilment.isDelivery) {
+                    lines.append("Next: `whatsorder orders advance \(found.code)` → \(next.label)")
+                }
+                print(lines.joined(separator: "\n"))
+            }
+        }
+    }
+
+    struct Advance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move an order to its next status: paid → preparing → ready / out for delivery → completed.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The order number.") var order: String
+
+        func run() throws { try move(order, .advance, reason: nil, options: options) }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel an order and tell the customer why (refund a paid one on Paystack).")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The order number.") var order: String
+        @Option(help: "Told to the customer, e.g. \"we ran out of jollof\".") var reason: String
+
+        func run() throws { try move(order, .cancel, reason: reason, options: options) }
+    }
+}
+
+extension ParsableCommand {
+    func move(_ order: String, _ action: OrderLifecycle.Action, reason: String?, options: ConfigOptions) throws {
+        try exitOnFailure {
+            let (config, store) = try options.openCurrentStore()
+            defer { store.close() }
+            let found = try findOrder(order, in: store)
+            let desk: OrderDesk
+            do {
+                desk = try Live.orderDesk(config)
+            } catch {
+                throw Failure.configuration("\(error)")
+            }
+            switch try desk.apply(action, to: found.code, reason: reason, store: store, now: Live.nowMilliseconds()) {
+            case .notFound: throw Failure.data("no order \(order)")
+            case .refused(let why): throw Failure.data("\(found.code): \(why)")
+            case .moved(let from, let to, let message):
+                let told: String
+                switch message {
+                case .text: told = "customer told"
+                case .template: told = "customer told with the \(config["TEMPLATE_ORDER_UPDATE"]) template"
+                case .notSent(let why): told = "customer NOT told (\(why))"
+                }
+                print("\(found.code): \(from.label) → \(to.label); \(told).")
+                SenderWakeup(config: config, log: Live.stderrLogger(config: config, component: "orders")).wake()
+            }
+        }
+    }
+}
+
+/// An order by its number, with or without the `WO-` prefix, in any case.
+func findOrder(_ text: String, in store: Store) throws -> Store.PayableOrder {
+    let upper = text.uppercased()
+    let code = OrderCode(rawValue: upper.hasPrefix("WO-") ? upper : "WO-" + upper)
+    guard let order = try store.payableOrder(code: code) else {
+        throw Failure.data("no order \(text) (see `whatsorder orders list`)")
+    }
+    return order
+}
+
+/// Times as staff read them: in the restaurant's `TIME_ZONE`.
+struct StaffClock {
+    let zone: TimeZone
+
+    init(config: Config) {
+        zone = TimeZone(identifier: config["TIME_ZONE"]) ?? TimeZone(secondsFromGMT: 0) ?? .current
+    }
+
+    private func formatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = format
+        return formatter
+    }
+
+    func short(_ milliseconds: Int64) -> String {
+        formatter("yyyy-MM-dd HH:mm").string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    func iso(_ milliseconds: Int64) -> String {
+        formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX").string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    /// Unix ms for `today`, `2h`, `30m`, `3d` (ago) or a local date.
+    func start(of text: String, now: Date = Date()) -> Int64? {
+        if text == "today" {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            return Int64(calendar.startOfDay(for: now).timeIntervalSince1970 * 1000)
+        }
+        if let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 {
+            let seconds: Int64? =
+                switch unit {
+                case "m": amount * 60
+                case "h": amount * 3600
+                case "d": amount * 86400
+                default: nil
+                }
+            if let seconds { return Int64(now.timeIntervalSince1970 * 1000) - seconds * 1000 }
+        }
+        return formatter("yyyy-MM-dd").date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
+    }
+}

@@ -1,0 +1,60 @@
+import Domain
+import Testing
+
+@testable import Storage
+
+@Suite struct MenuStoreTests {
+    func entry(_ category: String, _ name: String, _ kobo: Int, available: Bool = true) -> MenuImport.Entry {
+        try! MenuImport.check(
+            [
+                MenuImport.Row(
+                    line: 1, category: category, name: name, price: "\(kobo / 100)", available: available ? "yes" : "no"
+                )
+            ],
+            symbol: "₦", code: "NGN"
+        ).get()[0]
+    }
+
+    @Test func anImportAddsAndUpdatesByNameAndBumpsTheRevision() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        let before = try store.loadMenu()
+        let result = try store.importMenu([
+            entry("Drinks", "zobo drink", 70_000),
+            entry("Grills", "Suya Platter", 350_000),
+            entry("Grills", "Asun", 250_000, available: false),
+        ])
+        #expect(result == Store.MenuImportResult(categoriesAdded: 1, itemsAdded: 2, itemsUpdated: 1))
+        let after = try store.loadMenu()
+        #expect(after.items.count == before.items.count + 2)
+        #expect(after.items.first { $0.name == "Zobo Drink" }?.price == Kobo(70_000))
+        #expect(after.items.first { $0.name == "Asun" }?.available == false)
+        #expect(after.categories.last?.name == "Grills")
+        #expect(after.orderableCategories.contains { $0.name == "Grills" })
+    }
+
+    @Test func aFailureHalfWayLeavesTheMenuAsItWas() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        let before = try store.loadMenu()
+        var broken = entry("Drinks", "Palm Wine", 80_000)
+        broken.price = Kobo(-1)  // past the checks only by hand; the schema's CHECK refuses it
+        #expect(throws: StorageError.self) {
+            try store.importMenu([entry("Drinks", "Kunu", 50_000), entry("Grills", "Suya", 300_000), broken])
+        }
+        #expect(try store.loadMenu() == before)
+    }
+
+    @Test func singleChanges() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        #expect(try store.changeMenuItem(id: 9, .price(Kobo(65_000))))
+        #expect(try store.changeMenuItem(id: 9, .available(false)))
+        let zobo = try store.loadMenu().items.first { $0.id == 9 }
+        #expect(zobo?.price == Kobo(65_000))
+        #expect(zobo?.available == false)
+        #expect(try store.changeMenuItem(id: 9, .remove))
+        #expect(try store.loadMenu().items.contains { $0.id == 9 } == false)
+        #expect(try store.changeMenuItem(id: 999, .available(true)) == false)
+    }
+}
