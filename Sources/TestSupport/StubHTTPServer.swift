@@ -92,10 +92,10 @@ public final class StubHTTPServer: @unchecked Sendable {
         let wasStopped = stopped
         stopped = true
         lock.unlock()
-        if !wasStopped {
-            shutdown(listener, Int32(SHUT_RDWR))
-            close(listener)
-        }
+        // NB: only wake the accept loop here; it closes the socket itself. Closing it from this thread would free
+        // the descriptor while the loop may still call accept() on it, and the number is soon reused, often by the
+        // next test's stub: the old loop would then answer that stub's requests with the old handler.
+        if !wasStopped { shutdown(listener, Int32(SHUT_RDWR)) }
     }
 
     /// Waits until `count` requests arrived or `timeout` passed; returns what arrived.
@@ -113,11 +113,16 @@ public final class StubHTTPServer: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
+            lock.lock()
+            let done = stopped
+            lock.unlock()
+            if done {
+                if client >= 0 { close(client) }
+                close(listener)
+                return
+            }
             if client < 0 {
-                lock.lock()
-                let done = stopped
-                lock.unlock()
-                if done || errno == EBADF || errno == EINVAL { return }
+                if errno == EBADF { return }
                 continue
             }
             var yes: Int32 = 1

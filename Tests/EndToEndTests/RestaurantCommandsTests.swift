@@ -1,0 +1,107 @@
+import Foundation
+import HTTPClient
+import Paystack
+import TestSupport
+import Testing
+
+/// The daily commands as staff run them: the installed `whatsorder` against a running stack's database.
+@Suite(.serialized) struct RestaurantCommandsTests {
+    /// `cgi-bin/whatsorder ARGS --config <the stack's>`: exit code and output (stdout and stderr).
+    func whatsorder(_ stack: Stack, _ arguments: String) throws -> (code: Int32, output: String) {
+        let output = try shell(
+            "cgi-bin/whatsorder \(arguments) --config \(stack.configPath) 2>&1; echo \"exit=$?\"", in: Stack.root)
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        while lines.last == "" { lines.removeLast() }
+        let code = lines.last.flatMap { Int32($0.dropFirst("exit=".count)) } ?? -1
+        return (code, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func menuImportIsAllOrNothingAndSingleChangesWork() throws {
+        let stack = try Stack(mode: .fastcgi, sender: false)
+        defer { stack.stop() }
+        let good = stack.directory + "/menu.csv"
+        try """
+        category,name,price,description,available
+        Grills,Suya Platter,"₦3,500.00",Spicy beef suya with onions,yes
+        Grills,Asun,2500,Peppered goat,no
+        Drinks,zobo drink,700,,yes
+        """.write(toFile: good, atomically: true, encoding: .utf8)
+        let imported = try whatsorder(stack, "menu import \(good)")
+        #expect(imported.code == 0)
+        #expect(imported.output == "Imported 3 lines: 2 items added, 1 updated, 1 categories added.")
+
+        let bad = stack.directory + "/bad.csv"
+        try """
+        category,name,price
+        Grills,Kilishi,1800
+        Grills,,900
+        Sides,Chips,12.345
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try whatsorder(stack, "menu import \(bad)")
+        #expect(refused.code == 65)
+        #expect(refused.output.contains("nothing imported, 2 problems"))
+        #expect(refused.output.contains("line 3: the name is empty"))
+        #expect(refused.output.contains("line 4: \"12.345\" is not a price"))
+        #expect(try stack.count("menuItem") == 13)
+
+        let json = stack.directory + "/menu.json"
+        try #"[{"category":"Desserts","name":"Puff Puff","price":"₦800","available":true}]"#
+            .write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(try whatsorder(stack, "menu import \(json)").output.contains("1 items added"))
+
+        #expect(try whatsorder(stack, "menu set-price 'Puff Puff' 850").output == "Puff Puff: ₦850.")
+        #expect(try whatsorder(stack, "menu disable 'puff puff'").output == "Puff Puff is sold out.")
+        #expect(try whatsorder(stack, "menu enable Asun").output == "Asun is back on the menu.")
+        #expect(try whatsorder(stack, "menu set-price Asun two").code == 65)
+        #expect(try whatsorder(stack, "menu remove 'Nothing Like This'").code == 65)
+        let list = try whatsorder(stack, "menu list").output
+        #expect(list.contains("Puff Puff"))
+        #expect(list.contains("₦850"))
+        #expect(list.split(separator: "\n").first { $0.contains("Puff Puff") }?.hasSuffix("sold out") == true)
+        #expect(list.split(separator: "\n").first { $0.contains("Asun") }?.hasSuffix("sold out") == false)
+    }
+
+    @Test func ordersAreListedShownAdvancedAndCancelledAndTheCustomerIsTold() throws {
+        let stack = try Stack(mode: .fastcgi)
+        defer { stack.stop() }
+        let (ada, reference) = try PaymentTests.placeOrder(stack, phone: "2348030000601")
+        let code = String(reference.dropLast(2))
+        #expect(
+            try stack.postPaystack(PaystackEvents.chargeSuccess(reference: reference, amount: 500_000)).status == 200)
+        let (_, unpaid) = try PaymentTests.placeOrder(stack, phone: "2348030000602")
+        let unpaidCode = String(unpaid.dropLast(2))
+
+        let list = try whatsorder(stack, "orders list --since today")
+        #expect(list.code == 0)
+        #expect(list.output.contains(code))
+        #expect(list.output.split(separator: "\n").first { $0.contains(code) }?.contains("paid") == true)
+
+        let refused = try whatsorder(stack, "orders advance \(unpaidCode)")
+        #expect(refused.code == 65)
+        #expect(refused.output.contains("the order is not paid yet"))
+
+        let advanced = try whatsorder(stack, "orders advance \(code.lowercased().dropFirst(3))")
+        #expect(advanced.code == 0)
+        #expect(advanced.output == "\(code): paid → preparing; customer told.")
+        try waitUntil { ada.received.contains { OrderingTests.text($0).contains("kitchen has started") } }
+
+        #expect(try whatsorder(stack, "orders advance \(code)").output.contains("preparing → ready for pickup"))
+        try waitUntil { ada.received.contains { OrderingTests.text($0).contains("is ready!") } }
+
+        let shown = try whatsorder(stack, "orders show \(code)").output
+        #expect(shown.contains("Order \(code): ready for pickup"))
+        #expect(shown.contains("2 × Jollof Rice & Chicken"))
+        #expect(shown.contains("Paid with Paystack reference \(reference)"))
+        #expect(shown.contains("→ completed"))
+
+        let cancelled = try whatsorder(stack, "orders cancel \(unpaidCode) --reason 'kitchen closed early'")
+        #expect(cancelled.output == "\(unpaidCode): awaiting payment → cancelled; customer told.")
+        let json = try whatsorder(stack, "orders list --status cancelled --json").output
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["code"] as? String == unpaidCode)
+        #expect((object["attention"] as? String)?.contains("kitchen closed early") == true)
+        #expect(try whatsorder(stack, "orders list --status lost").code == 65)
+        #expect(try whatsorder(stack, "orders show WO-NOTHERE").code == 65)
+    }
+}
