@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "whatsapp-webhook", targets: ["whatsapp-webhook"]),
         .executable(name: "paystack-webhook", targets: ["paystack-webhook"]),
         .executable(name: "payment-return", targets: ["payment-return"]),
+        .executable(name: "order-board", targets: ["order-board"]),
         .executable(name: "whatsorder", targets: ["whatsorder"]),
     ],
     dependencies: [
@@ -82,7 +83,9 @@ let package = Package(
         .target(
             /** Routes and handlers, the environment of live clients, the outbox sender */
             name: "App",
-            dependencies: ["Domain", "Conversation", "Gateway", "HTTPClient", "WhatsApp", "Paystack", "Storage"],
+            dependencies: [
+                "Domain", "Conversation", "Gateway", "HTTPClient", "WhatsApp", "Paystack", "Storage", crypto,
+            ],
             exclude: ["README.md"]),
         .testTarget(
             name: "AppTests", dependencies: ["App", "CurlHTTP", "TestSupport"],
@@ -108,6 +111,8 @@ let package = Package(
             name: "paystack-webhook", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
         .executableTarget(
             name: "payment-return", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
+        .executableTarget(
+            name: "order-board", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
         .executableTarget(
             name: "whatsorder", dependencies: ["Bootstrap", "App", "Storage", "CurlHTTP", argumentParser],
             linkerSettings: staticStdlib),

@@ -20,11 +20,20 @@ public struct ConversationRunner: Sendable {
     public var paymentCallbackURL: String
     /// A fresh id (letters and digits) from the injected generator; becomes an order code when a step needs one.
     public var newID: @Sendable () -> String
+    /// The restaurant's offset from UTC at a moment (Unix ms), from `TIME_ZONE`; its opening hours are wall-clock.
+    public var utcOffset: @Sendable (Int64) -> Int
+    /// `STAFF_WHATSAPP_NUMBERS`, digits only: who hears about paid orders and customers asking for a person.
+    public var staffNumbers: [String]
 
-    public init(settings: Settings, paymentCallbackURL: String, newID: @escaping @Sendable () -> String) {
+    public init(
+        settings: Settings, paymentCallbackURL: String, newID: @escaping @Sendable () -> String,
+        utcOffset: @escaping @Sendable (Int64) -> Int = { _ in 0 }, staffNumbers: [String] = []
+    ) {
         self.settings = settings
         self.paymentCallbackURL = paymentCallbackURL
         self.newID = newID
+        self.utcOffset = utcOffset
+        self.staffNumbers = staffNumbers
     }
 
     public func step(
@@ -32,7 +41,7 @@ public struct ConversationRunner: Sendable {
     ) -> Store.StepResult {
         let context = Context(
             settings: settings, menu: menu, customerName: customer.name, customerKey: "\(customer.id)", now: now,
-            previousMessageAt: snapshot.lastInboundAt, newID: newID())
+            previousMessageAt: snapshot.lastInboundAt, newID: newID(), utcOffsetSeconds: utcOffset(now))
         let transition = reduce(snapshot.state, event, context)
         let recipient = Self.recipient(customer)
         var result = Store.StepResult(state: transition.state, outbox: [])
@@ -53,9 +62,34 @@ public struct ConversationRunner: Sendable {
                     reference: payment.reference, amount: payment.amount, currency: payment.currency,
                     email: payment.email, orderCode: payment.order.rawValue, callbackURL: paymentCallbackURL)
                 result.outbox.append(Store.OutboxEntry(kind: OutboxKind.paystackInitialize, payload: request.body))
+            case .notifyStaff(let alert):
+                let who = StaffNotice.Customer(
+                    name: customer.name, number: customer.identity.waID ?? customer.identity.userID ?? "unknown")
+                let notice: StaffNotice =
+                    switch alert {
+                    case .personRequested: .personRequested(customer: who)
+                    }
+                result.outbox += staffEntries(notice)
             }
         }
         return result
+    }
+
+    /// `STAFF_WHATSAPP_NUMBERS` as WhatsApp ids: "+234 801-234 5678, 2348099999999" → two digit strings.
+    public static func staffNumbers(from setting: String) -> [String] {
+        setting.split(separator: ",").map { String($0.unicodeScalars.filter { ("0"..."9").contains($0) }) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// One message per staff number, kept out of the customer's queue.
+    func staffEntries(_ notice: StaffNotice) -> [Store.OutboxEntry] {
+        let text = notice.text(settings: settings)
+        return staffNumbers.map { number in
+            Store.OutboxEntry(
+                kind: OutboxKind.whatsAppMessage,
+                payload: messageRequestBody(to: .waID(number), message: .text(body: text, previewURL: false)),
+                staff: true)
+        }
     }
 
     /// Where a customer's messages go: the phone number when Meta gave one, else the business-scoped user id.

@@ -8,22 +8,14 @@ import WhatsApp
 /// they make the same checks and the same one-time transition, and each event commits in one transaction with the
 /// order's move, the customer's reply and the staff messages.
 public struct PaymentDesk: Sendable {
+    /// Also says who the staff are (`staffNumbers`).
     public var conversation: ConversationRunner
-    /// Digits only, from `STAFF_WHATSAPP_NUMBERS`.
-    public var staffNumbers: [String]
     /// The mode of the secret key in use; every payment's `domain` must match it.
     public var mode: PaystackMode?
 
-    public init(conversation: ConversationRunner, staffNumbers: [String], mode: PaystackMode?) {
+    public init(conversation: ConversationRunner, mode: PaystackMode?) {
         self.conversation = conversation
-        self.staffNumbers = staffNumbers
         self.mode = mode
-    }
-
-    /// `STAFF_WHATSAPP_NUMBERS` as WhatsApp ids: "+234 801-234 5678, 2348099999999" → two digit strings.
-    public static func staffNumbers(_ setting: String) -> [String] {
-        setting.split(separator: ",").map { String($0.unicodeScalars.filter { ("0"..."9").contains($0) }) }
-            .filter { !$0.isEmpty }
     }
 
     /// What became of one event; stored on its row as `outcome`.
@@ -274,13 +266,7 @@ private struct Work {
     }
 
     mutating func tellStaff(_ notice: StaffNotice) throws {
-        guard !desk.staffNumbers.isEmpty else { return }
-        let text = notice.text(settings: settings)
-        let entries = desk.staffNumbers.map { number in
-            Store.OutboxEntry(
-                kind: OutboxKind.whatsAppMessage,
-                payload: messageRequestBody(to: .waID(number), message: .text(body: text, previewURL: false)))
-        }
+        let entries = desk.conversation.staffEntries(notice)
         try store.enqueue(entries, now: now)
         outboxRows += entries.count
     }

@@ -92,6 +92,24 @@ public struct Config: Sendable {
             name: "WHATSAPP_BUSINESS_NUMBER", defaultValue: "", secret: false,
             meaning: "the restaurant's WhatsApp number in international form; the payment page links to wa.me/<it>"),
         Key(
+            name: "OPENING_HOURS", defaultValue: "", secret: false,
+            meaning:
+                "when checkout is open, in TIME_ZONE, e.g. Mon-Fri 09:00-21:00; Sat-Sun 10:00-22:00 (empty: always)"),
+        Key(
+            name: "CLOSED_NOTE", defaultValue: "", secret: false,
+            meaning: "when set, checkout is closed whatever the hours say, and customers are told this"),
+        Key(
+            name: "HANDOFF_TIMEOUT", defaultValue: "3600", secret: false,
+            meaning:
+                "seconds a person keeps a chat (after `agent`, `chat pause` or their last `chat send`) before the bot answers again"
+        ),
+        Key(
+            name: "STAFF_SECRET", defaultValue: "", secret: true,
+            meaning: "keys the order board's CSRF tokens (any long random string); empty refuses every board POST"),
+        Key(
+            name: "STAFF_HTPASSWD", defaultValue: "/etc/whatsorder/staff.htpasswd", secret: false,
+            meaning: "the board's users for nginx auth_basic, written by `whatsorder staff add-user`"),
+        Key(
             name: "TEMPLATE_ORDER_UPDATE", defaultValue: "", secret: false,
             meaning:
                 "approved utility template for status updates outside the 24-hour window ({{1}} order, {{2}} status)"),

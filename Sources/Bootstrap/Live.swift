@@ -19,6 +19,7 @@ public final class HandlerRuntime: @unchecked Sendable {
     private var webhook: WhatsAppWebhook?
     private var paystack: PaystackWebhook?
     private var paymentPage: PaymentReturn?
+    private var board: OrderBoard?
     private var store: Store?
 
     public init(environment: [String: String] = currentEnvironment()) {
@@ -71,6 +72,25 @@ public final class HandlerRuntime: @unchecked Sendable {
                 store: { [unowned self] in try self.openStore(config) },
                 log: Live.stderrLogger(config: config, component: "payment-return"))
             paymentPage = made
+            return made.handle(request)
+        }
+    }
+
+    /// Serves the staff's order board (behind nginx's basic auth).
+    public func orderBoard(_ request: Request) -> Outcome {
+        serve(request, component: "order-board") { config in
+            if let board { return board.handle(request) }
+            let log = Live.stderrLogger(config: config, component: "order-board")
+            let made = OrderBoard(
+                settings: OrderBoard.Settings(
+                    secret: config["STAFF_SECRET"], restaurantName: config["RESTAURANT_NAME"],
+                    currencySymbol: config["CURRENCY_SYMBOL"]),
+                desk: try Live.orderDesk(config),
+                now: Live.nowMilliseconds,
+                store: { [unowned self] in try self.openStore(config) },
+                wakeSender: SenderWakeup(config: config, log: log).wake,
+                log: log)
+            board = made
             return made.handle(request)
         }
     }
@@ -132,17 +152,36 @@ public enum Live {
                 minimumOrder: Kobo(try config.count("MIN_ORDER_AMOUNT")),
                 lateAfter: Int64(try config.count("LATE_MESSAGE_AGE")) * 1000,
                 idleAfter: Int64(try config.count("CONVERSATION_IDLE_TIMEOUT")) * 1000,
-                placeholderEmailDomain: config["PAYSTACK_EMAIL_DOMAIN"]),
+                placeholderEmailDomain: config["PAYSTACK_EMAIL_DOMAIN"],
+                openingHours: try OpeningHours.parse(config["OPENING_HOURS"]), closedNote: config["CLOSED_NOTE"],
+                handoffTimeout: Int64(try config.count("HANDOFF_TIMEOUT")) * 1000),
             paymentCallbackURL: config["PAYSTACK_CALLBACK_URL"],
-            newID: { OrderIDs.make { UInt64.random(in: 0...UInt64.max) } })
+            newID: { OrderIDs.make { UInt64.random(in: 0...UInt64.max) } },
+            utcOffset: try utcOffset(zone: config["TIME_ZONE"]),
+            staffNumbers: ConversationRunner.staffNumbers(from: config["STAFF_WHATSAPP_NUMBERS"]))
+    }
+
+    /// The offset of `zone` (an IANA name such as Africa/Lagos) from UTC at a moment, from the system's tz
+    /// database through the C library: the handlers carry no ICU. The zone is set once for the process.
+    public static func utcOffset(zone: String) throws -> @Sendable (Int64) -> Int {
+        guard !zone.isEmpty, !zone.contains(".."), access("/usr/share/zoneinfo/" + zone, R_OK) == 0 || zone == "UTC"
+        else {
+            throw ConfigError(message: "TIME_ZONE \"\(zone)\" is not a zone in /usr/share/zoneinfo (e.g. Africa/Lagos)")
+        }
+        setenv("TZ", ":" + zone, 1)
+        tzset()
+        return { milliseconds in
+            var seconds = time_t(milliseconds / 1000)
+            var parts = tm()
+            guard localtime_r(&seconds, &parts) != nil else { return 0 }
+            return Int(parts.tm_gmtoff)
+        }
     }
 
     /// Paystack's verdicts applied to orders: the webhook and reconcile share it.
     public static func paymentDesk(_ config: Config) throws -> PaymentDesk {
         PaymentDesk(
-            conversation: try conversationRunner(config),
-            staffNumbers: PaymentDesk.staffNumbers(config["STAFF_WHATSAPP_NUMBERS"]),
-            mode: paystackMode(secretKey: config["PAYSTACK_SECRET_KEY"]))
+            conversation: try conversationRunner(config), mode: paystackMode(secretKey: config["PAYSTACK_SECRET_KEY"]))
     }
 
     /// Staff's moves on orders, with the template for customers outside WhatsApp's 24-hour window.

@@ -25,6 +25,8 @@ public struct State: Codable, Equatable, Sendable {
     public var latestSentAt: Int64?
     /// A late message was apologised for; later late ones stay quiet until a timely message resets it.
     public var apologisedForDelay: Bool
+    /// A person from the restaurant has the chat until then (Unix ms): messages are recorded, not answered.
+    public var handoffUntil: Int64?
 
     public init(step: Step = .new) {
         self.step = step
@@ -67,7 +69,7 @@ public struct State: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
-        case lastOrder, latestSentAt, apologisedForDelay
+        case lastOrder, latestSentAt, apologisedForDelay, handoffUntil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +87,7 @@ public struct State: Codable, Equatable, Sendable {
         lastOrder = try container.decodeIfPresent(OrderBrief.self, forKey: .lastOrder)
         latestSentAt = try container.decodeIfPresent(Int64.self, forKey: .latestSentAt)
         apologisedForDelay = try container.decodeIfPresent(Bool.self, forKey: .apologisedForDelay) ?? false
+        handoffUntil = try container.decodeIfPresent(Int64.self, forKey: .handoffUntil)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,6 +105,7 @@ public struct State: Codable, Equatable, Sendable {
         try container.encodeIfPresent(lastOrder, forKey: .lastOrder)
         try container.encodeIfPresent(latestSentAt, forKey: .latestSentAt)
         if apologisedForDelay { try container.encode(apologisedForDelay, forKey: .apologisedForDelay) }
+        try container.encodeIfPresent(handoffUntil, forKey: .handoffUntil)
     }
 }
 
@@ -178,6 +182,12 @@ public enum Event: Equatable, Sendable {
     case orderRefunded(OrderCode, amount: Kobo)
     /// Staff moved the order on, or cancelled it.
     case orderUpdated(OrderUpdate)
+    /// A person from the restaurant takes the chat (`whatsorder chat pause`).
+    case staffTookOver
+    /// The bot has the chat again (`whatsorder chat resume`).
+    case staffHandedBack
+    /// A person from the restaurant wrote to the customer (`whatsorder chat send`).
+    case staffSent(String)
 }
 
 /// A kitchen status change, as the customer hears of it.
@@ -243,11 +253,19 @@ public struct Settings: Equatable, Sendable {
     public var idleAfter: Int64
     /// Paystack needs an email; a customer who skips gets `customer-<key>@<domain>`.
     public var placeholderEmailDomain: String
+    /// When checkout is possible (`OPENING_HOURS`); browsing works at any time.
+    public var openingHours: OpeningHours
+    /// `CLOSED_NOTE`: when set, checkout is closed whatever the hours say, and this is why.
+    public var closedNote: String
+    /// How long a person keeps a chat after taking it or writing in it (ms), before the bot answers again.
+    public var handoffTimeout: Int64
 
     public init(
         restaurantName: String, currencyCode: String = "NGN", currencySymbol: String = "₦", deliveryFee: Kobo = 0,
         minimumOrder: Kobo = 0, lateAfter: Int64 = 3_600_000, idleAfter: Int64 = 21_600_000,
-        placeholderEmailDomain: String = "example.com"
+        placeholderEmailDomain: String = "example.com", openingHours: OpeningHours = .alwaysOpen,
+        closedNote: String = "",
+        handoffTimeout: Int64 = 3_600_000
     ) {
         self.restaurantName = restaurantName
         self.currencyCode = currencyCode
@@ -257,6 +275,9 @@ public struct Settings: Equatable, Sendable {
         self.lateAfter = lateAfter
         self.idleAfter = idleAfter
         self.placeholderEmailDomain = placeholderEmailDomain
+        self.openingHours = openingHours
+        self.closedNote = closedNote
+        self.handoffTimeout = handoffTimeout
     }
 }
 
@@ -274,10 +295,12 @@ public struct Context: Equatable, Sendable {
     public var previousMessageAt: Int64?
     /// A fresh id from the injected generator (letters and digits); used when this step creates an order.
     public var newID: String
+    /// The restaurant's offset from UTC now (`TIME_ZONE`), for its opening hours.
+    public var utcOffsetSeconds: Int
 
     public init(
         settings: Settings, menu: Menu, customerName: String? = nil, customerKey: String = "0", now: Int64 = 0,
-        previousMessageAt: Int64? = nil, newID: String = "00000000"
+        previousMessageAt: Int64? = nil, newID: String = "00000000", utcOffsetSeconds: Int = 0
     ) {
         self.settings = settings
         self.menu = menu
@@ -286,6 +309,7 @@ public struct Context: Equatable, Sendable {
         self.now = now
         self.previousMessageAt = previousMessageAt
         self.newID = newID
+        self.utcOffsetSeconds = utcOffsetSeconds
     }
 }
 
@@ -299,6 +323,14 @@ public enum Effect: Equatable, Sendable {
     case cancelOrder(OrderCode)
     /// Ask Paystack for a checkout link; the result comes back as `paymentLinkCreated` or `paymentLinkFailed`.
     case initializePayment(PaymentRequest)
+    /// Tell the restaurant's own numbers.
+    case notifyStaff(StaffAlert)
+}
+
+/// Why a conversation needs a person; the edge adds who the customer is.
+public enum StaffAlert: Equatable, Sendable {
+    /// The customer asked for a person; the bot is paused for them.
+    case personRequested
 }
 
 public struct PlacedOrder: Equatable, Sendable {

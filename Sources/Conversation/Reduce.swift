@@ -38,6 +38,17 @@ struct Machine {
         case .paymentLinkExpired(let code): linkExpired(code)
         case .orderRefunded(let code, let amount): refunded(code, amount: amount)
         case .orderUpdated(let update): orderUpdated(update)
+        case .staffTookOver:
+            state.handoffUntil = context.now + settings.handoffTimeout
+            say(.text("Someone from \(settings.restaurantName) is taking over this chat and will reply here."))
+        case .staffHandedBack:
+            guard state.handoffUntil != nil else { return }
+            state.handoffUntil = nil
+            say(.text("You're back with the \(settings.restaurantName) assistant. Type *menu* to order, or *help*."))
+        case .staffSent(let text):
+            // A person writing has the chat: the customer's answer is for them, not the bot.
+            state.handoffUntil = context.now + settings.handoffTimeout
+            say(.text(text))
         }
     }
 
@@ -50,6 +61,16 @@ struct Machine {
         }
         if let sentAt { state.latestSentAt = max(state.latestSentAt ?? sentAt, sentAt) }
         state.apologisedForDelay = false
+
+        if let until = state.handoffUntil {
+            // A person has the chat: the message is recorded for them, and the bot stays out of the way.
+            if context.now < until { return }
+            state.handoffUntil = nil
+            say(
+                .text(
+                    "Sorry to keep you waiting. I'm the \(settings.restaurantName) assistant again; here's where we were."
+                ))
+        }
 
         if state.step != .new, let previous = context.previousMessageAt, context.now - previous > settings.idleAfter {
             // A global word still does what it says; anything else was meant for a conversation long gone.
@@ -398,6 +419,13 @@ struct Machine {
             showWelcome(note: "Starting over: your cart is empty.")
         case .status: say(.text(statusText()))
         case .pay: pay()
+        case .agent:
+            state.handoffUntil = context.now + settings.handoffTimeout
+            effects.append(.notifyStaff(.personRequested))
+            say(
+                .text(
+                    "I've asked someone from \(settings.restaurantName) to reply to you here. Anything you send "
+                        + "now goes to them."))
         }
     }
 
@@ -447,7 +475,22 @@ struct Machine {
             } else {
                 "Hi! Welcome to \(settings.restaurantName)."
             }
-        showCategories(note: [note, greeting].compactMap { $0 }.joined(separator: "\n"))
+        showCategories(note: [note, greeting, closedNotice()].compactMap { $0 }.joined(separator: "\n"))
+    }
+
+    /// Why checkout is closed now, or nil when it is open.
+    func closedNotice() -> String? {
+        if !settings.closedNote.isEmpty {
+            return lines("We're not taking orders right now: \(settings.closedNote)", "You can still look at the menu.")
+        }
+        let minute = OpeningHours.minuteOfWeek(
+            unixMilliseconds: context.now, utcOffsetSeconds: context.utcOffsetSeconds)
+        guard !settings.openingHours.isOpen(atMinuteOfWeek: minute) else { return nil }
+        guard let next = settings.openingHours.nextOpening(afterMinuteOfWeek: minute) else {
+            return "We're not taking orders right now. You can still look at the menu."
+        }
+        return "We're closed right now and open again \(OpeningHours.describe(opening: next, from: minute)). "
+            + "You can browse and fill your cart; it will be here when we open."
     }
 
     mutating func showCategories(note: String?) {
@@ -697,6 +740,7 @@ struct Machine {
             }
             return showCategories(note: "Your cart is empty: add something first.")
         }
+        if let closed = closedNotice() { return showCart(note: closed) }
         if let changes = refreshCart() {
             return showCart(note: lines("Before you check out, the menu has changed:", changes))
         }
@@ -786,6 +830,7 @@ struct Machine {
             }
             return staleTap()
         }
+        if let closed = closedNotice() { return showCart(note: closed) }
         if let changes = refreshCart() {
             return showCart(note: lines("Before you confirm, the menu has changed:", changes))
         }
@@ -1111,6 +1156,7 @@ enum Text {
         *status*: your latest order
         *cancel*: cancel your cart or unpaid order
         *restart*: start over
+        *agent*: talk to a person
         You can also type things like *2 jollof* or *remove fries*.
         """
 }

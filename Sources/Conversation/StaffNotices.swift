@@ -9,6 +9,8 @@ public enum StaffNotice: Equatable, Sendable {
     case needsReview(OrderCode, customer: StaffNotice.Customer, reason: String)
     /// Something happened to an order after payment (a refund, a dispute).
     case orderNote(OrderCode, note: String)
+    /// A customer asked for a person; the bot is quiet in their chat until staff hand it back or it times out.
+    case personRequested(customer: StaffNotice.Customer)
 
     public struct Customer: Equatable, Sendable {
         public var name: String?
@@ -51,6 +53,11 @@ public enum StaffNotice: Equatable, Sendable {
                 "The order is NOT confirmed: check it on the Paystack dashboard, then confirm or refund it.")
         case .orderNote(let code, let note):
             return lines("ℹ️ Order *\(code)*: \(note)")
+        case .personRequested(let customer):
+            return lines(
+                "🙋 \(customer.display) asked to talk to a person. The bot is paused in their chat.",
+                "Reply: whatsorder chat send \(customer.number) \"…\"",
+                "Hand back: whatsorder chat resume \(customer.number)")
         }
     }
 }

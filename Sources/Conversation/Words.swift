@@ -52,7 +52,7 @@ enum Words {
     /// The words that work in every state. Buttons send the same words as ids, so a tap and a typed word are one
     /// path.
     enum Global: String, CaseIterable {
-        case menu, cart, checkout, cancel, help, restart, status, pay
+        case menu, cart, checkout, cancel, help, restart, status, pay, agent
     }
 
     static func global(_ text: String) -> Global? {
@@ -64,6 +64,8 @@ enum Words {
         case "start over", "reset": return .restart
         case "order status", "where is my order": return .status
         case "pay now", "payment link": return .pay
+        case "human", "person", "talk to a person", "speak to someone", "customer service", "talk to someone":
+            return .agent
         default: return Global(rawValue: word)
         }
     }

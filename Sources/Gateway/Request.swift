@@ -38,7 +38,7 @@ extension Request {
     /// `KEY=value` C strings, as in `environ` or a FastCGI request's `envp`, until the terminating null.
     ///
     /// Only the variables a `Request` reads are kept (`HTTP_*`, `CONTENT_*`, `REQUEST_*`, `DOCUMENT_URI`,
-    /// `SCRIPT_NAME`, `QUERY_STRING`) plus `WHATSORDER_*` (the config file may be named by a `fastcgi_param`):
+    /// `SCRIPT_NAME`, `QUERY_STRING`, `REMOTE_USER` from nginx's basic auth) plus `WHATSORDER_*` (the config file may be named by a `fastcgi_param`):
     /// nginx sends about twenty more, and turning each into two Strings and a dictionary entry cost about 5% of a
     /// webhook request's CPU. The name is matched on the C bytes before any String is made.
     /// `everything` keeps every variable: a process environment, where any configuration key may be set.
@@ -63,7 +63,7 @@ extension Request {
     }
 
     private static let keptPrefixes: [[UInt8]] = [
-        "HTTP_", "CONTENT_", "REQUEST_", "DOCUMENT_URI", "SCRIPT_NAME", "QUERY_STRING", "WHATSORDER_",
+        "HTTP_", "CONTENT_", "REQUEST_", "DOCUMENT_URI", "SCRIPT_NAME", "QUERY_STRING", "WHATSORDER_", "REMOTE_USER",
     ].map { Array($0.utf8) }
 
     private static func isKept(name: Slice<UnsafeRawBufferPointer>) -> Bool {

@@ -29,7 +29,7 @@ extension Store {
             try apply(record, customer: customer, now: now)
         }
         for entry in result.outbox {
-            try insertOutbox(entry, customer: customer, inboundID: inboundID, now: now)
+            try insertOutbox(entry, customer: entry.staff ? nil : customer, inboundID: inboundID, now: now)
         }
     }
 

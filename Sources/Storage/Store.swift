@@ -174,12 +174,17 @@ public final class Store {
         /// Set when the row must not be sent at all (outside the window with no template): it is stored as failed
         /// with this reason, so staff can see what the customer was not told.
         public var unsendable: String?
+        /// For the restaurant's own numbers: not part of the customer's ordered queue.
+        public var staff: Bool
 
-        public init(kind: String, payload: [UInt8], fallback: [UInt8]? = nil, unsendable: String? = nil) {
+        public init(
+            kind: String, payload: [UInt8], fallback: [UInt8]? = nil, unsendable: String? = nil, staff: Bool = false
+        ) {
             self.kind = kind
             self.payload = payload
             self.fallback = fallback
             self.unsendable = unsendable
+            self.staff = staff
         }
     }
 
@@ -342,6 +347,17 @@ public final class Store {
             throw StorageError(code: 1, message: "customer upsert returned no row")
         }
         return customer
+    }
+
+    /// The customer with this WhatsApp number (digits) or business-scoped user id, if they ever wrote.
+    public func customer(_ identity: CustomerIdentity) throws -> CustomerRecord? {
+        try findCustomer(identity)
+    }
+
+    /// When the customer's last message arrived (Unix ms): WhatsApp's 24-hour window runs from it.
+    public func lastInboundAt(_ customer: CustomerID) throws -> Int64? {
+        try database.query("SELECT lastInboundAt FROM conversation WHERE customerID = ?", [customer.rawValue])
+            .first?[0].int64
     }
 
     private func findCustomer(_ identity: CustomerIdentity) throws -> CustomerRecord? {

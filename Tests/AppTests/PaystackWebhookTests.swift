@@ -16,7 +16,11 @@ let staffNumbers = ["2348099990000", "2348099990001"]
 final class PaymentHarness: @unchecked Sendable {
     let chat: Harness
     var store: Store { chat.store }
-    var desk = PaymentDesk(conversation: .testing, staffNumbers: staffNumbers, mode: .test)
+    var desk: PaymentDesk = {
+        var conversation = ConversationRunner.testing
+        conversation.staffNumbers = staffNumbers
+        return PaymentDesk(conversation: conversation, mode: .test)
+    }()
     var secrets = [paystackSecret]
     var now: Int64 = 1_764_000_000_000
     let order: Store.OrderRow

@@ -71,3 +71,15 @@ import Testing
         #expect(config.missingKeys(for: .sender) == ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"])
     }
 }
+
+@Suite struct TimeZoneTests {
+    @Test func offsetsComeFromTheSystemZoneDatabase() throws {
+        let lagos = try Live.utcOffset(zone: "Africa/Lagos")
+        #expect(lagos(1_795_476_600_000) == 3600)
+        let newYork = try Live.utcOffset(zone: "America/New_York")
+        #expect(newYork(1_795_476_600_000) == -5 * 3600)  // November: EST
+        #expect(newYork(1_782_907_200_000) == -4 * 3600)  // July 2026: EDT
+        #expect(throws: ConfigError.self) { try Live.utcOffset(zone: "Mars/Olympus") }
+        #expect(throws: ConfigError.self) { try Live.utcOffset(zone: "../etc/passwd") }
+    }
+}

@@ -24,7 +24,9 @@ import Testing
 ///   `! paid CODE` / `! review CODE` / `! expired CODE` / `! refunded CODE KOBO`  Paystack's verdict on an order
 ///   placed earlier in the transcript (the payment desk's events)
 ///   `! kitchen CODE STATUS [unpaid] [reason…]`  staff moved the order on (or cancelled it, with a reason)
-/// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000`, `name: Ada`, `menu: long`.
+///   `! staff-took-over` / `! staff-handed-back` / `! staff-sent TEXT…`  a person takes, returns or writes in the chat
+/// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000`, `name: Ada`, `menu: long`,
+/// `hours: Mon-Fri 13:00-22:00` (UTC; the clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`.
 @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Transcripts")
@@ -99,9 +101,17 @@ enum Transcript {
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("#") || line.hasPrefix("settings:") || line.hasPrefix("name:") || line.hasPrefix("menu:")
+                || line.hasPrefix("hours:") || line.hasPrefix("closed-note:")
             {
                 out.append(line)
                 if line.hasPrefix("settings:") { settings = try parseSettings(line, into: settings) }
+                if line.hasPrefix("hours:") {
+                    settings.openingHours = try OpeningHours.parse(String(line.dropFirst("hours:".count)))
+                }
+                if line.hasPrefix("closed-note:") {
+                    settings.closedNote = String(line.dropFirst("closed-note:".count)).trimmingCharacters(
+                        in: .whitespaces)
+                }
                 if line.hasPrefix("name:") {
                     customerName = String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces)
                 }
@@ -148,6 +158,9 @@ enum Transcript {
                         isMessage: false)
                 case "review": run(.paymentNeedsReview(OrderCode(rawValue: words[1])), isMessage: false)
                 case "expired": run(.paymentLinkExpired(OrderCode(rawValue: words[1])), isMessage: false)
+                case "staff-took-over": run(.staffTookOver, isMessage: false)
+                case "staff-handed-back": run(.staffHandedBack, isMessage: false)
+                case "staff-sent": run(.staffSent(words.dropFirst().joined(separator: " ")), isMessage: false)
                 case "kitchen":
                     guard let status = OrderStatus(rawValue: words[2]) else {
                         throw Failure(description: "unknown status in \(line)")
@@ -272,6 +285,7 @@ enum Transcript {
                     + " = \(order.total.rawValue); email \(order.email)\(order.emailIsPlaceholder ? " (placeholder)" : "")",
             ]
         case .cancelOrder(let code): return ["* cancel order \(code)"]
+        case .notifyStaff(let alert): return ["* notify staff: \(alert)"]
         case .initializePayment(let request):
             return [
                 "* initialize payment \(request.reference) for \(request.order): \(request.amount.rawValue) "
@@ -342,6 +356,7 @@ enum Transcript {
         if let last = state.lastOrder, state.pendingOrder?.code != last.code {
             parts.append("last \(last.code) \(last.status.rawValue)")
         }
+        if let until = state.handoffUntil { parts.append("with a person until +\((until - start) / 60_000)m") }
         return parts.joined(separator: " · ")
     }
 

@@ -104,4 +104,37 @@ import Testing
         #expect(try whatsorder(stack, "orders list --status lost").code == 65)
         #expect(try whatsorder(stack, "orders show WO-NOTHERE").code == 65)
     }
+
+    @Test func aCustomerAsksForAPersonAndStaffAnswerFromTheCommandLine() throws {
+        let stack = try Stack(mode: .cgi)
+        defer { stack.stop() }
+        let bisi = OrderingTests.Customer(stack: stack, phone: "2348030000701")
+        _ = try bisi.say("hi")
+        let paused = try bisi.say("agent")
+        #expect(OrderingTests.text(paused[0]).contains("I've asked someone from Mama Put Kitchen"))
+        for number in Stack.staffNumbers {
+            try waitUntil { !PaymentTests.texts(stack, to: number).isEmpty }
+            let notice = PaymentTests.texts(stack, to: number).first ?? ""
+            #expect(notice.contains("asked to talk to a person"))
+            #expect(notice.contains("whatsorder chat send 2348030000701"))
+        }
+        // Recorded, not answered.
+        let before = bisi.received.count
+        #expect(
+            try stack.post(textMessage(id: "wamid.bisi.quiet", from: "2348030000701", text: "hello?")).status == 200)
+        Thread.sleep(forTimeInterval: 1.0)
+        #expect(bisi.received.count == before)
+        #expect(try stack.count("inboundMessage") == 3)
+
+        let sent = try whatsorder(stack, "chat send '+234 803 000 0701' 'Hi Bisi, Bola here. How can I help?'")
+        #expect(sent.output == "+2348030000701: message queued; customer told.")
+        try waitUntil { bisi.received.contains { OrderingTests.text($0) == "Hi Bisi, Bola here. How can I help?" } }
+
+        let resumed = try whatsorder(stack, "chat resume 2348030000701")
+        #expect(resumed.output == "+2348030000701: the bot answers again; customer told.")
+        try waitUntil { bisi.received.contains { OrderingTests.text($0).contains("You're back with") } }
+        let menu = try bisi.say("menu")
+        #expect(OrderingTests.offers(menu[0]).contains("category:1"))
+        #expect(try whatsorder(stack, "chat send 2348000000000 'anyone?'").code == 65)
+    }
 }

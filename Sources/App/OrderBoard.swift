@@ -1,0 +1,137 @@
+import Crypto
+import Domain
+import Gateway
+import HTTPClient
+import Storage
+
+/// `/staff/`: today's orders for the kitchen, behind nginx's basic auth. GET shows the board; POST
+/// `/staff/orders/<code>/advance` or `/cancel` moves an order through the same `OrderDesk` as the command line
+/// (so the customer is told the same way), then redirects back. Every POST carries a CSRF token tied to the
+/// signed-in user and the day.
+public struct OrderBoard {
+    public struct Settings: Sendable {
+        /// `STAFF_SECRET`: keys the CSRF tokens. Empty refuses every POST (fail closed).
+        public var secret: String
+        public var restaurantName: String
+        public var currencySymbol: String
+
+        public init(secret: String, restaurantName: String, currencySymbol: String) {
+            self.secret = secret
+            self.restaurantName = restaurantName
+            self.currencySymbol = currencySymbol
+        }
+    }
+
+    public var settings: Settings
+    public var desk: OrderDesk
+    public var now: @Sendable () -> Int64
+    public var store: () throws -> Store
+    public var wakeSender: @Sendable () -> Void
+    public var log: Logger
+
+    public init(
+        settings: Settings, desk: OrderDesk, now: @escaping @Sendable () -> Int64, store: @escaping () throws -> Store,
+        wakeSender: @escaping @Sendable () -> Void, log: Logger
+    ) {
+        self.settings = settings
+        self.desk = desk
+        self.now = now
+        self.store = store
+        self.wakeSender = wakeSender
+        self.log = log
+    }
+
+    public func handle(_ request: Request) -> Outcome {
+        // nginx authenticates; a board reached without a user is a broken deployment, not an open door.
+        guard let user = request.params["REMOTE_USER"], !user.isEmpty else {
+            log.error("order board reached without REMOTE_USER: is auth_basic on /staff/?")
+            return Outcome(.text(403, "forbidden"))
+        }
+        guard let store = currentStore(self.store, log: log) else { return Outcome(.text(503, "storage unavailable")) }
+        let parts = request.path.split(separator: "/").map(String.init)
+        switch (request.method, parts.count) {
+        case ("GET", 1), ("HEAD", 1):
+            return Outcome(page(request: request, user: user, store: store))
+        case ("POST", 4) where parts[1] == "orders" && ["advance", "cancel"].contains(parts[3]):
+            return post(request, code: OrderCode(rawValue: parts[2]), action: parts[3], user: user, store: store)
+        case ("GET", _), ("POST", _): return Outcome(.text(404, "not found"))
+        default: return Outcome(.methodNotAllowed(allow: ["GET", "POST"]))
+        }
+    }
+
+    // MARK: - The board
+
+    func page(request: Request, user: String, store: Store) -> Response {
+        let at = now()
+        let offset = desk.conversation.utcOffset(at)
+        // Today on the restaurant's clock, and anything older that still needs the kitchen or a person.
+        let midnight = (at / 1000 + Int64(offset)) / 86_400 * 86_400 - Int64(offset)
+        let orders: [OrderBoardPage.Card]
+        do {
+            orders = try store.payableOrders(since: nil).filter { order in
+                order.createdAt >= midnight * 1000
+                    || [.paid, .preparing, .ready, .outForDelivery, .paymentReview]
+                        .contains(order.status)
+            }.map { order in
+                let customer = try store.customerRecord(order.customer)
+                return OrderBoardPage.Card(
+                    order: order, customerName: customer?.name,
+                    customerNumber: customer?.identity.waID ?? customer?.identity.userID ?? "",
+                    placedMinute: Int((order.createdAt / 1000 + Int64(offset)) % 86_400 / 60))
+            }
+        } catch {
+            log.error("board not read", ["error": "\(error)"])
+            return .text(503, "storage unavailable")
+        }
+        return OrderBoardPage.response(
+            OrderBoardPage.Model(
+                restaurantName: settings.restaurantName, user: user, csrf: csrfToken(user: user, at: at),
+                cards: orders, symbol: settings.currencySymbol, notice: request.query["notice"]))
+    }
+
+    // MARK: - Moves
+
+    func post(_ request: Request, code: OrderCode, action: String, user: String, store: Store) -> Outcome {
+        let form = Query.parse(String(decoding: request.body, as: UTF8.self))
+        guard !settings.secret.isEmpty, validCSRF(form["csrf"] ?? "", user: user, at: now()) else {
+            log.warning("order board POST without a valid CSRF token", ["user": user])
+            return Outcome(.text(403, "forbidden"))
+        }
+        let notice: String
+        let at = now()
+        do {
+            let result = try desk.apply(
+                action == "advance" ? .advance : .cancel, to: code, reason: form["reason"], store: store, now: at)
+            switch result {
+            case .moved(let from, let to, let message):
+                log.info("order moved", ["order": code.rawValue, "to": to.rawValue, "by": user])
+                var told = "customer told"
+                if case .notSent = message { told = "customer NOT told (outside the 24-hour window, no template)" }
+                notice = "\(code): \(from.label) → \(to.label); \(told)."
+            case .refused(let why): notice = "\(code): \(why)."
+            case .notFound: notice = "No order \(code)."
+            }
+        } catch {
+            log.error("order not moved", ["order": code.rawValue, "error": "\(error)"])
+            return Outcome(.text(503, "storage unavailable"))
+        }
+        // Post/Redirect/Get: a reload of the board never repeats the move.
+        let location = "/staff/?notice=" + OrderBoardPage.formEncode(notice)
+        return Outcome(
+            Response(status: 303, headers: [Response.Header("Location", location)], body: []), afterResponse: wakeSender
+        )
+    }
+
+    /// Hex HMAC-SHA256 of the user and the day: valid for the day it was made and the next (a board left open
+    /// over midnight still works), useless to anyone without `STAFF_SECRET` and for any other user.
+    func csrfToken(user: String, at: Int64, daysAgo: Int64 = 0) -> String {
+        let day = at / 86_400_000 - daysAgo
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Array("\(user)\n\(day)".utf8), using: SymmetricKey(data: Array(settings.secret.utf8)))
+        return Hex.lowercase(mac)
+    }
+
+    func validCSRF(_ token: String, user: String, at: Int64) -> Bool {
+        (0...1).map { constantTimeEquals(token, csrfToken(user: user, at: at, daysAgo: Int64($0))) }.contains(true)
+    }
+}

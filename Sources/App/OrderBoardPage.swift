@@ -1,0 +1,158 @@
+import Crypto
+import Domain
+import FoundationEssentials
+import Gateway
+import Storage
+
+/// The order board's HTML: server-rendered, readable on a phone propped up in the kitchen, refreshed by the page
+/// itself every 30 seconds. No JavaScript: the buttons are forms.
+public enum OrderBoardPage {
+    public struct Card: Equatable, Sendable {
+        public var order: Store.PayableOrder
+        public var customerName: String?
+        public var customerNumber: String
+        /// Minutes after the restaurant's midnight.
+        public var placedMinute: Int
+    }
+
+    public struct Model: Equatable, Sendable {
+        public var restaurantName: String
+        public var user: String
+        public var csrf: String
+        public var cards: [Card]
+        public var symbol: String
+        /// What the last action did, shown once at the top.
+        public var notice: String?
+    }
+
+    /// The board's columns, in the order the kitchen works.
+    static let sections: [(title: String, statuses: [OrderStatus])] = [
+        ("Needs a person", [.paymentReview]),
+        ("New: paid", [.paid]),
+        ("Preparing", [.preparing]),
+        ("Ready / on the way", [.ready, .outForDelivery]),
+        ("Waiting for payment", [.awaitingPayment, .expired]),
+        ("Done today", [.completed, .cancelled, .refunded]),
+    ]
+
+    public static func response(_ model: Model) -> Response {
+        Response(
+            status: 200,
+            headers: [
+                Response.Header("Content-Type", "text/html; charset=utf-8"),
+                Response.Header("Cache-Control", "no-store"),
+                Response.Header("X-Content-Type-Options", "nosniff"),
+                Response.Header("Referrer-Policy", "no-referrer"),
+                Response.Header("X-Frame-Options", "DENY"),
+                Response.Header("Content-Security-Policy", contentSecurityPolicy),
+            ],
+            body: Array(html(model).utf8))
+    }
+
+    static func html(_ model: Model) -> String {
+        let escape = PaymentReturnPage.escape
+        var body = ""
+        if let notice = model.notice, !notice.isEmpty {
+            body += "<p class=\"notice\" role=\"status\">\(escape(notice))</p>"
+        }
+        for section in sections {
+            let cards = model.cards.filter { section.statuses.contains($0.order.status) }
+            body += "<section><h2>\(escape(section.title)) <span class=\"count\">\(cards.count)</span></h2>"
+            if cards.isEmpty { body += "<p class=\"empty\">Nothing here.</p>" }
+            for card in cards { body += self.card(card, model: model) }
+            body += "</section>"
+        }
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="refresh" content="30">
+            <title>Orders · \(escape(model.restaurantName))</title>
+            <style>\(css)</style></head>
+            <body><header><h1>\(escape(model.restaurantName)): orders</h1>
+            <p class="who">Signed in as \(escape(model.user)) · refreshes every 30 s</p></header>
+            <main>\(body)</main></body></html>
+            """
+    }
+
+    static func card(_ card: Card, model: Model) -> String {
+        let escape = PaymentReturnPage.escape
+        let order = card.order
+        let code = escape(order.code.rawValue)
+        let time = String(format2(card.placedMinute / 60)) + ":" + format2(card.placedMinute % 60)
+        var html = "<article class=\"card \(order.status.rawValue)\" id=\"\(code)\">"
+        html += "<h3><span class=\"code\">\(code)</span> <span class=\"status\">\(escape(order.status.label))</span>"
+        html += " <span class=\"time\">\(time)</span></h3><ul class=\"lines\">"
+        for line in order.lines { html += "<li>\(line.quantity) × \(escape(line.name))</li>" }
+        html += "</ul><p class=\"total\">\(escape(order.total.formatted(symbol: model.symbol)))</p>"
+        switch order.fulfilment {
+        case .pickup: html += "<p class=\"where\">Pickup</p>"
+        case .delivery(let address):
+            html += "<p class=\"where\">Delivery: \(escape(address.display))"
+            if let latitude = address.latitude, let longitude = address.longitude {
+                html += " · <a href=\"https://maps.google.com/?q=\(latitude),\(longitude)\" rel=\"noreferrer\">map</a>"
+            }
+            html += "</p>"
+        }
+        let who = [card.customerName, card.customerNumber.isEmpty ? nil : "+" + card.customerNumber]
+            .compactMap { $0 }.joined(separator: ", ")
+        html += "<p class=\"customer\">\(escape(who))</p>"
+        if let attention = order.attention { html += "<p class=\"attention\">⚠ \(escape(attention))</p>" }
+        let hidden = "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(model.csrf))\">"
+        if let next = OrderLifecycle.next(after: order.status, delivery: order.fulfilment.isDelivery) {
+            html += "<form method=\"post\" action=\"/staff/orders/\(code)/advance\">\(hidden)"
+            html += "<button class=\"advance\" type=\"submit\">Mark \(escape(next.label))</button></form>"
+        }
+        if OrderLifecycle.canCancel(order.status) {
+            html += "<form method=\"post\" action=\"/staff/orders/\(code)/cancel\" class=\"cancel\">\(hidden)"
+            html += "<input name=\"reason\" required maxlength=\"200\" placeholder=\"Reason (told to the customer)\">"
+            html += "<button type=\"submit\">Cancel</button></form>"
+        }
+        return html + "</article>"
+    }
+
+    static func format2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// `application/x-www-form-urlencoded` for a query value: letters, digits and `-._~` kept, the rest escaped.
+    public static func formEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let digits = Array("0123456789ABCDEF")
+                out += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
+            }
+        }
+        return out
+    }
+
+    static let css = """
+        body{margin:0;font:16px/1.4 system-ui,sans-serif;background:#f3f4f6;color:#111827}\
+        header{background:#075e54;color:#fff;padding:12px 16px}h1{font-size:20px;margin:0}\
+        .who{margin:4px 0 0;font-size:13px;opacity:.85}main{padding:8px;display:grid;gap:12px;\
+        grid-template-columns:repeat(auto-fill,minmax(300px,1fr))}section{background:#e5e7eb;border-radius:10px;\
+        padding:8px}h2{font-size:16px;margin:4px 4px 8px}.count{background:#fff;border-radius:10px;padding:0 8px;\
+        font-size:13px}.empty{color:#6b7280;margin:4px}.card{background:#fff;border-radius:8px;padding:10px 12px;\
+        margin-bottom:8px;box-shadow:0 1px 2px rgba(0,0,0,.1)}.card h3{font-size:15px;margin:0 0 4px}\
+        .code{font-family:ui-monospace,monospace}.status{font-weight:normal;color:#374151}.time{float:right;\
+        color:#6b7280;font-weight:normal}.lines{margin:4px 0;padding-left:18px}.total{font-weight:bold;margin:4px 0}\
+        .where,.customer{margin:2px 0;font-size:14px}.attention{background:#fef3c7;border-radius:6px;padding:6px;\
+        font-size:14px}form{margin:6px 0 0}button{font:inherit;border:0;border-radius:6px;padding:8px 12px;\
+        cursor:pointer}.advance{background:#128c7e;color:#fff;width:100%;font-weight:bold}.cancel{display:flex;\
+        gap:6px}.cancel input{flex:1;min-width:0;font:inherit;padding:6px;border:1px solid #d1d5db;\
+        border-radius:6px}.cancel button{background:#fee2e2;color:#991b1b}.notice{background:#d1fae5;\
+        border-radius:8px;padding:10px 12px;margin:8px}.payment_review{border-left:4px solid #d97706}
+        """
+
+    /// The inline stylesheet is allowed by its hash, computed from the text itself so the two cannot drift; forms
+    /// may post only to this site.
+    static let contentSecurityPolicy: String = {
+        let hash = Data(SHA256.hash(data: Array(css.utf8))).base64EncodedString()
+        return "default-src 'none'; style-src 'sha256-\(hash)'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'"
+    }()
+}
