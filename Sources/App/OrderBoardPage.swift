@@ -66,7 +66,7 @@ public enum OrderBoardPage {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="refresh" content="30">
+            <meta http-equiv="refresh" content="30; url=/staff/">
             <title>Orders · \(escape(model.restaurantName))</title>
             <style>\(css)</style></head>
             <body><header><h1>\(escape(model.restaurantName)): orders</h1>

@@ -41,7 +41,7 @@ final class Stack: @unchecked Sendable {
         verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() }
     ) throws {
         self.mode = mode
-        for binary in ["whatsapp-webhook", "paystack-webhook", "payment-return", "whatsorder"]
+        for binary in ["whatsapp-webhook", "paystack-webhook", "payment-return", "order-board", "whatsorder"]
         where !FileManager.default.isExecutableFile(
             atPath: "\(Stack.root)/cgi-bin/\(binary)")
         {
@@ -70,6 +70,8 @@ final class Stack: @unchecked Sendable {
         STAFF_WHATSAPP_NUMBERS=\(Stack.staffNumbers.map { "+" + $0 }.joined(separator: ", "))
         WHATSAPP_BUSINESS_NUMBER=\(Stack.businessNumber)
         PAYMENT_RECONCILE_AGE=0
+        STAFF_SECRET=e2e-staff-secret-0123456789
+        STAFF_HTPASSWD=\(directory)/staff.htpasswd
         SENDER_LOG_FILE=\(directory)/log/fallback-sender.log
         LOG_LEVEL=info
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
