@@ -68,11 +68,9 @@ public struct OrderBoard {
         let midnight = (at / 1000 + Int64(offset)) / 86_400 * 86_400 - Int64(offset)
         let orders: [OrderBoardPage.Card]
         do {
-            orders = try store.payableOrders(since: nil).filter { order in
-                order.createdAt >= midnight * 1000
-                    || [.paid, .preparing, .ready, .outForDelivery, .paymentReview]
-                        .contains(order.status)
-            }.map { order in
+            orders = try store.payableOrders(
+                since: midnight * 1000, orStillIn: [.paid, .preparing, .ready, .outForDelivery, .paymentReview]
+            ).map { order in
                 let customer = try store.customerRecord(order.customer)
                 return OrderBoardPage.Card(
                     order: order, customerName: customer?.name,

@@ -14,12 +14,9 @@ import Storage
 /// A handler executable owns one `HandlerRuntime` for its whole life (one request in CGI, many in FastCGI).
 public final class HandlerRuntime: @unchecked Sendable {
     private let environment: [String: String]
-    /// Built on the first request and kept: configuration is read once per process (design.md §3).
-    private var config: Config?
-    private var webhook: WhatsAppWebhook?
-    private var paystack: PaystackWebhook?
-    private var paymentPage: PaymentReturn?
-    private var board: OrderBoard?
+    /// Built on the first request and kept: configuration is read once per process (design.md §3). A runtime
+    /// serves the one endpoint its executable is for.
+    private var handler: ((Request) -> Outcome)?
     private var store: Store?
 
     public init(environment: [String: String] = currentEnvironment()) {
@@ -29,83 +26,65 @@ public final class HandlerRuntime: @unchecked Sendable {
     /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
     /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
     public func whatsAppWebhook(_ request: Request) -> Outcome {
-        serve(request, component: "whatsapp-webhook") { config in
-            if let webhook { return webhook.handle(request) }
-            let log = Live.stderrLogger(config: config, component: "whatsapp-webhook")
-            let made = WhatsAppWebhook(
+        serve(request, component: "whatsapp-webhook") { config, log in
+            WhatsAppWebhook(
                 settings: WhatsAppWebhook.Settings(
                     verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"]),
-                conversation: try Live.conversationRunner(config),
-                now: Live.nowMilliseconds,
+                conversation: try Live.conversationRunner(config), now: Live.nowMilliseconds,
                 store: { [unowned self] in try self.openStore(config) },
-                wakeSender: SenderWakeup(config: config, log: log).wake,
-                log: log)
-            webhook = made
-            return made.handle(request)
+                wakeSender: SenderWakeup(config: config, log: log).wake, log: log
+            ).handle
         }
     }
 
     /// Serves one request of the Paystack endpoint.
     public func paystackWebhook(_ request: Request) -> Outcome {
-        serve(request, component: "paystack-webhook") { config in
-            if let paystack { return paystack.handle(request) }
-            let log = Live.stderrLogger(config: config, component: "paystack-webhook")
-            let made = PaystackWebhook(
+        serve(request, component: "paystack-webhook") { config, log in
+            PaystackWebhook(
                 settings: PaystackWebhook.Settings(secrets: config.paystackSignatureSecrets),
-                payments: try Live.paymentDesk(config),
-                now: Live.nowMilliseconds,
+                payments: try Live.paymentDesk(config), now: Live.nowMilliseconds,
                 store: { [unowned self] in try self.openStore(config) },
-                wakeSender: SenderWakeup(config: config, log: log).wake,
-                log: log)
-            paystack = made
-            return made.handle(request)
+                wakeSender: SenderWakeup(config: config, log: log).wake, log: log
+            ).handle
         }
     }
 
     /// Serves the page a customer's browser lands on after paying.
     public func paymentReturn(_ request: Request) -> Outcome {
-        serve(request, component: "payment-return") { config in
-            if let paymentPage { return paymentPage.handle(request) }
-            let made = PaymentReturn(
+        serve(request, component: "payment-return") { config, log in
+            PaymentReturn(
                 restaurantName: config["RESTAURANT_NAME"],
                 chatURL: PaymentReturnPage.chatURL(businessNumber: config["WHATSAPP_BUSINESS_NUMBER"]),
-                store: { [unowned self] in try self.openStore(config) },
-                log: Live.stderrLogger(config: config, component: "payment-return"))
-            paymentPage = made
-            return made.handle(request)
+                store: { [unowned self] in try self.openStore(config) }, log: log
+            ).handle
         }
     }
 
     /// Serves the staff's order board (behind nginx's basic auth).
     public func orderBoard(_ request: Request) -> Outcome {
-        serve(request, component: "order-board") { config in
-            if let board { return board.handle(request) }
-            let log = Live.stderrLogger(config: config, component: "order-board")
-            let made = OrderBoard(
+        serve(request, component: "order-board") { config, log in
+            OrderBoard(
                 settings: OrderBoard.Settings(
                     secret: config["STAFF_SECRET"], restaurantName: config["RESTAURANT_NAME"],
                     currencySymbol: config["CURRENCY_SYMBOL"]),
-                desk: try Live.orderDesk(config),
-                now: Live.nowMilliseconds,
+                desk: try Live.orderDesk(config), now: Live.nowMilliseconds,
                 store: { [unowned self] in try self.openStore(config) },
-                wakeSender: SenderWakeup(config: config, log: log).wake,
-                log: log)
-            board = made
-            return made.handle(request)
+                wakeSender: SenderWakeup(config: config, log: log).wake, log: log
+            ).handle
         }
     }
 
-    private func serve(_ request: Request, component: String, _ body: (Config) throws -> Outcome) -> Outcome {
+    private func serve(
+        _ request: Request, component: String, build: (Config, Logger) throws -> (Request) -> Outcome
+    ) -> Outcome {
+        if let handler { return handler(request) }
         do {
-            let loaded: Config
-            if let config {
-                loaded = config
-            } else {
-                loaded = try Config.load(environment: environment, params: request.params)
-                config = loaded
-            }
-            return try body(loaded)
+            let config = try Config.load(environment: environment, params: request.params)
+            let made = try build(config, Live.stderrLogger(config: config, component: component))
+            handler = made
+            return made(request)
         } catch {
+            // Not kept: the next request reads the configuration again, so fixing the file needs no restart.
             Live.stderrLogger(level: .error, component: component).error("configuration", ["error": "\(error)"])
             return Outcome(.text(503, "not configured"))
         }

@@ -128,6 +128,14 @@ extension Store {
             where: "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR createdAt >= ?2)", [status?.rawValue, since])
     }
 
+    /// The kitchen's view: orders placed since `since` (Unix ms), and older ones still in `open` statuses.
+    public func payableOrders(since: Int64, orStillIn open: [OrderStatus]) throws -> [PayableOrder] {
+        let placeholders = Array(repeating: "?", count: open.count).joined(separator: ", ")
+        return try payableOrders(
+            where: "createdAt >= ? OR status IN (\(placeholders))",
+            [since] + open.map { $0.rawValue as any SQLBindable })
+    }
+
     private func payableOrders(where condition: String, _ arguments: [any SQLBindable]) throws -> [PayableOrder] {
         try database.query(
             """

@@ -66,12 +66,7 @@ extension ParsableCommand {
                         "+\(digits) last wrote more than 24 hours ago: WhatsApp only delivers approved templates now")
                 }
             }
-            let conversation: ConversationRunner
-            do {
-                conversation = try Live.conversationRunner(config)
-            } catch {
-                throw Failure.configuration("\(error)")
-            }
+            let conversation = try configured { try Live.conversationRunner(config) }
             let menu = try store.loadMenu()
             let rows = try store.advanceConversation(of: customer.id, now: now) { snapshot, record in
                 conversation.step(event, snapshot: snapshot, customer: record, menu: menu, now: now)

@@ -87,6 +87,16 @@ enum Failure: Error, CustomStringConvertible {
     }
 }
 
+/// A value built from configuration; a bad setting (a price that is not a number, an unknown time zone) is a
+/// configuration error (exit 78), not an internal one.
+func configured<T>(_ build: () throws -> T) throws -> T {
+    do {
+        return try build()
+    } catch {
+        throw Failure.configuration("\(error)")
+    }
+}
+
 extension ParsableCommand {
     /// Runs `body`, turning our failures into their exit codes with a message instead of a stack trace.
     func exitOnFailure(_ body: () throws -> Void) throws {

@@ -142,12 +142,7 @@ extension ParsableCommand {
             let (config, store) = try options.openCurrentStore()
             defer { store.close() }
             let found = try findOrder(order, in: store)
-            let desk: OrderDesk
-            do {
-                desk = try Live.orderDesk(config)
-            } catch {
-                throw Failure.configuration("\(error)")
-            }
+            let desk = try configured { try Live.orderDesk(config) }
             switch try desk.apply(action, to: found.code, reason: reason, store: store, now: Live.nowMilliseconds()) {
             case .notFound: throw Failure.data("no order \(order)")
             case .refused(let why): throw Failure.data("\(found.code): \(why)")

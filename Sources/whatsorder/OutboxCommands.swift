@@ -91,12 +91,7 @@ func makeSender(options: ConfigOptions, component: String) throws -> OutboxSende
         phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"], accessToken: config["WHATSAPP_ACCESS_TOKEN"])
     settings.paystackAPIURL = config["PAYSTACK_API_URL"]
     settings.paystackSecretKey = config["PAYSTACK_SECRET_KEY"]
-    let conversation: ConversationRunner
-    do {
-        conversation = try Live.conversationRunner(config)
-    } catch {
-        throw Failure.configuration("\(error)")
-    }
+    let conversation = try configured { try Live.conversationRunner(config) }
     return OutboxSender(
         settings: settings, conversation: conversation, store: store, transport: transport.transport,
         now: Live.nowMilliseconds, random: Live.random,
