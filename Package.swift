@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "paystack-webhook", targets: ["paystack-webhook"]),
         .executable(name: "payment-return", targets: ["payment-return"]),
         .executable(name: "order-board", targets: ["order-board"]),
+        .executable(name: "dev-capture", targets: ["dev-capture"]),
         .executable(name: "whatsorder", targets: ["whatsorder"]),
     ],
     dependencies: [
@@ -113,6 +114,10 @@ let package = Package(
             name: "payment-return", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
         .executableTarget(
             name: "order-board", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
+        .executableTarget(
+            /** Dev mode only: stands in for Meta and Paystack; links libcurl, so not fully static */
+            name: "dev-capture", dependencies: ["Bootstrap", "App", "FastCGIHost", "CurlHTTP"],
+            linkerSettings: staticStdlib),
         .executableTarget(
             name: "whatsorder", dependencies: ["Bootstrap", "App", "Storage", "CurlHTTP", argumentParser],
             linkerSettings: staticStdlib),

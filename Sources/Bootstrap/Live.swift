@@ -3,6 +3,7 @@ import Conversation
 import Domain
 import FoundationEssentials
 import Gateway
+import HTTPClient
 import Paystack
 import Storage
 
@@ -70,6 +71,30 @@ public final class HandlerRuntime: @unchecked Sendable {
                 desk: try Live.orderDesk(config), now: Live.nowMilliseconds,
                 store: { [unowned self] in try self.openStore(config) },
                 wakeSender: SenderWakeup(config: config, log: log).wake, log: log
+            ).handle
+        }
+    }
+
+    /// Dev mode's stand-in for Meta and Paystack (`/dev/`, local stack only). `transport` posts the fake
+    /// checkout's signed event to our own webhook.
+    public func devCapture(_ request: Request, transport: HTTPTransport) -> Outcome {
+        serve(request, component: "dev-capture") { config, log in
+            let path = try config.databasePath()
+            let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+                .joined(separator: "/")
+            let capturePath = (directory.isEmpty ? "" : directory + "/") + "dev-capture.sqlite3"
+            var database: Database?
+            return DevCapture(
+                settings: DevCapture.Settings(
+                    paystackSecret: config["PAYSTACK_SECRET_KEY"], callbackURL: config["PAYSTACK_CALLBACK_URL"]),
+                database: {
+                    if let database { return database }
+                    let opened = try Database(location: .path(capturePath), create: true)
+                    try opened.execute(DevCapture.schema)
+                    database = opened
+                    return opened
+                },
+                transport: transport, now: Live.nowMilliseconds, log: log
             ).handle
         }
     }

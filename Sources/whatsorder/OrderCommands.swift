@@ -81,37 +81,7 @@ struct Orders: ParsableCommand {
             try exitOnFailure {
                 let (config, store) = try options.openCurrentStore()
                 defer { store.close() }
-                let found = try findOrder(order, in: store)
-                let symbol = config["CURRENCY_SYMBOL"]
-                let clock = StaffClock(config: config)
-                let customer = try store.customerRecord(found.customer)
-                var lines = [
-                    "Order \(found.code): \(found.status.label)",
-                    "Placed \(clock.short(found.createdAt)) by "
-                        + [customer?.name, customer?.identity.waID.map { "+" + $0 } ?? customer?.identity.userID]
-                        .compactMap { $0 }.joined(separator: ", "),
-                    "",
-                ]
-                lines += found.lines.map { "  \($0.quantity) × \($0.name)  \($0.total.formatted(symbol: symbol))" }
-                if found.fulfilment.isDelivery {
-                    lines.append("  Delivery fee  \(found.deliveryFee.formatted(symbol: symbol))")
-                }
-                lines.append("  Total  \(found.total.formatted(symbol: symbol))")
-                lines.append("")
-                switch found.fulfilment {
-                case .pickup: lines.append("Pickup")
-                case .delivery(let address):
-                    lines.append("Delivery to: \(address.display)")
-                    if let latitude = address.latitude, let longitude = address.longitude {
-                        lines.append("Map: https://maps.google.com/?q=\(latitude),\(longitude)")
-                    }
-                }
-                if let paid = found.paidReference { lines.append("Paid with Paystack reference \(paid)") }
-                if let attention = found.attention { lines.append("⚠ \(attention)") }
-                if let next = OrderLifecycle.next(after: found.status, delivery: found.fulfilment.isDelivery) {
-                    lines.append("Next: `whatsorder orders advance \(found.code)` → \(next.label)")
-                }
-                print(lines.joined(separator: "\n"))
+                print(try orderSheet(try findOrder(order, in: store), config: config, store: store))
             }
         }
     }
@@ -158,6 +128,40 @@ extension ParsableCommand {
             }
         }
     }
+}
+
+/// An order as staff read it (`orders show`, and the end of `demo`).
+func orderSheet(_ found: Store.PayableOrder, config: Config, store: Store) throws -> String {
+    let symbol = config["CURRENCY_SYMBOL"]
+    let clock = StaffClock(config: config)
+    let customer = try store.customerRecord(found.customer)
+    var lines = [
+        "Order \(found.code): \(found.status.label)",
+        "Placed \(clock.short(found.createdAt)) by "
+            + [customer?.name, customer?.identity.waID.map { "+" + $0 } ?? customer?.identity.userID]
+            .compactMap { $0 }.joined(separator: ", "),
+        "",
+    ]
+    lines += found.lines.map { "  \($0.quantity) × \($0.name)  \($0.total.formatted(symbol: symbol))" }
+    if found.fulfilment.isDelivery {
+        lines.append("  Delivery fee  \(found.deliveryFee.formatted(symbol: symbol))")
+    }
+    lines.append("  Total  \(found.total.formatted(symbol: symbol))")
+    lines.append("")
+    switch found.fulfilment {
+    case .pickup: lines.append("Pickup")
+    case .delivery(let address):
+        lines.append("Delivery to: \(address.display)")
+        if let latitude = address.latitude, let longitude = address.longitude {
+            lines.append("Map: https://maps.google.com/?q=\(latitude),\(longitude)")
+        }
+    }
+    if let paid = found.paidReference { lines.append("Paid with Paystack reference \(paid)") }
+    if let attention = found.attention { lines.append("⚠ \(attention)") }
+    if let next = OrderLifecycle.next(after: found.status, delivery: found.fulfilment.isDelivery) {
+        lines.append("Next: `whatsorder orders advance \(found.code)` → \(next.label)")
+    }
+    return lines.joined(separator: "\n")
 }
 
 /// An order by its number, with or without the `WO-` prefix, in any case.

@@ -37,7 +37,7 @@ final class Stack: @unchecked Sendable {
     /// `verify` is the Paystack stub's answer to `transaction/verify`; reconcile runs only when a test runs it
     /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop.
     init(
-        mode: Mode, sender: Bool = true, workers: Int = 2, reconcileLoop: Bool = false,
+        mode: Mode, sender: Bool = true, workers: Int = 2, reconcileLoop: Bool = false, dev: Bool = false,
         verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() }
     ) throws {
         self.mode = mode
@@ -60,10 +60,10 @@ final class Stack: @unchecked Sendable {
         WHATSAPP_APP_SECRET=\(Stack.appSecret)
         WHATSAPP_ACCESS_TOKEN=\(Stack.accessToken)
         WHATSAPP_PHONE_NUMBER_ID=\(Stack.phoneNumberID)
-        WHATSAPP_GRAPH_URL=\(graph.baseURL)
+        WHATSAPP_GRAPH_URL=\(dev ? "http://127.0.0.1:\(port)/dev/graph" : graph.baseURL)
         OUTBOX_SOCKET=\(directory)/run/sender.sock
         RESTAURANT_NAME=Mama Put Kitchen
-        PAYSTACK_API_URL=\(graph.baseURL)/paystack
+        PAYSTACK_API_URL=\(dev ? "http://127.0.0.1:\(port)/dev/paystack" : graph.baseURL + "/paystack")
         PAYSTACK_SECRET_KEY=\(Stack.paystackSecret)
         PAYSTACK_CALLBACK_URL=https://food.example.com/payments/return/
         DELIVERY_FEE=50000
@@ -77,7 +77,8 @@ final class Stack: @unchecked Sendable {
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
         try run(
             "cgi-bin/whatsorder migrate --config \(configPath) && cgi-bin/whatsorder seed-menu --config \(configPath)")
-        let senderFlag = (sender ? "" : " --no-sender") + (reconcileLoop ? "" : " --no-reconcile")
+        let senderFlag =
+            (sender ? "" : " --no-sender") + (reconcileLoop ? "" : " --no-reconcile") + (dev ? " --dev" : "")
         try run(
             "scripts/stack start --dir \(directory) --port \(port) --mode \(mode.rawValue) --workers \(workers)"
                 + " --config \(configPath)\(senderFlag)")

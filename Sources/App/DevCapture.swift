@@ -1,0 +1,219 @@
+import Domain
+import FoundationEssentials
+import Gateway
+import HTTPClient
+import Paystack
+import Storage
+
+/// Dev mode only (`/dev/` exists in the local stack's nginx, never in the production site): stands in for Meta's
+/// Graph API and Paystack so the whole product runs on one machine with no account anywhere. It records what the
+/// backend sends, answers in each provider's wire format, and serves a fake checkout whose Pay button sends our
+/// own Paystack webhook a correctly signed `charge.success` (test mode), as Paystack would.
+public struct DevCapture {
+    public struct Settings: Sendable {
+        /// Signs the fake `charge.success` (`PAYSTACK_SECRET_KEY`).
+        public var paystackSecret: String
+        /// Where Paystack would send the browser after paying (`PAYSTACK_CALLBACK_URL`).
+        public var callbackURL: String
+
+        public init(paystackSecret: String, callbackURL: String) {
+            self.paystackSecret = paystackSecret
+            self.callbackURL = callbackURL
+        }
+    }
+
+    public var settings: Settings
+    /// The capture's own database (not the product's): what was "sent to Meta" and "charged".
+    public var database: () throws -> Database
+    /// Posts the signed event to our webhook.
+    public var transport: HTTPTransport
+    public var now: @Sendable () -> Int64
+    public var log: Logger
+
+    public init(
+        settings: Settings, database: @escaping () throws -> Database, transport: HTTPTransport,
+        now: @escaping @Sendable () -> Int64, log: Logger
+    ) {
+        self.settings = settings
+        self.database = database
+        self.transport = transport
+        self.now = now
+        self.log = log
+    }
+
+    public static let schema = """
+        CREATE TABLE IF NOT EXISTS devMessage (id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, body BLOB NOT NULL,
+            at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS devPayment (reference TEXT PRIMARY KEY, amount INTEGER NOT NULL,
+            currency TEXT NOT NULL, email TEXT NOT NULL, paid INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);
+        """
+
+    public func handle(_ request: Request) -> Outcome {
+        let parts = request.path.split(separator: "/").map(String.init)
+        guard parts.first == "dev", parts.count >= 2 else { return Outcome(.text(404, "not found")) }
+        do {
+            let db = try database()
+            switch (request.method, Array(parts.dropFirst())) {
+            case ("POST", let rest) where rest.first == "graph" && rest.last == "messages":
+                return Outcome(try captureMessage(request, db: db))
+            case ("GET", ["graph", "messages"]):
+                return Outcome(try messages(request, db: db))
+            case ("POST", ["paystack", "transaction", "initialize"]):
+                return Outcome(try initialize(request, db: db))
+            case ("GET", let rest) where rest.count == 4 && rest[0] == "paystack" && rest[2] == "verify":
+                return Outcome(try verify(reference: rest[3], db: db))
+            case ("GET", let rest) where rest.count == 2 && rest[0] == "checkout":
+                return Outcome(try checkout(reference: rest[1], db: db))
+            case ("POST", let rest) where rest.count == 3 && rest[0] == "checkout" && rest[2] == "pay":
+                return Outcome(try pay(reference: rest[1], request: request, db: db))
+            default:
+                return Outcome(.text(404, "not found"))
+            }
+        } catch {
+            log.error("dev capture failed", ["error": "\(error)"])
+            return Outcome(.text(500, "dev capture failed"))
+        }
+    }
+
+    // MARK: - Meta
+
+    func captureMessage(_ request: Request, db: Database) throws -> Response {
+        let recipient = (try? JSONDecoder().decode(Recipient.self, from: Data(request.body)))?.to ?? ""
+        let id =
+            try db.query(
+                "INSERT INTO devMessage (recipient, body, at) VALUES (?, ?, ?) RETURNING id",
+                [recipient, SQLValue.blob(request.body), now()]
+            ).first?[0].int64 ?? 0
+        return json(
+            #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(recipient)","wa_id":"\#(recipient.filter(\.isNumber))"}],"messages":[{"id":"wamid.DEV\#(id)"}]}"#
+        )
+    }
+
+    private struct Recipient: Decodable { var to: String? }
+
+    /// `?to=+234…&after=ID`: the captured messages, oldest first, as `[{"id":…,"message":<the body>}]`.
+    func messages(_ request: Request, db: Database) throws -> Response {
+        let query = request.query
+        let rows = try db.query(
+            "SELECT id, body FROM devMessage WHERE (?1 IS NULL OR recipient = ?1) AND id > ?2 ORDER BY id",
+            [query["to"], Int64(query["after"] ?? "") ?? 0])
+        let items = rows.map { row in
+            "{\"id\":\(row[0].int64 ?? 0),\"message\":" + String(decoding: row[1].bytes ?? [], as: UTF8.self) + "}"
+        }
+        return json("[" + items.joined(separator: ",") + "]")
+    }
+
+    // MARK: - Paystack
+
+    private struct Initialize: Decodable {
+        var reference: String
+        var amount: Int
+        var currency: String?
+        var email: String
+    }
+
+    func initialize(_ request: Request, db: Database) throws -> Response {
+        guard let body = try? JSONDecoder().decode(Initialize.self, from: Data(request.body)) else {
+            return json(#"{"status":false,"message":"Invalid request"}"#, status: 400)
+        }
+        try db.query(
+            """
+            INSERT INTO devPayment (reference, amount, currency, email, at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(reference) DO NOTHING
+            """,
+            [body.reference, body.amount, body.currency ?? "NGN", body.email, now()])
+        guard db.changes == 1 else {
+            return json(#"{"status":false,"message":"Duplicate Transaction Reference"}"#, status: 400)
+        }
+        let url = "\(base(request))/dev/checkout/\(body.reference)"
+        return json(
+            #"{"status":true,"message":"Authorization URL created","data":{"authorization_url":"\#(url)","access_code":"dev\#(body.reference)","reference":"\#(body.reference)"}}"#
+        )
+    }
+
+    func verify(reference: String, db: Database) throws -> Response {
+        guard
+            let row = try db.query(
+                "SELECT amount, currency, paid FROM devPayment WHERE reference = ?", [reference]
+            ).first
+        else {
+            return json(#"{"status":false,"message":"Transaction reference not found"}"#, status: 400)
+        }
+        let body = charge(
+            reference: reference, amount: Int(row[0].int64 ?? 0), currency: row[1].string ?? "NGN",
+            status: row[2].int64 == 1 ? "success" : "abandoned")
+        return json(#"{"status":true,"message":"Verification successful","data":\#(body)}"#)
+    }
+
+    func charge(reference: String, amount: Int, currency: String, status: String) -> String {
+        #"{"id":4099260516,"domain":"test","status":"\#(status)","reference":"\#(reference)","amount":\#(amount),"currency":"\#(currency)","channel":"card","gateway_response":"Approved","metadata":"","authorization":{"last4":"4081"}}"#
+    }
+
+    // MARK: - The fake checkout
+
+    func checkout(reference: String, db: Database) throws -> Response {
+        let escape = PaymentReturnPage.escape
+        guard
+            let row = try db.query(
+                "SELECT amount, currency, email, paid FROM devPayment WHERE reference = ?", [reference]
+            ).first
+        else { return .text(404, "no such payment") }
+        let amount = Kobo(Int(row[0].int64 ?? 0)).formatted(symbol: (row[1].string ?? "") + " ")
+        let paid = row[3].int64 == 1
+        let html = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1"><title>Test checkout</title></head>
+            <body style="font-family:system-ui,sans-serif;max-width:420px;margin:40px auto;padding:0 16px">
+            <p style="background:#fef3c7;padding:8px;border-radius:6px">Dev mode: a stand-in for Paystack's checkout.
+            No money moves.</p>
+            <h1>Pay \(escape(amount))</h1>
+            <p>Reference \(escape(reference))<br>Receipt to \(escape(row[2].string ?? ""))</p>
+            \(paid ? "<p><strong>Paid.</strong></p>" : """
+            <form method="post" action="/dev/checkout/\(escape(reference))/pay">
+            <button style="font-size:18px;padding:12px 24px" type="submit">Pay</button></form>
+            """)
+            </body></html>
+            """
+        return Response(
+            status: 200, headers: [Response.Header("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
+    }
+
+    /// Marks the payment paid and sends our Paystack webhook what Paystack would: `charge.success`, signed with
+    /// the secret key over the exact bytes. Then the browser goes where Paystack would send it.
+    func pay(reference: String, request: Request, db: Database) throws -> Response {
+        guard
+            let row = try db.query(
+                "SELECT amount, currency FROM devPayment WHERE reference = ?", [reference]
+            ).first
+        else { return .text(404, "no such payment") }
+        try db.query("UPDATE devPayment SET paid = 1 WHERE reference = ?", [reference])
+        let body = Array(
+            (#"{"event":"charge.success","data":"#
+                + charge(
+                    reference: reference, amount: Int(row[0].int64 ?? 0), currency: row[1].string ?? "NGN",
+                    status: "success") + "}").utf8)
+        let response = try transport.send(
+            HTTPRequest(
+                method: "POST", url: "\(base(request))/webhooks/paystack/",
+                headers: [
+                    ("Content-Type", "application/json"),
+                    ("X-Paystack-Signature", paystackSignatureHeader(body: body, secret: settings.paystackSecret)),
+                ],
+                body: body))
+        log.info("fake charge.success sent", ["reference": reference, "status": "\(response.status)"])
+        let callback = settings.callbackURL.isEmpty ? "/payments/return/" : settings.callbackURL
+        return Response(
+            status: 303,
+            headers: [Response.Header("Location", "\(callback)?trxref=\(reference)&reference=\(reference)")])
+    }
+
+    /// This stack's own address, as nginx saw the request (`WHATSORDER_DEV_BASE`, set by nginx/dev.conf.in).
+    func base(_ request: Request) -> String {
+        request.params["WHATSORDER_DEV_BASE"] ?? "http://127.0.0.1:8080"
+    }
+
+    func json(_ text: String, status: Int = 200) -> Response {
+        Response(
+            status: status, headers: [Response.Header("Content-Type", "application/json")], body: Array(text.utf8))
+    }
+}
