@@ -60,8 +60,9 @@ struct Demo: ParsableCommand {
     }
 }
 
-/// One customer's side of a chat with the running stack.
-final class SimulatedChat {
+/// One customer's side of a chat with the running stack. The simulator's poller and its input loop share it: HTTP
+/// goes through one lock (a libcurl handle is not for two threads at once), `lastSeen` through another.
+final class SimulatedChat: @unchecked Sendable {
     let base: String
     let phone: String
     let name: String
@@ -76,6 +77,8 @@ final class SimulatedChat {
         var options: [(id: String, title: String)]
         var linkURL: String?
         var linkTitle: String?
+        /// The options are list rows (else reply buttons): a tap comes back as `list_reply`.
+        var isList = false
     }
 
     init(base: String, phone: String, name: String, appSecret: String) throws {
@@ -105,7 +108,7 @@ final class SimulatedChat {
 
     /// Posts one message as Meta would (its envelope, `X-Hub-Signature-256` over the exact bytes) and waits until
     /// `replies` answers have arrived, one of them mentioning `expect` (text, an option id or a button title).
-    func send(_ content: [String: Any], expect: String, replies: Int) throws -> [Reply] {
+    func send(_ content: [String: Any], expect: String?, replies: Int) throws -> [Reply] {
         sequence += 1
         var message: [String: Any] = [
             "from": phone, "id": "wamid.demo.\(phone).\(Int(Date().timeIntervalSince1970)).\(sequence)",
@@ -133,7 +136,7 @@ final class SimulatedChat {
             ],
         ]
         let bytes = Array(try JSONSerialization.data(withJSONObject: body))
-        let response = try http.perform(
+        let response = try perform(
             HTTPRequest(
                 method: "POST", url: base + "/webhooks/whatsapp/",
                 headers: [
@@ -144,10 +147,32 @@ final class SimulatedChat {
         guard response.status == 200 else {
             throw Failure.unavailable("the webhook answered \(response.status)")
         }
+        guard let expect else { return [] }
         return try collect(replies: replies, mentioning: expect)
     }
 
     func waitFor(_ text: String) throws { _ = try collect(replies: 1, mentioning: text) }
+
+    /// Replies not seen yet, oldest first (the simulator's poller; one caller at a time).
+    func fetchNew() throws -> [Reply] {
+        lock.lock()
+        defer { lock.unlock() }
+        let fresh = try fetch().filter { $0.0 > lastSeen }
+        if let last = fresh.last { lastSeen = last.0 }
+        return fresh.map(\.1)
+    }
+
+    private let lock = NSLock()
+    private let httpLock = NSLock()
+
+    func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        try httpLock.withLock { try http.perform(request) }
+    }
+
+    /// Sends a message without waiting for an answer (the simulator's poller shows what comes back).
+    func post(_ content: [String: Any]) throws {
+        _ = try send(content, expect: nil, replies: 0)
+    }
 
     func collect(replies: Int, mentioning expected: String) throws -> [Reply] {
         var got: [Reply] = []
@@ -170,7 +195,7 @@ final class SimulatedChat {
     /// The replies the stand-in for Meta recorded for this customer.
     func fetch() throws -> [(Int64, Reply)] {
         let to = "%2B" + phone
-        let response = try http.perform(
+        let response = try perform(
             HTTPRequest(method: "GET", url: base + "/dev/graph/messages?to=\(to)&after=\(lastSeen)"))
         guard response.status == 200,
             let items = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]
@@ -186,7 +211,7 @@ final class SimulatedChat {
 
     /// The fake checkout's Pay button: a form POST, answered with Paystack's redirect to our return page.
     func pay(_ checkout: String) throws {
-        let response = try http.perform(HTTPRequest(method: "POST", url: checkout + "/pay"))
+        let response = try perform(HTTPRequest(method: "POST", url: checkout + "/pay"))
         guard response.status == 303 else { throw Failure.unavailable("the checkout answered \(response.status)") }
     }
 
@@ -206,7 +231,7 @@ final class SimulatedChat {
         let parameters = action["parameters"] as? [String: Any]
         return Reply(
             text: text, options: options, linkURL: parameters?["url"] as? String,
-            linkTitle: parameters?["display_text"] as? String)
+            linkTitle: parameters?["display_text"] as? String, isList: interactive["type"] as? String == "list")
     }
 
     /// A reply as a phone would show it, with numbers for the choices.
