@@ -24,14 +24,14 @@ public struct DevCapture {
 
     public var settings: Settings
     /// The capture's own database (not the product's): what was "sent to Meta" and "charged".
-    public var database: () throws -> Database
+    public var database: () throws -> DevCaptureStore
     /// Posts the signed event to our webhook.
     public var transport: HTTPTransport
     public var now: @Sendable () -> Int64
     public var log: Logger
 
     public init(
-        settings: Settings, database: @escaping () throws -> Database, transport: HTTPTransport,
+        settings: Settings, database: @escaping () throws -> DevCaptureStore, transport: HTTPTransport,
         now: @escaping @Sendable () -> Int64, log: Logger
     ) {
         self.settings = settings
@@ -40,13 +40,6 @@ public struct DevCapture {
         self.now = now
         self.log = log
     }
-
-    public static let schema = """
-        CREATE TABLE IF NOT EXISTS devMessage (id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, body BLOB NOT NULL,
-            at INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS devPayment (reference TEXT PRIMARY KEY, amount INTEGER NOT NULL,
-            currency TEXT NOT NULL, email TEXT NOT NULL, paid INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);
-        """
 
     public func handle(_ request: Request) -> Outcome {
         let parts = request.path.split(separator: "/").map(String.init)
@@ -77,13 +70,9 @@ public struct DevCapture {
 
     // MARK: - Meta
 
-    func captureMessage(_ request: Request, db: Database) throws -> Response {
+    func captureMessage(_ request: Request, db: DevCaptureStore) throws -> Response {
         let recipient = (try? JSONDecoder().decode(Recipient.self, from: Data(request.body)))?.to ?? ""
-        let id =
-            try db.query(
-                "INSERT INTO devMessage (recipient, body, at) VALUES (?, ?, ?) RETURNING id",
-                [recipient, SQLValue.blob(request.body), now()]
-            ).first?[0].int64 ?? 0
+        let id = try db.recordMessage(recipient: recipient, body: request.body, at: now())
         return json(
             #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(recipient)","wa_id":"\#(recipient.filter(\.isNumber))"}],"messages":[{"id":"wamid.DEV\#(id)"}]}"#
         )
@@ -92,13 +81,10 @@ public struct DevCapture {
     private struct Recipient: Decodable { var to: String? }
 
     /// `?to=+234…&after=ID`: the captured messages, oldest first, as `[{"id":…,"message":<the body>}]`.
-    func messages(_ request: Request, db: Database) throws -> Response {
+    func messages(_ request: Request, db: DevCaptureStore) throws -> Response {
         let query = request.query
-        let rows = try db.query(
-            "SELECT id, body FROM devMessage WHERE (?1 IS NULL OR recipient = ?1) AND id > ?2 ORDER BY id",
-            [query["to"], Int64(query["after"] ?? "") ?? 0])
-        let items = rows.map { row in
-            "{\"id\":\(row[0].int64 ?? 0),\"message\":" + String(decoding: row[1].bytes ?? [], as: UTF8.self) + "}"
+        let items = try db.messages(to: query["to"], after: Int64(query["after"] ?? "") ?? 0).map { message in
+            "{\"id\":\(message.id),\"message\":" + String(decoding: message.body, as: UTF8.self) + "}"
         }
         return json("[" + items.joined(separator: ",") + "]")
     }
@@ -112,17 +98,15 @@ public struct DevCapture {
         var email: String
     }
 
-    func initialize(_ request: Request, db: Database) throws -> Response {
+    func initialize(_ request: Request, db: DevCaptureStore) throws -> Response {
         guard let body = try? JSONDecoder().decode(Initialize.self, from: Data(request.body)) else {
             return json(#"{"status":false,"message":"Invalid request"}"#, status: 400)
         }
-        try db.query(
-            """
-            INSERT INTO devPayment (reference, amount, currency, email, at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(reference) DO NOTHING
-            """,
-            [body.reference, body.amount, body.currency ?? "NGN", body.email, now()])
-        guard db.changes == 1 else {
+        guard
+            try db.createPayment(
+                reference: body.reference, amount: Kobo(body.amount), currency: body.currency ?? "NGN",
+                email: body.email, at: now())
+        else {
             return json(#"{"status":false,"message":"Duplicate Transaction Reference"}"#, status: 400)
         }
         let url = "\(base(request))/dev/checkout/\(body.reference)"
@@ -131,17 +115,13 @@ public struct DevCapture {
         )
     }
 
-    func verify(reference: String, db: Database) throws -> Response {
-        guard
-            let row = try db.query(
-                "SELECT amount, currency, paid FROM devPayment WHERE reference = ?", [reference]
-            ).first
-        else {
+    func verify(reference: String, db: DevCaptureStore) throws -> Response {
+        guard let payment = try db.payment(reference: reference) else {
             return json(#"{"status":false,"message":"Transaction reference not found"}"#, status: 400)
         }
         let body = charge(
-            reference: reference, amount: Int(row[0].int64 ?? 0), currency: row[1].string ?? "NGN",
-            status: row[2].int64 == 1 ? "success" : "abandoned")
+            reference: reference, amount: payment.amount.rawValue, currency: payment.currency,
+            status: payment.paid ? "success" : "abandoned")
         return json(#"{"status":true,"message":"Verification successful","data":\#(body)}"#)
     }
 
@@ -151,15 +131,11 @@ public struct DevCapture {
 
     // MARK: - The fake checkout
 
-    func checkout(reference: String, db: Database) throws -> Response {
+    func checkout(reference: String, db: DevCaptureStore) throws -> Response {
         let escape = PaymentReturnPage.escape
-        guard
-            let row = try db.query(
-                "SELECT amount, currency, email, paid FROM devPayment WHERE reference = ?", [reference]
-            ).first
-        else { return .text(404, "no such payment") }
-        let amount = Kobo(Int(row[0].int64 ?? 0)).formatted(symbol: (row[1].string ?? "") + " ")
-        let paid = row[3].int64 == 1
+        guard let payment = try db.payment(reference: reference) else { return .text(404, "no such payment") }
+        let amount = payment.amount.formatted(symbol: payment.currency + " ")
+        let paid = payment.paid
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1"><title>Test checkout</title></head>
@@ -167,7 +143,7 @@ public struct DevCapture {
             <p style="background:#fef3c7;padding:8px;border-radius:6px">Dev mode: a stand-in for Paystack's checkout.
             No money moves.</p>
             <h1>Pay \(escape(amount))</h1>
-            <p>Reference \(escape(reference))<br>Receipt to \(escape(row[2].string ?? ""))</p>
+            <p>Reference \(escape(reference))<br>Receipt to \(escape(payment.email))</p>
             \(paid ? "<p><strong>Paid.</strong></p>" : """
             <form method="post" action="/dev/checkout/\(escape(reference))/pay">
             <button style="font-size:18px;padding:12px 24px" type="submit">Pay</button></form>
@@ -180,17 +156,13 @@ public struct DevCapture {
 
     /// Marks the payment paid and sends our Paystack webhook what Paystack would: `charge.success`, signed with
     /// the secret key over the exact bytes. Then the browser goes where Paystack would send it.
-    func pay(reference: String, request: Request, db: Database) throws -> Response {
-        guard
-            let row = try db.query(
-                "SELECT amount, currency FROM devPayment WHERE reference = ?", [reference]
-            ).first
-        else { return .text(404, "no such payment") }
-        try db.query("UPDATE devPayment SET paid = 1 WHERE reference = ?", [reference])
+    func pay(reference: String, request: Request, db: DevCaptureStore) throws -> Response {
+        guard let payment = try db.payment(reference: reference) else { return .text(404, "no such payment") }
+        try db.markPaid(reference: reference)
         let body = Array(
             (#"{"event":"charge.success","data":"#
                 + charge(
-                    reference: reference, amount: Int(row[0].int64 ?? 0), currency: row[1].string ?? "NGN",
+                    reference: reference, amount: payment.amount.rawValue, currency: payment.currency,
                     status: "success") + "}").utf8)
         let response = try transport.send(
             HTTPRequest(

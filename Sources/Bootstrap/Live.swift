@@ -83,14 +83,13 @@ public final class HandlerRuntime: @unchecked Sendable {
             let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
                 .joined(separator: "/")
             let capturePath = (directory.isEmpty ? "" : directory + "/") + "dev-capture.sqlite3"
-            var database: Database?
+            var database: DevCaptureStore?
             return DevCapture(
                 settings: DevCapture.Settings(
                     paystackSecret: config["PAYSTACK_SECRET_KEY"], callbackURL: config["PAYSTACK_CALLBACK_URL"]),
                 database: {
                     if let database { return database }
-                    let opened = try Database(location: .path(capturePath), create: true)
-                    try opened.execute(DevCapture.schema)
+                    let opened = try DevCaptureStore(path: capturePath)
                     database = opened
                     return opened
                 },
