@@ -136,6 +136,11 @@ public final class Database {
         }
         do {
             if location != .memory {
+                // Every commit writes each page it touched to the WAL (about 7 per message): 2 KiB pages halve those
+                // bytes and their checksums, and a message's rows still fit in one page. Measured on the webhook
+                // (bench/README.md): +7% requests per second, p99 7.8 → 7.0 ms against 4 KiB. A database keeps the
+                // size it was created with, so this only takes effect for a new file.
+                if create { try execute("PRAGMA page_size=2048") }
                 try execute("PRAGMA journal_mode=WAL")
             }
             try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
