@@ -63,11 +63,9 @@ public struct ConversationRunner: Sendable {
                     email: payment.email, orderCode: payment.order.rawValue, callbackURL: paymentCallbackURL)
                 result.outbox.append(Store.OutboxEntry(kind: OutboxKind.paystackInitialize, payload: request.body))
             case .notifyStaff(let alert):
-                let who = StaffNotice.Customer(
-                    name: customer.name, number: customer.identity.waID ?? customer.identity.userID ?? "unknown")
                 let notice: StaffNotice =
                     switch alert {
-                    case .personRequested: .personRequested(customer: who)
+                    case .personRequested: .personRequested(customer: StaffNotice.Customer(customer))
                     }
                 result.outbox += staffEntries(notice)
             }
@@ -134,5 +132,12 @@ public enum OrderIDs {
             value /= UInt64(alphabet.count)
         }
         return String(characters)
+    }
+}
+
+extension StaffNotice.Customer {
+    /// How staff see a customer: the profile name and the number to reach them on (Meta's user id without one).
+    init(_ record: Store.CustomerRecord?) {
+        self.init(name: record?.name, number: record?.identity.waID ?? record?.identity.userID ?? "unknown")
     }
 }

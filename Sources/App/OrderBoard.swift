@@ -114,7 +114,7 @@ public struct OrderBoard {
             return Outcome(.text(503, "storage unavailable"))
         }
         // Post/Redirect/Get: a reload of the board never repeats the move.
-        let location = "/staff/?notice=" + OrderBoardPage.formEncode(notice)
+        let location = "/staff/?notice=" + Percent.encode(notice)
         return Outcome(
             Response(status: 303, headers: [Response.Header("Location", location)], body: []), afterResponse: wakeSender
         )

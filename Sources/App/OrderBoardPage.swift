@@ -113,23 +113,6 @@ public enum OrderBoardPage {
 
     static func format2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-    /// `application/x-www-form-urlencoded` for a query value: letters, digits and `-._~` kept, the rest escaped.
-    public static func formEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
-            default:
-                let digits = Array("0123456789ABCDEF")
-                out += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
-            }
-        }
-        return out
-    }
-
     static let css = """
         body{margin:0;font:16px/1.4 system-ui,sans-serif;background:#f3f4f6;color:#111827}\
         header{background:#075e54;color:#fff;padding:12px 16px}h1{font-size:20px;margin:0}\

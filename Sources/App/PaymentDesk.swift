@@ -260,9 +260,7 @@ private struct Work {
     }
 
     func staffCustomer() throws -> StaffNotice.Customer {
-        let record = try store.customerRecord(order.customer)
-        return StaffNotice.Customer(
-            name: record?.name, number: record?.identity.waID ?? record?.identity.userID ?? "unknown")
+        StaffNotice.Customer(try store.customerRecord(order.customer))
     }
 
     mutating func tellStaff(_ notice: StaffNotice) throws {

@@ -1,3 +1,4 @@
+import Domain
 import FoundationEssentials
 
 #if canImport(Glibc)
@@ -172,7 +173,7 @@ public struct Config: Sendable {
             guard let equals = line.firstIndex(of: "=") else {
                 throw ConfigError(message: "\(path):\(offset + 1): expected KEY=value")
             }
-            let key = trim(line[..<equals])
+            let key = line[..<equals].trimmingSpaces
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw ConfigError(message: "\(path):\(offset + 1): invalid key")
             }
@@ -203,7 +204,7 @@ public struct Config: Sendable {
                     text.append(character)
                     previous = character
                 }
-                values[key] = trim(Substring(text))
+                values[key] = text.trimmingSpaces
             }
         }
         return values
@@ -243,13 +244,14 @@ public struct Config: Sendable {
 
     /// Every key a Paystack signature may be made with: the current secret key first, then rotated-out ones.
     public var paystackSignatureSecrets: [String] {
-        ([self["PAYSTACK_SECRET_KEY"]] + self["PAYSTACK_WEBHOOK_SECRETS"].split(separator: ",").map { trim($0) })
+        ([self["PAYSTACK_SECRET_KEY"]]
+            + self["PAYSTACK_WEBHOOK_SECRETS"].split(separator: ",").map { $0.trimmingSpaces })
             .filter { !$0.isEmpty }
     }
 
     /// A whole, non-negative number, or a clear error naming the key.
     public func count(_ name: String) throws -> Int {
-        let raw = trim(Substring(self[name]))
+        let raw = self[name].trimmingSpaces
         guard let value = Int(raw), value >= 0 else {
             throw ConfigError(message: "\(name) must be a whole number of minor units or seconds, not \"\(raw)\"")
         }
@@ -290,10 +292,6 @@ public struct Config: Sendable {
         }
         return required.filter { self[$0].isEmpty }
     }
-}
-
-private func trim(_ text: Substring) -> String {
-    String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
 }
 
 public struct ConfigError: Error, CustomStringConvertible, Sendable {

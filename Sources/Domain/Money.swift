@@ -68,7 +68,8 @@ extension Character {
 }
 
 extension StringProtocol {
-    var trimmingSpaces: String {
+    /// Without leading and trailing spaces and tabs: what people and proxies pad values with (newlines are kept).
+    public var trimmingSpaces: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import FoundationEssentials
 import HTTPClient
 
@@ -33,7 +34,7 @@ public func verifyPaystackSignature(
 ) -> PaystackSignatureVerdict {
     let keys = secrets.filter { !$0.isEmpty }.map { SymmetricKey(data: Array($0.utf8)) }
     guard !keys.isEmpty else { return .noSecretConfigured }
-    let trimmed = header.map(trimmingSpaces) ?? ""
+    let trimmed = header?.trimmingSpaces ?? ""
     guard !trimmed.isEmpty else { return .missingHeader }
 
     if let digest = hexDigest(trimmed) {
@@ -100,8 +101,8 @@ private func parseTimestamped(_ header: String) -> TimestampedHeader? {
     var entries: [(keyID: String, digest: [UInt8]?)] = []
     for part in header.split(separator: ",", omittingEmptySubsequences: false) {
         guard let equals = part.firstIndex(of: "=") else { continue }
-        let key = trimmingSpaces(String(part[..<equals]))
-        let value = trimmingSpaces(String(part[part.index(after: equals)...]))
+        let key = part[..<equals].trimmingSpaces
+        let value = part[part.index(after: equals)...].trimmingSpaces
         switch key {
         case "t":
             guard timestamp == nil, !value.isEmpty, value.utf8.allSatisfy(isDigit), let number = Int64(value) else {
@@ -127,13 +128,4 @@ private func hexDigest(_ text: String) -> [UInt8]? {
 
 private func isDigit(_ byte: UInt8) -> Bool {
     (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-}
-
-/// Spaces and tabs only: proxies pad header values and list items, and nothing else is worth forgiving.
-private func trimmingSpaces(_ text: String) -> String {
-    let bytes = Array(text.utf8)
-    let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-    guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
-    else { return "" }
-    return String(decoding: bytes[first...last], as: UTF8.self)
 }

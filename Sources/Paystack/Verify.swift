@@ -68,28 +68,11 @@ private struct WireVerify: Decodable {
 }
 
 private func percentEncoded(_ text: String) -> String {
-    let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
     // "." and ".." are unreserved yet dot segments, which URL normalisation (libcurl's included) would resolve into
     // another endpoint; escaped they stay a reference.
-    let isDotSegment = text == "." || text == ".."
-    var encoded: [UInt8] = []
-    for byte in text.utf8 {
-        if isUnreserved(byte) && !isDotSegment {
-            encoded.append(byte)
-        } else {
-            encoded += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
-        }
-    }
-    return String(decoding: encoded, as: UTF8.self)
-}
-
-private func isUnreserved(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"),
-        UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-        true
-    default:
-        false
+    switch text {
+    case ".": "%2E"
+    case "..": "%2E%2E"
+    default: Percent.encode(text)
     }
 }
