@@ -15,10 +15,12 @@ public struct OutboxSender {
         public var accessToken: String
         public var paystackAPIURL: String = "https://api.paystack.co"
         public var paystackSecretKey: String = ""
-        /// After this many attempts a transient failure becomes permanent.
-        public var maxAttempts: Int = 8
+        /// A row that still fails transiently this long after it was queued is given up: by then WhatsApp's 24-hour
+        /// window is closed and Meta would refuse the message anyway. An outage of minutes or hours loses nothing.
+        public var giveUpAfterMilliseconds: Int64 = 24 * 3600 * 1000
         public var baseDelayMilliseconds: Int64 = 1000
-        public var maxDelayMilliseconds: Int64 = 15 * 60 * 1000
+        /// The longest wait between tries, so a backlog drains within minutes of Meta's recovery.
+        public var maxDelayMilliseconds: Int64 = 5 * 60 * 1000
         /// How long a claimed row stays ours; longer than the 15 s request timeout, so a live send never loses it.
         public var leaseMilliseconds: Int64 = 60_000
         public var batchSize: Int = 20
@@ -59,6 +61,8 @@ public struct OutboxSender {
         public var sent = 0
         public var retried = 0
         public var failed = 0
+        /// Set when the pass stopped because Meta is failing for everyone: nothing more is tried before this time.
+        public var heldUntil: Int64?
 
         public init() {}
 
@@ -69,11 +73,17 @@ public struct OutboxSender {
             sum.sent += rhs.sent
             sum.retried += rhs.retried
             sum.failed += rhs.failed
+            sum.heldUntil = rhs.heldUntil ?? lhs.heldUntil
             return sum
         }
     }
 
     /// One pass: claims every row due now (a batch at a time) and attempts each once.
+    ///
+    /// NB: an outage (5xx, 429, throttling, no connection) ends the pass at the first failure: the rest of the
+    /// batch goes back unattempted and every due message waits out the failed row's backoff, so a backlog of a
+    /// thousand replies costs Meta one probe per backoff step, not a thousand requests. The first retry that
+    /// succeeds makes the whole backlog due again.
     public func deliverDue(customer: CustomerID? = nil) throws -> Report {
         var report = Report()
         while true {
@@ -81,7 +91,20 @@ public struct OutboxSender {
                 now: now(), leaseMilliseconds: settings.leaseMilliseconds, limit: settings.batchSize,
                 customer: customer)
             if batch.isEmpty { return report }
-            for item in batch { report = report + (try deliver(item)) }
+            for (index, item) in batch.enumerated() {
+                let result = try deliver(item)
+                report = report + result
+                if let until = result.heldUntil {
+                    try store.releaseOutbox(ids: batch[(index + 1)...].map(\.id))
+                    try store.holdOutbox(kind: OutboxKind.whatsAppMessage, until: until)
+                    log.warning("Meta is failing; sends paused", ["until": "\(until)"])
+                    return report
+                }
+                if result.sent == 1 && item.attempts > 1 && item.kind == OutboxKind.whatsAppMessage {
+                    try store.resumeOutbox(
+                        kind: OutboxKind.whatsAppMessage, now: now(), except: ErrorCodes.pairRateLimit)
+                }
+            }
         }
     }
 
@@ -108,11 +131,13 @@ public struct OutboxSender {
             graphURL: settings.graphURL, apiVersion: settings.apiVersion, phoneNumberID: settings.phoneNumberID,
             accessToken: settings.accessToken, body: item.payload)
         let outcome: SendOutcome
+        var uncertain = false
         do {
             let response = try transport.send(request)
             outcome = classifySendResponse(status: response.status, body: response.body)
         } catch {
             outcome = .retryable(reason: "\(error)", code: nil)
+            uncertain = !Self.neverSent(error)
         }
         switch outcome {
         case .accepted(let wamid):
@@ -120,7 +145,7 @@ public struct OutboxSender {
             log.debug("sent", ["outbox": "\(item.id)"])
             report.sent = 1
         case .retryable(let reason, let code):
-            if item.attempts >= settings.maxAttempts {
+            if now() - item.createdAt >= settings.giveUpAfterMilliseconds {
                 try store.failOutbox(
                     id: item.id, error: "gave up after \(item.attempts) attempts: \(reason)", code: code,
                     fbtraceID: nil)
@@ -128,10 +153,13 @@ public struct OutboxSender {
                 report.failed = 1
             } else {
                 let next = now() + delay(afterAttempts: item.attempts)
-                try store.rescheduleOutbox(id: item.id, nextAttemptAt: next, error: reason, code: code)
+                try store.rescheduleOutbox(
+                    id: item.id, nextAttemptAt: next, error: reason, code: code, uncertain: uncertain)
                 log.warning(
                     "send will be retried", ["outbox": "\(item.id)", "attempt": "\(item.attempts)", "reason": reason])
                 report.retried = 1
+                // One recipient's pair limit says nothing about Meta; anything else does.
+                if code != ErrorCodes.pairRateLimit { report.heldUntil = next }
             }
         case .rejected(let code, let title, let details, let fbtraceID):
             let text = [title, details].compactMap { $0 }.joined(separator: ": ")
@@ -206,7 +234,15 @@ public struct OutboxSender {
     }
 
     /// A customer is waiting on the other end: a few quick tries, then tell them.
-    var paystackAttempts: Int { min(settings.maxAttempts, 3) }
+    var paystackAttempts: Int { 3 }
+
+    /// Errors where libcurl never got the request out (no address, no connection): retrying cannot duplicate.
+    /// Anything later (a timeout, a reset while waiting for the answer) may have reached Meta.
+    static func neverSent(_ error: any Error) -> Bool {
+        guard let error = error as? TransportError else { return false }
+        // CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT.
+        return ["curl-5", "curl-6", "curl-7"].contains(error.code)
+    }
 
     func finishPayment(_ item: Store.OutboxItem, attempt: Store.PaymentAttempt, outcome: InitializeOutcome) throws {
         let at = now()

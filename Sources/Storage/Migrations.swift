@@ -7,7 +7,7 @@ public struct Migration: Sendable {
 
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
-    public static let all: [Migration] = [platform, ordering, payments, staff]
+    public static let all: [Migration] = [platform, ordering, payments, staff, uncertainSends]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
     /// Times are Unix milliseconds (UTC); money is integer minor units.
@@ -257,5 +257,14 @@ public enum Migrations {
         name: "v4-staff",
         sql: """
             ALTER TABLE outbox ADD COLUMN fallbackPayload BLOB;
+            """)
+
+    /// Hardening: a send that may have reached Meta without our seeing the answer (a sender killed mid-send whose
+    /// lease expired, a connection lost after the request went out) is counted on its row, so the duplicates that
+    /// WhatsApp's API cannot prevent are bounded and visible (`whatsorder outbox status`).
+    static let uncertainSends = Migration(
+        name: "v5-uncertain-sends",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN uncertainSends INTEGER NOT NULL DEFAULT 0;
             """)
 }

@@ -98,12 +98,17 @@ public final class Database {
     private var cache: [String: OpaquePointer] = [:]
     /// A file beside the database that writers `flock` around their transactions (see `immediateTransaction`).
     private var writerLock: Int32 = -1
+    /// How long a writer waits for another before giving up with `SQLITE_BUSY`: for the flock as for SQLite's lock.
+    private let busyTimeoutMilliseconds: Int32
+    /// Interrupts a writer-lock wait that outlasts the busy timeout (created on the first wait, for one thread).
+    private var lockTimer: (timer: timer_t?, thread: Int32)?
     public let location: Location
 
     /// Opens with the settings every process must share: WAL, `synchronous=NORMAL`, foreign keys, a busy timeout.
     /// `create: false` (request handlers) refuses to create a missing file: only `whatsorder migrate` creates it.
     public init(location: Location, create: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.location = location
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         if create || location == .memory { flags |= SQLITE_OPEN_CREATE }
         let path: String
@@ -161,6 +166,8 @@ public final class Database {
         handle = nil
         if writerLock >= 0 { Glibc.close(writerLock) }
         writerLock = -1
+        if let lockTimer { timer_delete(lockTimer.timer) }
+        lockTimer = nil
     }
 
     private func connection() throws -> OpaquePointer {
@@ -251,13 +258,82 @@ public final class Database {
     /// sleep-and-retry loop, so a second FastCGI worker would sleep far longer than the ~0.1 ms transaction it
     /// waits for; the kernel wakes an `flock` waiter the moment the lock is free. The flock only orders writers:
     /// SQLite's locking still decides, and a process without it (a tool, an older binary) is merely slower.
+    ///
+    /// The flock wait is bounded by the busy timeout like SQLite's own: a writer that hangs while holding it (a
+    /// stopped process, a long import) makes the others fail with `SQLITE_BUSY` (a 503 that Meta retries), not
+    /// wait forever.
     public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
-        if writerLock >= 0 {
-            while flock(writerLock, LOCK_EX) != 0 && errno == EINTR {}
-        }
-        defer { if writerLock >= 0 { flock(writerLock, LOCK_UN) } }
+        let locked = try lockWriter()
+        defer { if locked { flock(writerLock, LOCK_UN) } }
         return try transaction("BEGIN IMMEDIATE", body)
     }
+
+    /// True when this connection now holds the writer flock; false when there is no lock file to take.
+    private func lockWriter() throws -> Bool {
+        guard writerLock >= 0 else { return false }
+        if flock(writerLock, LOCK_EX | LOCK_NB) == 0 { return true }
+        guard errno == EWOULDBLOCK else { return false }
+        // NB: flock has no timeout, so a one-shot timer signals this thread when the wait is over; the signal's
+        // handler does nothing, and the interrupted flock returns EINTR.
+        let timer = try waitTimer()
+        var due = itimerspec()
+        due.it_value.tv_sec = Int(busyTimeoutMilliseconds / 1000)
+        due.it_value.tv_nsec = Int(busyTimeoutMilliseconds % 1000) * 1_000_000
+        // Threads of a thread pool (tests, libdispatch) block signals: let this one through while waiting.
+        var wake = sigset_t()
+        sigemptyset(&wake)
+        sigaddset(&wake, SIGALRM)
+        var saved = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &wake, &saved)
+        timer_settime(timer, 0, &due, nil)
+        defer {
+            var off = itimerspec()
+            timer_settime(timer, 0, &off, nil)
+            pthread_sigmask(SIG_SETMASK, &saved, nil)
+        }
+        while flock(writerLock, LOCK_EX) != 0 {
+            guard errno == EINTR else { return false }
+            var left = itimerspec()
+            timer_gettime(timer, &left)
+            if left.it_value.tv_sec == 0 && left.it_value.tv_nsec == 0 {
+                throw StorageError(
+                    code: SQLITE_BUSY, message: "another writer held the lock for \(busyTimeoutMilliseconds) ms")
+            }
+        }
+        return true
+    }
+
+    /// NB: a `timer_t` is the kernel's timer id as a pointer, and the first id is 0, which Swift sees as nil.
+    private func waitTimer() throws -> timer_t? {
+        let thread = wo_gettid()
+        if let lockTimer, lockTimer.thread == thread { return lockTimer.timer }
+        if let lockTimer { timer_delete(lockTimer.timer) }
+        lockTimer = nil
+        Self.installWakeHandler
+        var event = sigevent()
+        event.sigev_notify = Int32(SIGEV_THREAD_ID)
+        event.sigev_signo = SIGALRM
+        event._sigev_un._tid = thread
+        var timer: timer_t?
+        guard timer_create(CLOCK_MONOTONIC, &event, &timer) == 0 else {
+            throw StorageError(code: SQLITE_BUSY, message: "no timer for the writer lock (errno \(errno))")
+        }
+        lockTimer = (timer, thread)
+        return timer
+    }
+
+    /// A SIGALRM handler that does nothing, installed once and only if nobody installed one: its job is to make
+    /// the blocked flock return EINTR (no SA_RESTART) instead of the default action, which ends the process.
+    private static let installWakeHandler: Void = {
+        var current = sigaction()
+        sigaction(SIGALRM, nil, &current)
+        guard current.__sigaction_handler.sa_handler == nil else { return }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGALRM, &action, nil)
+    }()
 
     /// Runs several reads as one snapshot (`BEGIN DEFERRED`): one read lock instead of one per statement.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {

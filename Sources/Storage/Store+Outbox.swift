@@ -10,11 +10,14 @@ extension Store {
         public var payload: [UInt8]
         /// Attempts including the one this claim starts.
         public var attempts: Int
+        /// Unix milliseconds: when the handler queued it (retries stop a day later).
+        public var createdAt: Int64
     }
 
     /// Claims due rows for one sender, atomically: a row is `sending` under a lease, so a second sender (the
     /// daemon and a handler's fallback `outbox send --once` can overlap) never takes it. A sender that died
-    /// mid-send leaves the lease to expire and the row comes back, so a crash costs at most one duplicate.
+    /// mid-send leaves the lease to expire and the row comes back, so a crash costs at most one duplicate, which
+    /// is counted in `uncertainSends`.
     /// Only a customer's oldest unfinished row is due: replies leave in the order they were written.
     public func claimDueOutbox(now: Int64, leaseMilliseconds: Int64, limit: Int, customer: CustomerID? = nil) throws
         -> [OutboxItem]
@@ -22,7 +25,8 @@ extension Store {
         try database.immediateTransaction {
             try database.query(
                 """
-                UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1
+                UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1,
+                    uncertainSends = uncertainSends + (status = 'sending')
                 WHERE id IN (
                     SELECT o.id FROM outbox o
                     WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
@@ -31,13 +35,13 @@ extension Store {
                           SELECT 1 FROM outbox p
                           WHERE p.customerID = o.customerID AND p.id < o.id AND p.status IN ('pending', 'sending'))
                     ORDER BY o.id LIMIT ?4)
-                RETURNING id, kind, customerID, payload, attempts
+                RETURNING id, kind, customerID, payload, attempts, createdAt
                 """,
                 [now, leaseMilliseconds, customer?.rawValue, limit]
             ).map { row in
                 OutboxItem(
                     id: row[0].int64 ?? 0, kind: row[1].string ?? "", customerID: row[2].int64.map(CustomerID.init),
-                    payload: row[3].bytes ?? [], attempts: Int(row[4].int64 ?? 0))
+                    payload: row[3].bytes ?? [], attempts: Int(row[4].int64 ?? 0), createdAt: row[5].int64 ?? 0)
             }.sorted { $0.id < $1.id }
         }
     }
@@ -129,14 +133,52 @@ extension Store {
             [now, id])
     }
 
-    /// A transient failure: try again at `nextAttemptAt`.
-    public func rescheduleOutbox(id: Int64, nextAttemptAt: Int64, error: String, code: Int?) throws {
+    /// A transient failure: try again at `nextAttemptAt`. `uncertain` when the request may have reached Meta.
+    public func rescheduleOutbox(id: Int64, nextAttemptAt: Int64, error: String, code: Int?, uncertain: Bool = false)
+        throws
+    {
         try database.query(
             """
-            UPDATE outbox SET status = 'pending', nextAttemptAt = ?, leaseUntil = NULL, lastError = ?, errorCode = ?
+            UPDATE outbox SET status = 'pending', nextAttemptAt = ?, leaseUntil = NULL, lastError = ?, errorCode = ?,
+                uncertainSends = uncertainSends + ?
             WHERE id = ?
             """,
-            [nextAttemptAt, error, code, id])
+            [nextAttemptAt, error, code, uncertain ? 1 : 0, id])
+    }
+
+    /// Gives back claimed rows that were never attempted (a pass stopped at an outage), as if never claimed.
+    public func releaseOutbox(ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        try database.immediateTransaction {
+            for id in ids {
+                try database.query(
+                    "UPDATE outbox SET status = 'pending', leaseUntil = NULL, attempts = attempts - 1 "
+                        + "WHERE id = ? AND status = 'sending'", [id])
+            }
+        }
+    }
+
+    /// Meta is failing for everyone: every message due before `until` waits until then, so the backlog does not
+    /// hammer Meta one row at a time and every sender (the daemon, a handler's `--once`) sees the same pause.
+    public func holdOutbox(kind: String, until: Int64) throws {
+        try database.immediateTransaction {
+            try database.query(
+                "UPDATE outbox SET nextAttemptAt = ?1 WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt < ?1",
+                [until, kind])
+        }
+    }
+
+    /// Meta answers again: messages held back or backing off after transient errors become due now, so the backlog
+    /// drains at once instead of each row waiting out its own backoff. A per-recipient limit (131056) keeps its wait.
+    public func resumeOutbox(kind: String, now: Int64, except code: Int) throws {
+        try database.immediateTransaction {
+            try database.query(
+                """
+                UPDATE outbox SET nextAttemptAt = ?1
+                WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt > ?1 AND errorCode IS NOT ?3
+                """,
+                [now, kind, code])
+        }
     }
 
     /// A failure retrying cannot fix (Meta said so, or attempts ran out). Kept with Meta's trace id for support.
@@ -158,18 +200,26 @@ extension Store {
         public var lastError: String?
         public var errorCode: Int?
         public var fbtraceID: String?
+        public var uncertainSends: Int = 0
     }
 
     /// Every outbox row, oldest first: for operators and tests.
     public func outboxRows() throws -> [OutboxRow] {
         try database.query(
-            "SELECT id, kind, status, attempts, lastError, errorCode, fbtraceID FROM outbox ORDER BY id"
+            "SELECT id, kind, status, attempts, lastError, errorCode, fbtraceID, uncertainSends FROM outbox ORDER BY id"
         ).map { row in
             OutboxRow(
                 id: row[0].int64 ?? 0, kind: row[1].string ?? "", status: row[2].string ?? "",
                 attempts: Int(row[3].int64 ?? 0), lastError: row[4].string, errorCode: row[5].int64.map(Int.init),
-                fbtraceID: row[6].string)
+                fbtraceID: row[6].string, uncertainSends: Int(row[7].int64 ?? 0))
         }
+    }
+
+    /// Sent rows that may also have gone out once before: the duplicates a customer may have seen.
+    public func possibleDuplicateSends() throws -> Int {
+        Int(
+            try database.query("SELECT coalesce(sum(uncertainSends), 0) FROM outbox WHERE status = 'sent'").first?[0]
+                .int64 ?? 0)
     }
 
     /// How many rows wait in each status: `whatsorder` prints it, tests assert on it.

@@ -18,6 +18,8 @@ public enum SendOutcome: Equatable, Sendable {
 public enum ErrorCodes {
     /// "Re-engagement message": more than 24 hours since the customer's last message; only a template gets through.
     public static let reEngagement = 131047
+    /// "Pair rate limit hit": too many messages to one recipient; Meta is fine for everyone else.
+    public static let pairRateLimit = 131056
 }
 
 /// Throughput, pair-rate, app and WABA rate limits, maintenance and Meta's temporary server errors.

@@ -65,6 +65,8 @@ struct Outbox: ParsableCommand {
                 for status in ["pending", "sending", "sent", "failed"] {
                     print("\(status)\t\(counts[status, default: 0])")
                 }
+                // WhatsApp's API takes no idempotency key: a send whose answer was lost may have gone out twice.
+                print("possible duplicates\t\(try store.possibleDuplicateSends())")
             }
         }
     }

@@ -16,10 +16,16 @@ struct Sender: ParsableCommand {
             "After a wake-up, wait this long for more before claiming (milliseconds): under load one claim then takes many rows."
     )
     var coalesceMilliseconds: Int = 5
+    @Option(
+        help:
+            "How long a claimed row stays this sender's (milliseconds); after a crash it is sent again once this passes."
+    )
+    var leaseMilliseconds: Int = 60_000
 
     func run() throws {
         try exitOnFailure {
-            let sender = try makeSender(options: options, component: "sender")
+            var sender = try makeSender(options: options, component: "sender")
+            sender.settings.leaseMilliseconds = Int64(leaseMilliseconds)
             let config = try options.load()
             let socketPath = config["OUTBOX_SOCKET"]
             let socket = try bindWakeSocket(socketPath)
@@ -34,20 +40,24 @@ struct Sender: ParsableCommand {
             var lastCheckpoint = sender.now()
             var lastPass = OutboxSender.Report()
             while senderStopRequested == 0 {
-                do {
-                    lastPass = try sender.deliverDue()
-                    if sender.now() - lastCheckpoint > 30_000 {
-                        try sender.store.checkpoint()
-                        lastCheckpoint = sender.now()
+                // While Meta is failing, a wake-up for a new reply must not become another probe.
+                if (lastPass.heldUntil ?? 0) <= sender.now() {
+                    do {
+                        lastPass = try sender.deliverDue()
+                        if sender.now() - lastCheckpoint > 30_000 {
+                            try sender.store.checkpoint()
+                            lastCheckpoint = sender.now()
+                        }
+                    } catch let error as StorageError where error.isBusy {
+                        sender.log.warning("database busy; will retry", ["error": "\(error)"])
                     }
-                } catch let error as StorageError where error.isBusy {
-                    sender.log.warning("database busy; will retry", ["error": "\(error)"])
                 }
                 let now = sender.now()
                 let nextDue = (try? sender.store.nextOutboxDue()) ?? nil
                 var wait = max(0, min(Int64(pollMilliseconds), (nextDue ?? Int64.max) - now))
                 // Due but not claimable (another sender holds a customer's earlier row): wait, never spin.
                 if lastPass.attempted == 0 { wait = max(wait, min(Int64(pollMilliseconds), idleRetryMilliseconds)) }
+                if let held = lastPass.heldUntil, held > now { wait = held - now }
                 var descriptors = [
                     pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
                     pollfd(fd: stopSignal, events: Int16(POLLIN), revents: 0),

@@ -69,13 +69,9 @@ final class SenderHarness: @unchecked Sendable {
                 : GraphStub.accepted(wamid: "wamid.RETRIED")
         }
         _ = setup.harness.post(textMessage(id: "wamid.IN2"))
-        #expect(
-            try setup.sender.deliverDue()
-                == {
-                    var report = OutboxSender.Report()
-                    report.retried = 1
-                    return report
-                }())
+        let first = try setup.sender.deliverDue()
+        #expect(first.retried == 1 && first.attempted == 1)
+        #expect(first.heldUntil == setup.now + 750)
         // Not due yet: nothing is sent early.
         #expect(try setup.sender.deliverDue().attempted == 0)
         let due = try #require(try setup.harness.store.nextOutboxDue())
@@ -131,17 +127,107 @@ final class SenderHarness: @unchecked Sendable {
         #expect(row.lastError?.contains("curl-7") == true)
     }
 
-    @Test func retriesGiveUpAfterTheLimit() throws {
+    @Test func retriesGiveUpADayAfterTheMessageWasQueued() throws {
         let setup = try SenderHarness { _, _ in .init(status: 503, body: "{}") }
         _ = setup.harness.post(textMessage(id: "wamid.IN6"))
-        var sender = setup.sender
-        sender.settings.maxAttempts = 3
-        for _ in 0..<5 {
-            _ = try sender.deliverDue()
+        let queued = setup.now
+        var passes = 0
+        while try setup.harness.store.outboxRows().first?.status != "failed" && passes < 1000 {
+            _ = try setup.sender.deliverDue()
             if let due = try setup.harness.store.nextOutboxDue(), due > setup.now { setup.advance(due - setup.now) }
+            passes += 1
         }
-        #expect(setup.stub.requests.count == 3)
         #expect(try setup.harness.store.outboxRows().first?.status == "failed")
+        #expect(setup.now - queued >= 24 * 3600 * 1000)
+        // Backoff capped at 5 minutes (3.75 on average with jitter) over a day: about 390 tries.
+        #expect((350...420).contains(setup.stub.requests.count))
+    }
+
+    /// Meta down for half an hour with 30 customers' replies queued: a probe per backoff step while it lasts,
+    /// then every reply exactly once, soon after it recovers.
+    @Test func anOutageCostsOneProbePerBackoffStepAndTheBacklogDrainsOnceMetaRecovers() throws {
+        let failing = Locked(true)
+        let setup = try SenderHarness { request, sequence in
+            if failing.value {
+                return sequence % 2 == 0
+                    ? .init(status: 500, body: "<html>down</html>", contentType: "text/html")
+                    : GraphStub.error(status: 429, code: 130429, title: "Rate limit hit")
+            }
+            return GraphStub.accepted(wamid: "wamid.OK\(sequence)")
+        }
+        for index in 0..<30 {
+            _ = setup.harness.post(textMessage(id: "wamid.OUT\(index)", from: "23480300000\(100 + index)"))
+        }
+        let start = setup.now
+        let recovery = start + 30 * 60 * 1000
+        var recoveredAt: Int64?
+        var requestsBeforeRecovery = 0
+        while try setup.harness.store.outboxCounts()["sent", default: 0] < 30, setup.now < start + 2 * 3600 * 1000 {
+            if setup.now >= recovery && failing.value {
+                failing.mutate { $0 = false }
+                recoveredAt = setup.now
+                requestsBeforeRecovery = setup.stub.requests.count
+            }
+            let pass = try setup.sender.deliverDue()
+            let due = try setup.harness.store.nextOutboxDue() ?? setup.now + 1000
+            let next = max(due, pass.heldUntil ?? 0)
+            setup.advance(max(next - setup.now, 1))
+        }
+        let requests = setup.stub.requests
+        // After the recovery, one request per reply: nothing sent twice.
+        #expect(requests.count - requestsBeforeRecovery == 30)
+        // 1, 2, 4 … seconds, then about every 4 minutes: some 16 probes in 30 minutes, where retrying each row on
+        // its own would have cost 30 times that.
+        #expect((10...20).contains(requestsBeforeRecovery))
+        #expect(try setup.harness.store.outboxCounts() == ["sent": 30])
+        // Each customer got their reply once.
+        let sentTo = requests.suffix(30).compactMap { ($0.json as? [String: Any])?["to"] as? String }
+        #expect(Set(sentTo).count == 30)
+        #expect(try setup.harness.store.possibleDuplicateSends() == 0)
+        // Within one backoff step (5 minutes at most) of the recovery.
+        #expect(setup.now - (recoveredAt ?? 0) <= 5 * 60 * 1000 + 1000)
+    }
+
+    @Test func aSendWhoseAnswerWasLostIsRetriedAndCountedAsAPossibleDuplicate() throws {
+        let setup = try SenderHarness { _, sequence in
+            sequence == 0
+                ? .init(status: 200, body: #"{"messages":[{"id":"wamid.LATE"}]}"#, delaySeconds: 2.5)
+                : GraphStub.accepted(wamid: "wamid.AGAIN")
+        }
+        var timeouts = CurlTransport.Timeouts()
+        timeouts.totalSeconds = 1
+        let impatient = try CurlTransport(timeouts: timeouts)
+        var sender = setup.sender
+        sender.transport = impatient.transport
+        _ = setup.harness.post(textMessage(id: "wamid.IN7"))
+        #expect(try sender.deliverDue().retried == 1)
+        #expect(try setup.harness.store.outboxRows().first?.uncertainSends == 1)
+        setup.advance(2000)
+        #expect(try sender.deliverDue().sent == 1)
+        #expect(try setup.harness.store.possibleDuplicateSends() == 1)
+    }
+
+    @Test func aSenderKilledMidSendLeavesOneRowThatComesBackAfterItsLeaseCounted() throws {
+        let setup = try SenderHarness { _, _ in GraphStub.accepted(wamid: "wamid.LEASED") }
+        _ = setup.harness.post(textMessage(id: "wamid.IN8"))
+        // A sender claims the row and dies before marking it.
+        let claimed = try setup.harness.store.claimDueOutbox(now: setup.now, leaseMilliseconds: 60_000, limit: 10)
+        #expect(claimed.count == 1)
+        #expect(try setup.sender.deliverDue().attempted == 0)
+        setup.advance(60_001)
+        #expect(try setup.sender.deliverDue().sent == 1)
+        let row = try #require(try setup.harness.store.outboxRows().first)
+        #expect(row.attempts == 2)
+        #expect(row.uncertainSends == 1)
+        #expect(try setup.harness.store.possibleDuplicateSends() == 1)
+    }
+
+    @Test func anUnreachableGraphAPIIsNotAPossibleDuplicate() throws {
+        let setup = try SenderHarness { _, _ in GraphStub.accepted(wamid: "unused") }
+        setup.stub.stop()
+        _ = setup.harness.post(textMessage(id: "wamid.IN9"))
+        #expect(try setup.sender.deliverDue().retried == 1)
+        #expect(try setup.harness.store.outboxRows().first?.uncertainSends == 0)
     }
 
     @Test func backoffGrowsAndIsCapped() throws {

@@ -38,7 +38,9 @@ final class Stack: @unchecked Sendable {
     /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop.
     init(
         mode: Mode, sender: Bool = true, workers: Int = 2, reconcileLoop: Bool = false, dev: Bool = false,
-        verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() }
+        databaseDirectory: String? = nil,
+        verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() },
+        graphHandler: (@Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse)? = nil
     ) throws {
         self.mode = mode
         for binary in ["whatsapp-webhook", "paystack-webhook", "payment-return", "order-board", "whatsorder"]
@@ -51,9 +53,9 @@ final class Stack: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "whatsorder-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try freePort()
-        graph = try GraphStub.start(verify: verify)
+        graph = try graphHandler.map { try StubHTTPServer(handler: $0) } ?? GraphStub.start(verify: verify)
         configPath = directory + "/whatsorder.env"
-        databasePath = directory + "/whatsorder.sqlite3"
+        databasePath = (databaseDirectory ?? directory) + "/whatsorder.sqlite3"
         try """
         DATABASE_URL=sqlite://\(databasePath)
         WHATSAPP_VERIFY_TOKEN=\(Stack.verifyToken)

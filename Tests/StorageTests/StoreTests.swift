@@ -9,17 +9,27 @@ import Testing
 @Suite struct MigrationTests {
     @Test func migrationNamesArePinned() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Migrations.all.map(\.name) == ["v1-platform", "v2-ordering", "v3-payments", "v4-staff"])
+        #expect(
+            Migrations.all.map(\.name) == [
+                "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+            ])
     }
 
     @Test func migrateIsIdempotentAndReportsTheSchema() throws {
         let store = Store(database: try Database(location: .memory))
         #expect(
-            try store.schemaStatus() == .behind(missing: ["v1-platform", "v2-ordering", "v3-payments", "v4-staff"]))
-        #expect(try store.migrate(now: 1) == ["v1-platform", "v2-ordering", "v3-payments", "v4-staff"])
+            try store.schemaStatus()
+                == .behind(missing: ["v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends"]))
+        #expect(
+            try store.migrate(now: 1) == [
+                "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+            ])
         #expect(try store.migrate(now: 2) == [])
         #expect(try store.schemaStatus() == .current)
-        #expect(try store.appliedMigrations() == ["v1-platform", "v2-ordering", "v3-payments", "v4-staff"])
+        #expect(
+            try store.appliedMigrations() == [
+                "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+            ])
     }
 
     @Test func handlersNeverCreateADatabase() throws {

@@ -1,0 +1,257 @@
+import CurlHTTP
+import Foundation
+import HTTPClient
+import Storage
+import TestSupport
+import Testing
+
+/// Faults outside the request: a database locked by someone else, a full disk, Meta failing or slow, the sender
+/// killed mid-send, everything restarted under load. Each must end with every message recorded once and answered
+/// once (or, for the one case WhatsApp's API cannot make safe, one duplicate that is counted).
+@Suite(.serialized) struct FaultTests {
+    /// A customer's message, as Meta would retry it: until it gets a 200, at most `tries` times.
+    static func deliver(_ stack: Stack, _ body: [UInt8], tries: Int = 40) -> (status: Int, tries: Int) {
+        var last = -1
+        for attempt in 1...tries {
+            last = (try? stack.post(body).status) ?? -1
+            if last == 200 { return (200, attempt) }
+            usleep(100_000)
+        }
+        return (last, tries)
+    }
+
+    @Test(arguments: Stack.Mode.allCases)
+    func aWriteLockHeldBeyondTheBusyTimeoutIs503AndTheRetrySucceeds(mode: Stack.Mode) throws {
+        let stack = try Stack(mode: mode, sender: mode == .fastcgi, workers: 2)
+        defer { stack.stop() }
+        let body = textMessage(id: "wamid.BUSY-\(mode)", from: "2348040000001")
+        // Another process's writer (a long import, a stopped tool) holds the lock for longer than the 5 s timeout.
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            do {
+                let database = try Database(location: .path(stack.databasePath))
+                try database.immediateTransaction {
+                    holding.signal()
+                    release.wait()
+                }
+                database.close()
+            } catch {
+                Issue.record("holder: \(error)")
+                holding.signal()
+            }
+        }
+        holder.start()
+        holding.wait()
+        let start = Date()
+        let refused = try stack.post(body)
+        let waited = Date().timeIntervalSince(start)
+        release.signal()
+        #expect(refused.status == 503)
+        #expect(waited >= 4.5 && waited < 15, "waited \(waited) s")
+        #expect(try stack.count("inboundMessage") == 0)
+        // Meta's retry, once the lock is free.
+        #expect(try stack.post(body).status == 200)
+        stack.graph.waitForRequests(1)
+        usleep(500_000)
+        #expect(stack.graph.requests.count == 1)
+        #expect(try stack.count("inboundMessage") == 1)
+    }
+
+    /// The database lives on a small tmpfs; a filler file takes the rest. Messages either commit whole (200) or
+    /// not at all (503); once space is back, Meta's retries bring the refused ones in, each exactly once.
+    @Test func aFullDiskIs503AndLeavesNothingHalfWritten() throws {
+        let mount = NSTemporaryDirectory() + "whatsorder-full-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        let sudo = geteuid() == 0 ? "" : "sudo -n "
+        _ = try shell("\(sudo)mount -t tmpfs -o size=3m,mode=0777 whatsorder-full '\(mount)'", in: "/")
+        defer {
+            _ = try? shell("\(sudo)umount -l '\(mount)'", in: "/")
+            try? FileManager.default.removeItem(atPath: mount)
+        }
+        #expect(try shell("stat -f -c %T '\(mount)'", in: "/").contains("tmpfs"))
+        let stack = try Stack(mode: .fastcgi, sender: true, workers: 2, databaseDirectory: mount)
+        defer { stack.stop() }
+        let warmup = textMessage(id: "wamid.FULL-0", from: "2348050000000")
+        #expect(try stack.post(warmup).status == 200)
+        stack.graph.waitForRequests(1)
+        // Fill what is left; dd stops at ENOSPC.
+        _ = try? shell("dd if=/dev/zero of='\(mount)/filler' bs=4k 2>/dev/null", in: "/")
+        var accepted: [Int] = []
+        var refused: [Int] = []
+        for index in 1...40 {
+            let body = textMessage(
+                id: "wamid.FULL-\(index)", from: "23480500\(String(format: "%05d", index))",
+                text: String(repeating: "jollof rice please ", count: 40))
+            let status = try stack.post(body).status
+            if status == 200 { accepted.append(index) } else { refused.append(index) }
+            #expect(status == 200 || status == 503)
+        }
+        #expect(!refused.isEmpty, "the disk never filled: the test proved nothing")
+        // What was refused left no trace; what was accepted is whole (its reply queued with it).
+        let ids = Set(try stack.query("SELECT providerID FROM inboundMessage").compactMap { $0[0].string })
+        for index in refused { #expect(!ids.contains("wamid.FULL-\(index)")) }
+        for index in accepted { #expect(ids.contains("wamid.FULL-\(index)")) }
+        #expect(
+            try stack.query(
+                "SELECT count(*) FROM inboundMessage i WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.inboundMessageID = i.id)"
+            ).first?[0].int64 == 0)
+        #expect(try stack.query("PRAGMA integrity_check").first?[0].string == "ok")
+        // Space comes back; Meta retries the refused deliveries (and, as it does, one accepted one again).
+        try FileManager.default.removeItem(atPath: mount + "/filler")
+        for index in refused + [accepted.first ?? 1] {
+            let body = textMessage(
+                id: "wamid.FULL-\(index)", from: "23480500\(String(format: "%05d", index))",
+                text: String(repeating: "jollof rice please ", count: 40))
+            #expect(Self.deliver(stack, body).status == 200)
+        }
+        #expect(try stack.count("inboundMessage") == 41)
+        stack.graph.waitForRequests(41, timeout: 30)
+        usleep(500_000)
+        #expect(stack.graph.requests.count == 41)
+        #expect(try stack.query("PRAGMA integrity_check").first?[0].string == "ok")
+    }
+
+    /// Meta fails for everyone (500, then 429 throttling), then answers slowly, then recovers. The sender probes
+    /// once per backoff step instead of retrying each reply, and the backlog goes out once, with nothing failed.
+    @Test func metaDownThrottlingAndSlowThenBackDeliversEveryReplyOnce() throws {
+        enum Phase { case down, throttled, slow, up }
+        let phase = Locked(Phase.down)
+        let answered = Locked<[(to: String, status: Int)]>([])
+        let stack = try Stack(
+            mode: .fastcgi, sender: true, workers: 2,
+            graphHandler: { request, sequence in
+                let to = (request.json as? [String: Any])?["to"] as? String ?? "?"
+                var response: StubHTTPServer.StubResponse
+                switch phase.value {
+                case .down: response = .init(status: 500, body: "<html>down</html>", contentType: "text/html")
+                case .throttled: response = GraphStub.error(status: 429, code: 130429, title: "Rate limit hit")
+                case .slow:
+                    response = GraphStub.accepted(wamid: "wamid.S\(sequence)")
+                    response.delaySeconds = 0.3
+                case .up: response = GraphStub.accepted(wamid: "wamid.U\(sequence)")
+                }
+                answered.mutate { $0.append((to, response.status)) }
+                return response
+            })
+        defer { stack.stop() }
+        let customers = (0..<20).map { "23480600000\(String(format: "%02d", $0))" }
+        concurrently(customers.count) { index in
+            _ = try? stack.post(textMessage(id: "wamid.OUTAGE-\(index)", from: customers[index]))
+        }
+        #expect(try stack.count("outbox") == 20)
+        sleep(4)
+        phase.mutate { $0 = .throttled }
+        sleep(3)
+        let duringOutage = answered.value.count
+        phase.mutate { $0 = .slow }
+        sleep(3)
+        phase.mutate { $0 = .up }
+        try waitUntil(timeout: 40) {
+            try stack.query("SELECT count(*) FROM outbox WHERE status = 'sent'").first?[0].int64 == 20
+        }
+        usleep(500_000)
+        // Seven seconds of outage with 20 replies queued: a handful of probes (backoff 1, 2, 4 s), where retrying
+        // every reply on its own schedule would have cost 60 or more.
+        #expect(duringOutage <= 8, "\(duringOutage) requests during the outage")
+        let delivered = answered.value.filter { $0.status == 200 }.map(\.to)
+        #expect(delivered.count == 20)
+        #expect(Set(delivered) == Set(customers.map { "+" + $0 }))
+        #expect(try stack.count("outbox") == 20)
+        #expect(try stack.run("cgi-bin/whatsorder outbox status --config \(stack.configPath)").contains("failed\t0"))
+    }
+
+    /// WhatsApp's send API takes no idempotency key: a sender killed after Meta took the message but before it
+    /// marked the row sent will send it again once the row's lease runs out. That one duplicate is the bound, and
+    /// it is counted.
+    @Test func theSenderKilledBetweenSendingAndMarkingSentCostsOneCountedDuplicate() throws {
+        let firstSend = Locked(true)
+        let stack = try Stack(
+            mode: .fastcgi, sender: false, workers: 2,
+            graphHandler: { _, sequence in
+                // Meta takes the first message but answers late: the sender is killed while it waits.
+                if firstSend.value {
+                    firstSend.mutate { $0 = false }
+                    var late = GraphStub.accepted(wamid: "wamid.K\(sequence)")
+                    late.delaySeconds = 3
+                    return late
+                }
+                return GraphStub.accepted(wamid: "wamid.K\(sequence)")
+            })
+        defer { stack.stop() }
+        let startSender = {
+            try stack.run(
+                "setsid cgi-bin/whatsorder sender --config \(stack.configPath) --lease-milliseconds 2000"
+                    + " >>\(stack.directory)/log/sender.log 2>&1 & echo $! >\(stack.directory)/run/sender.pid")
+        }
+        try startSender()
+        try waitUntil { FileManager.default.fileExists(atPath: "\(stack.directory)/run/sender.sock") }
+        #expect(try stack.post(textMessage(id: "wamid.KILL-1", from: "2348070000001")).status == 200)
+        stack.graph.waitForRequests(1)
+        let pid = try String(contentsOfFile: "\(stack.directory)/run/sender.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kill(Int32(pid) ?? 0, SIGKILL)
+        try startSender()
+        // The row's lease runs out; the new sender sends it again.
+        let requests = stack.graph.waitForRequests(2, timeout: 15)
+        #expect(requests.count == 2)
+        try waitUntil { try stack.query("SELECT status FROM outbox").first?[0].string == "sent" }
+        // Everything after is sent once.
+        #expect(try stack.post(textMessage(id: "wamid.KILL-2", from: "2348070000002")).status == 200)
+        stack.graph.waitForRequests(3)
+        usleep(500_000)
+        #expect(stack.graph.requests.count == 3)
+        let status = try stack.run("cgi-bin/whatsorder outbox status --config \(stack.configPath)")
+        #expect(status.contains("possible duplicates\t1"), "\(status)")
+        #expect(status.contains("sent\t2"))
+    }
+
+    /// 30 customers each send 5 messages while the FastCGI workers are stopped (TERM), killed (KILL) and the
+    /// sender is restarted. Meta retries whatever did not get a 200; every message is recorded and answered once.
+    @Test func handlersAndTheSenderRestartedUnderLoadLoseNothing() throws {
+        let stack = try Stack(mode: .fastcgi, sender: true, workers: 2)
+        defer { stack.stop() }
+        let customers = 30
+        let perCustomer = 5
+        let progress = Locked(0)
+        let failures = Locked(0)
+        let load = Thread {
+            concurrently(customers) { customer in
+                for message in 0..<perCustomer {
+                    let body = textMessage(
+                        id: "wamid.LOAD-\(customer)-\(message)", from: "2348080\(String(format: "%06d", customer))")
+                    if FaultTests.deliver(stack, body).status != 200 { failures.mutate { $0 += 1 } }
+                    progress.mutate { $0 += 1 }
+                    usleep(20_000)
+                }
+            }
+        }
+        load.start()
+        let total = customers * perCustomer
+        try waitUntil { progress.value >= total / 4 }
+        for pid in try stack.workerPIDs() { kill(pid, SIGTERM) }
+        try waitUntil { progress.value >= total / 2 }
+        for pid in try stack.workerPIDs() { kill(pid, SIGKILL) }
+        let senderPID = try String(contentsOfFile: "\(stack.directory)/run/sender.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        kill(Int32(senderPID) ?? 0, SIGTERM)
+        try waitUntil { kill(Int32(senderPID) ?? 0, 0) != 0 }
+        try stack.run(
+            "setsid cgi-bin/whatsorder sender --config \(stack.configPath)"
+                + " >>\(stack.directory)/log/sender.log 2>&1 & echo $! >\(stack.directory)/run/sender.pid")
+        try waitUntil(timeout: 60) { progress.value == total }
+        #expect(failures.value == 0)
+        #expect(try stack.count("inboundMessage") == Int64(total))
+        #expect(try stack.count("outbox") == Int64(total))
+        let requests = stack.graph.waitForRequests(total, timeout: 30)
+        usleep(1_000_000)
+        #expect(requests.count == total)
+        #expect(stack.graph.requests.count == total)
+        #expect(try stack.query("SELECT count(*) FROM outbox WHERE status != 'sent'").first?[0].int64 == 0)
+        // Each conversation advanced once per message: none skipped, none applied twice.
+        let versions = try stack.query("SELECT min(version), max(version), count(*) FROM conversation").first
+        #expect(versions?[0].int64 == Int64(perCustomer))
+        #expect(versions?[1].int64 == Int64(perCustomer))
+        #expect(versions?[2].int64 == Int64(customers))
+    }
+}
