@@ -89,6 +89,10 @@ public struct WhatsAppWebhook {
             return keep(request.body, reason: "undecodable: \(error)", in: store, at: received)
         }
         var report = Report()
+        if notification.replacedIllFormedText {
+            // The messages are answered with U+FFFD in their text; the bytes as Meta sent them are kept.
+            report.unusable.append("ill-formed Unicode replaced with U+FFFD")
+        }
         for change in notification.changes where change.field == "messages" {
             guard let value = change.value else {
                 report.unusable.append("a messages change without a usable value")

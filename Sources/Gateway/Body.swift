@@ -9,7 +9,12 @@ public enum BodyPlan: Equatable, Sendable {
     public static let maximumBytes = 3 * 1024 * 1024
 
     public static func plan(params: [String: String], maximumBytes: Int = BodyPlan.maximumBytes) -> BodyPlan {
-        guard let raw = params["CONTENT_LENGTH"]?.trimmingSpaces, !raw.isEmpty else { return .read(0) }
+        guard let raw = params["CONTENT_LENGTH"]?.trimmingSpaces, !raw.isEmpty else {
+            // A POST without a length has no body: nginx sets CONTENT_LENGTH after de-chunking, so the client sent
+            // neither header. Say so, rather than check a signature over nothing and log "signature rejected".
+            if params["REQUEST_METHOD"]?.uppercased() == "POST" { return .reject(.text(411, "length required")) }
+            return .read(0)
+        }
         guard raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), raw.utf8.count <= 18,
             let length = Int(raw)
         else {

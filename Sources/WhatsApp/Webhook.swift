@@ -11,11 +11,15 @@ public struct WebhookNotification: Equatable, Sendable {
     public var object: String?
     /// Every change of every entry, in body order.
     public var changes: [Change]
+    /// The body was not well-formed Unicode (bytes that are not UTF-8, or half of a `\uD83D\uDE00` pair) and was
+    /// decoded with U+FFFD in their place; the caller keeps the original bytes.
+    public var replacedIllFormedText: Bool
 
     /// Creates a notification from already decoded parts.
-    public init(object: String? = nil, changes: [Change] = []) {
+    public init(object: String? = nil, changes: [Change] = [], replacedIllFormedText: Bool = false) {
         self.object = object
         self.changes = changes
+        self.replacedIllFormedText = replacedIllFormedText
     }
 }
 
@@ -250,8 +254,12 @@ extension WebhookNotification {
     /// Decodes a webhook POST body leniently. Throws only when the body is not JSON or not an object whose
     /// `entry` (when present) is an array; `{}` decodes to a notification without changes.
     public static func decode(_ body: [UInt8]) throws -> WebhookNotification {
+        let repaired = replacingIllFormedText(body)
         do {
-            return try JSONDecoder().decode(DecodedNotification.self, from: Data(body)).notification
+            var notification = try JSONDecoder().decode(DecodedNotification.self, from: Data(repaired ?? body))
+                .notification
+            notification.replacedIllFormedText = repaired != nil
+            return notification
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw WebhookDecodingError(code: "not-json", detail: decodingDetail(context))
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
@@ -260,6 +268,59 @@ extension WebhookNotification {
             throw WebhookDecodingError(code: "not-envelope", detail: "\(error)")
         }
     }
+}
+
+// NB: JSONDecoder refuses a string holding bytes that are not UTF-8 or an unpaired surrogate escape (a client that
+// cut an emoji in half), and the lenient readers then see no string: a customer's text would read as an unsupported
+// message. Replaced with U+FFFD (as a browser shows them), the text still reaches the conversation.
+
+/// `body` with every ill-formed UTF-8 sequence and every unpaired `\uD800`–`\uDFFF` escape replaced by U+FFFD;
+/// nil when there was nothing to replace (the usual case costs one validation and one scan for backslashes).
+func replacingIllFormedText(_ body: [UInt8]) -> [UInt8]? {
+    let unpaired = unpairedSurrogateEscapes(in: body)
+    let isUTF8 = String(validating: body, as: UTF8.self) != nil
+    guard !unpaired.isEmpty || !isUTF8 else { return nil }
+    var text: [UInt8] = []
+    text.reserveCapacity(body.count)
+    var start = 0
+    for offset in unpaired {
+        text += body[start..<offset]
+        text += #"\ufffd"#.utf8
+        start = offset + 6
+    }
+    text += body[start...]
+    return isUTF8 ? text : Array(String(decoding: text, as: UTF8.self).utf8)
+}
+
+/// Where each `\uXXXX` escape of a surrogate that is not part of a high-low pair starts. Escapes are walked from
+/// backslash to backslash, so the `\\` of an escaped backslash is never read as the start of one.
+func unpairedSurrogateEscapes(in body: [UInt8]) -> [Int] {
+    var offsets: [Int] = []
+    var index = 0
+    while index < body.count, let backslash = body[index...].firstIndex(of: UInt8(ascii: "\\")) {
+        guard let unit = escapedCodeUnit(body, at: backslash) else {
+            index = backslash + 2
+            continue
+        }
+        if (0xD800...0xDBFF).contains(unit), let low = escapedCodeUnit(body, at: backslash + 6),
+            (0xDC00...0xDFFF).contains(low)
+        {
+            index = backslash + 12
+            continue
+        }
+        if (0xD800...0xDFFF).contains(unit) { offsets.append(backslash) }
+        index = backslash + 6
+    }
+    return offsets
+}
+
+/// The code unit of the `\uXXXX` escape starting at `offset`, or nil when none starts there.
+private func escapedCodeUnit(_ body: [UInt8], at offset: Int) -> UInt16? {
+    guard offset + 6 <= body.count, body[offset] == UInt8(ascii: "\\"), body[offset + 1] == UInt8(ascii: "u") else {
+        return nil
+    }
+    guard let pair = Hex.decode(body[(offset + 2)..<(offset + 6)]) else { return nil }
+    return UInt16(pair[0]) << 8 | UInt16(pair[1])
 }
 
 private func decodingDetail(_ context: DecodingError.Context) -> String {

@@ -142,6 +142,22 @@ final class Harness: @unchecked Sendable {
         #expect(harness.wakes == 0)
     }
 
+    @Test func textThatIsNotWellFormedIsAnsweredAndItsBytesKept() throws {
+        let harness = try Harness()
+        // A byte that is not UTF-8 and half of an emoji's surrogate pair, inside an otherwise ordinary message.
+        let text = String(decoding: textMessage(id: "wamid.MANGLED", text: "cafBYTE HALF!"), as: UTF8.self)
+        let body = Array(text.replacingOccurrences(of: "HALF", with: #"\ud83d"#).utf8).replacing(
+            Array("BYTE".utf8), with: [0xFF])
+        #expect(harness.post(body).response.status == 200)
+        let recorded = try harness.store.database.query("SELECT type, summary FROM inboundMessage")
+        #expect(recorded.first?[0].string == "text")
+        #expect(recorded.first?[1].string == "caf\u{FFFD} \u{FFFD}!")
+        #expect(try harness.count("outbox") == 1)
+        let kept = try harness.store.database.query("SELECT reason, body FROM keptBody")
+        #expect(kept.first?[0].string?.contains("U+FFFD") == true)
+        #expect(kept.first?[1].bytes == body)
+    }
+
     @Test func aSchemaBehindTheBinaryAnswers503() throws {
         let harness = try Harness(migrate: false)
         #expect(harness.post(textMessage(id: "wamid.EARLY")).response.status == 503)

@@ -47,6 +47,18 @@ import Testing
     @Test func noLengthMeansNoBody() {
         #expect(BodyPlan.plan(params: [:]) == .read(0))
         #expect(BodyPlan.plan(params: ["CONTENT_LENGTH": ""]) == .read(0))
+        #expect(BodyPlan.plan(params: ["REQUEST_METHOD": "GET"]) == .read(0))
+        #expect(BodyPlan.plan(params: ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "0"]) == .read(0))
+    }
+
+    @Test func aPostWithoutALengthIs411() {
+        for params in [["REQUEST_METHOD": "POST"], ["REQUEST_METHOD": "post", "CONTENT_LENGTH": " "]] {
+            guard case .reject(let response) = BodyPlan.plan(params: params) else {
+                Issue.record("expected a rejection for \(params)")
+                continue
+            }
+            #expect(response.status == 411)
+        }
     }
 
     @Test func exactlyTheDeclaredLengthIsRead() {

@@ -371,3 +371,39 @@ func everyWebhookFixtureDecodes(name: String) throws {
     let error = WebhookDecodingError(code: "not-json", detail: "unexpected end")
     #expect(error.description == "webhook body not-json: unexpected end - while decoding a WhatsApp notification")
 }
+
+// MARK: - Text that is not well-formed
+
+/// A text message whose body is `text` spliced in as raw bytes (no JSON escaping).
+private func textBody(_ text: [UInt8]) -> [UInt8] {
+    Array(#"{"entry":[{"changes":[{"field":"messages","value":{"messages":[{"id":"wamid.T","from":"1","#.utf8)
+        + Array(#""type":"text","text":{"body":""#.utf8) + text + Array(#""}}]}}]}]}"#.utf8)
+}
+
+private func decodedText(_ text: [UInt8]) throws -> (String?, Bool) {
+    let notification = try WebhookNotification.decode(textBody(text))
+    guard case .text(let body) = notification.changes.first?.value?.messages.first?.content else {
+        return (nil, notification.replacedIllFormedText)
+    }
+    return (body, notification.replacedIllFormedText)
+}
+
+@Test func bytesThatAreNotUTF8BecomeReplacementCharacters() throws {
+    // A stray continuation byte, a truncated sequence, an encoded surrogate (CESU-8) and bytes UTF-8 never uses.
+    let (text, replaced) = try decodedText([0x61, 0x80, 0x62, 0xC3, 0x20, 0xED, 0xA0, 0x80, 0xFF, 0xFE])
+    #expect(text == "a\u{FFFD}b\u{FFFD} \u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}")
+    #expect(replaced)
+}
+
+@Test func anUnpairedSurrogateEscapeBecomesAReplacementCharacter() throws {
+    let (text, replaced) = try decodedText(Array(#"x\ud83d y \ude00 \uDBFF\u0041 \ud83d\ude00"#.utf8))
+    #expect(text == "x\u{FFFD} y \u{FFFD} \u{FFFD}A 😀")
+    #expect(replaced)
+}
+
+@Test func wellFormedTextIsLeftAlone() throws {
+    // An escaped backslash before `ud83d` is text, not an escape; a pair and raw UTF-8 are fine as they are.
+    let (text, replaced) = try decodedText(Array(#"\\ud83d \ud83d\ude00 ₦ é\\"#.utf8))
+    #expect(text == #"\ud83d 😀 ₦ é\"#)
+    #expect(!replaced)
+}
