@@ -44,6 +44,11 @@ public struct DevCapture {
     public func handle(_ request: Request) -> Outcome {
         let parts = request.path.split(separator: "/").map(String.init)
         guard parts.first == "dev", parts.count >= 2 else { return Outcome(.text(404, "not found")) }
+        // It signs fake payments with the configured key: with a live key that would be a forged real payment.
+        guard paystackMode(secretKey: settings.paystackSecret) != .live else {
+            log.error("dev mode refuses to run with a live Paystack key")
+            return Outcome(.text(403, "dev mode never runs with a live Paystack key"))
+        }
         do {
             let db = try database()
             switch (request.method, Array(parts.dropFirst())) {
@@ -74,8 +79,14 @@ public struct DevCapture {
         let recipient = (try? JSONDecoder().decode(Recipient.self, from: Data(request.body)))?.to ?? ""
         let id = try db.recordMessage(recipient: recipient, body: request.body, at: now())
         return json(
-            #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(recipient)","wa_id":"\#(recipient.filter(\.isNumber))"}],"messages":[{"id":"wamid.DEV\#(id)"}]}"#
-        )
+            JSONBody.object([
+                ("messaging_product", .string("whatsapp")),
+                (
+                    "contacts",
+                    .array([.object([("input", .string(recipient)), ("wa_id", .string(recipient.filter(\.isNumber)))])])
+                ),
+                ("messages", .array([.object([("id", .string("wamid.DEV\(id)"))])])),
+            ]))
     }
 
     private struct Recipient: Decodable { var to: String? }
@@ -111,8 +122,16 @@ public struct DevCapture {
         }
         let url = "\(base(request))/dev/checkout/\(body.reference)"
         return json(
-            #"{"status":true,"message":"Authorization URL created","data":{"authorization_url":"\#(url)","access_code":"dev\#(body.reference)","reference":"\#(body.reference)"}}"#
-        )
+            JSONBody.object([
+                ("status", .bool(true)), ("message", .string("Authorization URL created")),
+                (
+                    "data",
+                    .object([
+                        ("authorization_url", .string(url)), ("access_code", .string("dev\(body.reference)")),
+                        ("reference", .string(body.reference)),
+                    ])
+                ),
+            ]))
     }
 
     func verify(reference: String, db: DevCaptureStore) throws -> Response {
@@ -125,8 +144,16 @@ public struct DevCapture {
         return json(#"{"status":true,"message":"Verification successful","data":\#(body)}"#)
     }
 
+    /// Built as JSON values, not pasted text: a reference or currency with a quote in it must not add fields
+    /// (say `"domain":"live"`) to a body this process signs.
     func charge(reference: String, amount: Int, currency: String, status: String) -> String {
-        #"{"id":4099260516,"domain":"test","status":"\#(status)","reference":"\#(reference)","amount":\#(amount),"currency":"\#(currency)","channel":"card","gateway_response":"Approved","metadata":"","authorization":{"last4":"4081"}}"#
+        let value = JSONBody.object([
+            ("id", .integer(4_099_260_516)), ("domain", .string("test")), ("status", .string(status)),
+            ("reference", .string(reference)), ("amount", .integer(amount)), ("currency", .string(currency)),
+            ("channel", .string("card")), ("gateway_response", .string("Approved")), ("metadata", .string("")),
+            ("authorization", .object([("last4", .string("4081"))])),
+        ])
+        return String(decoding: value.bytes, as: UTF8.self)
     }
 
     // MARK: - The fake checkout
@@ -187,5 +214,9 @@ public struct DevCapture {
     func json(_ text: String, status: Int = 200) -> Response {
         Response(
             status: status, headers: [Response.Header("Content-Type", "application/json")], body: Array(text.utf8))
+    }
+
+    func json(_ value: JSONBody, status: Int = 200) -> Response {
+        json(String(decoding: value.bytes, as: UTF8.self), status: status)
     }
 }

@@ -50,6 +50,22 @@ public struct SenderWakeup: Sendable {
         return sent == 1 || errno == EAGAIN
     }
 
+    /// `NAME=value` entries of this process's environment that are configuration keys or the basics a process
+    /// needs (PATH, HOME, TZ, locale).
+    static func senderEnvironment() -> [String] {
+        let allowed = Set(Config.keys.map(\.name) + ["PATH", "HOME", "TZ", "LANG", "LC_ALL", "WHATSORDER_CONFIG"])
+        var entries: [String] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "="), allowed.contains(String(text[..<equals])) {
+                entries.append(text)
+            }
+            cursor += 1
+        }
+        return entries
+    }
+
     func spawnFallback() {
         // Children are never waited for: let the kernel reap them, so a FastCGI worker collects no zombies.
         signal(SIGCHLD, SIG_IGN)
@@ -75,8 +91,12 @@ public struct SenderWakeup: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(posixSpawnSetSID | POSIX_SPAWN_SETSIGDEF))
         var cArguments = arguments.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
+        // Only what the sender reads: under fcgiwrap the environment also holds the request's CGI variables and
+        // every client header as HTTP_*, none of which a sender should see.
+        var cEnvironment = Self.senderEnvironment().map { strdup($0) } + [nil]
+        defer { for pointer in cEnvironment { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, binary, &actions, &attributes, &cArguments, environ)
+        let status = posix_spawn(&pid, binary, &actions, &attributes, &cArguments, &cEnvironment)
         if status != 0 {
             log.error("could not start the outbox sender", ["binary": binary, "errno": "\(status)"])
         }

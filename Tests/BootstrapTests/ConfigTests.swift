@@ -83,3 +83,21 @@ import Testing
         #expect(throws: ConfigError.self) { try Live.utcOffset(zone: "../etc/passwd") }
     }
 }
+
+@Suite struct SenderEnvironmentTests {
+    /// Under fcgiwrap a handler's environment holds the client's headers as HTTP_*; the fallback sender it starts
+    /// gets configuration keys and the basics only.
+    @Test func theFallbackSenderGetsNoRequestVariables() {
+        setenv("HTTP_X_WHATSORDER_TRIM_TEST", "http://evil.example", 1)
+        setenv("QUERY_STRING", "hub.verify_token=secret", 1)
+        defer {
+            unsetenv("HTTP_X_WHATSORDER_TRIM_TEST")
+            unsetenv("QUERY_STRING")
+        }
+        let names = SenderWakeup.senderEnvironment().map { String($0.prefix { $0 != "=" }) }
+        #expect(!names.contains("HTTP_X_WHATSORDER_TRIM_TEST"))
+        #expect(!names.contains("QUERY_STRING"))
+        #expect(names.contains("PATH"))
+        #expect(names.allSatisfy { name in Config.keys.contains { $0.name == name } || !name.hasPrefix("HTTP_") })
+    }
+}

@@ -77,5 +77,14 @@ import Testing
         let redirect = try shell(
             "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' 'http://127.0.0.1:\(http)/staff/'", in: directory)
         #expect(redirect.hasPrefix("301 https://"))
+        // Browsers are told to stay on HTTPS.
+        let headers = try shell("curl -sk -D - -o /dev/null 'https://127.0.0.1:\(https)/staff/'", in: directory)
+        #expect(headers.lowercased().contains("strict-transport-security: max-age=31536000"))
+        // Password guessing on the staff page is throttled (30 a minute, bursts of 20), the webhooks are not.
+        let staff = try (0..<30).map { _ in try status("GET", "/staff/") }
+        #expect(staff.contains(429))
+        #expect(staff.filter { $0 == 401 }.count <= 21)
+        #expect(try status("GET", "/payments/return/?reference=WO-NONE-1") == 404)
+        #expect(try status("POST", "/webhooks/paystack") == 401)
     }
 }

@@ -197,6 +197,15 @@ private func timestamped(secret key: String = secret, at time: Int64 = timestamp
         #expect(verify("t=\(timestamp),v1=\(expectedTimestampedDigest)") == .malformedHeader, "v1 without colon")
         #expect(verify("t=\(timestamp),v2=k1:\(expectedTimestampedDigest)") == .malformedHeader, "only other versions")
     }
+
+    /// A header stuffed with fake entries is refused before any hashing; up to eight (a rotation's two, and room)
+    /// are read, and the good one among them is found.
+    @Test func aHeaderWithMoreThanEightEntriesIsMalformed() {
+        let fake = "v1=x:" + String(repeating: "0", count: 128)
+        let seven = Array(repeating: fake, count: 7).joined(separator: ",")
+        #expect(verify("t=\(timestamp),\(seven),v1=k1:\(expectedTimestampedDigest)") == .valid(keyID: "k1"))
+        #expect(verify("t=\(timestamp),\(seven),\(fake),v1=k1:\(expectedTimestampedDigest)") == .malformedHeader)
+    }
 }
 
 @Suite struct PaystackModeTests {
