@@ -18,7 +18,7 @@ build:
 	scripts/build
 
 lint:
-	swift format lint --strict --recursive Package.swift Sources Tests
+	swift format lint --strict --recursive Package.swift Sources Tests fuzz/Package.swift fuzz/Targets fuzz/Support
 
 format:
 	swift format format --in-place --recursive Package.swift Sources Tests

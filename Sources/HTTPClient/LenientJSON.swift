@@ -65,7 +65,9 @@ extension KeyedDecodingContainer where Key == JSONKey {
     /// The number at `key`, also when sent as a numeric string.
     public func double(_ key: JSONKey) -> Double? {
         if let number = try? decodeIfPresent(Double.self, forKey: key) { return number }
-        return string(key).flatMap { Double($0) }
+        // A number sent as a string may say "1e999" or "nan": JSON has neither, so a pin built from one could
+        // never be stored (found by fuzz/, kept in fuzz/regressions/whatsapp-webhook).
+        return string(key).flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// The nested object at `key`, or nil when absent, null or not an object.

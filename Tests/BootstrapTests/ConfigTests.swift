@@ -101,3 +101,12 @@ import Testing
         #expect(names.allSatisfy { name in Config.keys.contains { $0.name == name } || !name.hasPrefix("HTTP_") })
     }
 }
+
+@Suite struct ConfigCountTests {
+    /// Found by reading for fuzz/: seconds × 1000 or a fee added to a total must not overflow and trap a handler.
+    @Test func aCountBeyondATrillionIsAConfigurationError() throws {
+        let config = Config(values: ["LATE_MESSAGE_AGE": "9223372036854775807", "DELIVERY_FEE": "1000000000000"])
+        #expect(throws: ConfigError.self) { try config.count("LATE_MESSAGE_AGE") }
+        #expect(try config.count("DELIVERY_FEE") == 1_000_000_000_000)
+    }
+}

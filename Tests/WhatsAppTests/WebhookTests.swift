@@ -407,3 +407,21 @@ private func decodedText(_ text: [UInt8]) throws -> (String?, Bool) {
     #expect(text == #"\ud83d 😀 ₦ é\"#)
     #expect(!replaced)
 }
+
+/// Found by fuzz/ (kept in fuzz/regressions/whatsapp-webhook): coordinates sent as strings that overflow or are
+/// not numbers never become a pin, which could not be stored and would fail every redelivery with a 503.
+@Test func coordinatesThatAreNotFiniteNumbersAreNoPin() throws {
+    for value in ["3e947", "1e999", "-1e999", "nan", "inf"] {
+        let body = Array(
+            #"{"entry":[{"changes":[{"field":"messages","value":{"messages":[{"id":"08","from":"1","type":"location","location":{"latitude":"6","longitude":"\#(value)"}}]}}]}]}"#
+                .utf8)
+        let notification = try WebhookNotification.decode(body)
+        for change in notification.changes {
+            for message in change.value?.messages ?? [] {
+                if case .location(let location) = message.content {
+                    Issue.record("\(value) became a pin at \(location.latitude),\(location.longitude)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import FuzzSupport
+import WhatsApp
+
+// The bytes of a WhatsApp webhook POST after its signature passed (Meta's, so well-formed in practice, but the
+// decoder is the first code that reads them) and of Meta's answers to our sends, which the sender classifies.
+// Seeds: Tests/WhatsAppTests/Fixtures, Tests/AppTests/Fixtures and Tests/EndToEndTests/Fixtures.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let body = fuzzBytes(data, size)
+    if let notification = try? WebhookNotification.decode(body) {
+        check(notification)
+    }
+    // The sender sees the same kinds of bodies on every status; these four take every branch of the classifier.
+    for status in [200, 400, 429, 500] {
+        if case .accepted(let wamid) = classifySendResponse(status: status, body: body) {
+            expect(!wamid.isEmpty, "an accepted send without a message id")
+        }
+    }
+    return 0
+}
+
+/// What the handler relies on after a successful decode.
+private func check(_ notification: WebhookNotification) {
+    for change in notification.changes {
+        guard let value = change.value else { continue }
+        expect(change.field == "messages", "a value decoded for the field \(change.field)")
+        expect(value.undecodableMessages >= 0 && value.undecodableStatuses >= 0, "a negative count of bad items")
+        for message in value.messages {
+            // The wamid is the dedupe key of the inbound table.
+            expect(!message.id.isEmpty, "a message without an id")
+            _ = message.content.wireType
+            switch message.content {
+            case .location(let location):
+                // The conversation keeps a pin in its state, which is stored as JSON: JSON has no NaN or infinity,
+                // so a non-finite coordinate would make that customer's every message fail to commit.
+                expect(
+                    location.latitude.isFinite && location.longitude.isFinite,
+                    "a location with a non-finite coordinate (\(location.latitude), \(location.longitude))")
+            case .reaction(_, let emoji):
+                expect(emoji != "", "a removed reaction read as an empty emoji")
+            case .order(let count), .contacts(let count):
+                expect(count >= 0, "a negative item count")
+            default:
+                break
+            }
+        }
+        for status in value.statuses {
+            expect(!status.id.isEmpty, "a status without an id")
+            _ = status.status.wireName
+        }
+    }
+}
