@@ -7,7 +7,7 @@ public struct Migration: Sendable {
 
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
-    public static let all: [Migration] = [platform, ordering, payments, staff, uncertainSends]
+    public static let all: [Migration] = [platform, ordering, payments, staff, uncertainSends, unfinishedOutbox]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
     /// Times are Unix milliseconds (UTC); money is integer minor units.
@@ -266,5 +266,15 @@ public enum Migrations {
         name: "v5-uncertain-sends",
         sql: """
             ALTER TABLE outbox ADD COLUMN uncertainSends INTEGER NOT NULL DEFAULT 0;
+            """)
+
+    /// Found by the soak (bench/soak): a claim asks, for each due row, whether the same customer has an earlier
+    /// unfinished one. Through `outboxCustomer` that walked every row the customer ever had, so each claim, taken
+    /// under the write lock, grew slower with history: p99 went from 4 to 50 ms over two minutes. A partial index of
+    /// unfinished rows only keeps the question as cheap on day 300 as on day 1.
+    static let unfinishedOutbox = Migration(
+        name: "v6-unfinished-outbox",
+        sql: """
+            CREATE INDEX outboxUnfinished ON outbox(customerID, id) WHERE status IN ('pending', 'sending');
             """)
 }

@@ -29,9 +29,11 @@ import Testing
             INSERT INTO payment (reference, orderID, amountKobo, currency, email, status, createdAt, updatedAt)
             VALUES ('WO-OLD23456-1', 3, 550000, 'NGN', 'ada@example.com', 'link_sent', 10, 10);
             """)
-        #expect(try store.schemaStatus() == .behind(missing: ["v3-payments", "v4-staff", "v5-uncertain-sends"]))
+        #expect(
+            try store.schemaStatus()
+                == .behind(missing: ["v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox"]))
 
-        #expect(try store.migrate(now: 1) == ["v3-payments", "v4-staff", "v5-uncertain-sends"])
+        #expect(try store.migrate(now: 1) == ["v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox"])
 
         let orders = try store.orders()
         #expect(orders.map(\.code.rawValue) == ["WO-OLD23456", "WO-OLD23457"])

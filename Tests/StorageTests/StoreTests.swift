@@ -12,6 +12,7 @@ import Testing
         #expect(
             Migrations.all.map(\.name) == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+                "v6-unfinished-outbox",
             ])
     }
 
@@ -19,16 +20,21 @@ import Testing
         let store = Store(database: try Database(location: .memory))
         #expect(
             try store.schemaStatus()
-                == .behind(missing: ["v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends"]))
+                == .behind(missing: [
+                    "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+                    "v6-unfinished-outbox",
+                ]))
         #expect(
             try store.migrate(now: 1) == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+                "v6-unfinished-outbox",
             ])
         #expect(try store.migrate(now: 2) == [])
         #expect(try store.schemaStatus() == .current)
         #expect(
             try store.appliedMigrations() == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
+                "v6-unfinished-outbox",
             ])
     }
 
