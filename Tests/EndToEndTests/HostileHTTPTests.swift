@@ -15,9 +15,7 @@ import WhatsApp
 /// crashed FastCGI worker is replaced by multiwatch under a new pid), nginx logged no crash, and an ordinary customer
 /// still gets a 200 and exactly one reply.
 @Suite(.serialized) struct HostileHTTPTests {
-    static func makeStack(_ mode: Stack.Mode) throws -> Stack {
-        try Stack(mode: mode, sender: mode == .fastcgi, workers: mode == .fastcgi ? 2 : 4)
-    }
+    static func makeStack(_ mode: Stack.Mode) throws -> Stack { try Stack.standard(mode) }
 
     // MARK: - Oversized bodies
 

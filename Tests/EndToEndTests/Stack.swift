@@ -86,6 +86,12 @@ final class Stack: @unchecked Sendable {
                 + " --config \(configPath)\(senderFlag)")
     }
 
+    /// The stack the platform suites share: FastCGI with its sender daemon and a worker per core, or CGI under
+    /// fcgiwrap without one, so replies go out through the handlers' fallback `outbox send --once`.
+    static func standard(_ mode: Mode) throws -> Stack {
+        try Stack(mode: mode, sender: mode == .fastcgi, workers: mode == .fastcgi ? 2 : 4)
+    }
+
     func stop() {
         _ = try? run("scripts/stack stop --dir \(directory)")
         graph.stop()

@@ -10,9 +10,7 @@ import WhatsApp
 /// Meta's Graph API. Only Meta is fake. The CGI stack runs without the sender daemon, so its replies go out through
 /// the handlers' fallback `whatsorder outbox send --once`.
 @Suite(.serialized) struct ThroughNginxTests {
-    static func makeStack(_ mode: Stack.Mode) throws -> Stack {
-        try Stack(mode: mode, sender: mode == .fastcgi, workers: mode == .fastcgi ? 2 : 4)
-    }
+    static func makeStack(_ mode: Stack.Mode) throws -> Stack { try Stack.standard(mode) }
 
     @Test(arguments: Stack.Mode.allCases)
     func theVerifyHandshake(mode: Stack.Mode) throws {
