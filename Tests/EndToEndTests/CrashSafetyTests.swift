@@ -38,18 +38,9 @@ import Testing
                 let customer = index % customers
                 let body = textMessage(
                     id: "wamid.CRASH-\(index)", from: "2348030000\(String(format: "%03d", customer))")
-                var delivered = false
-                for attempt in 0..<200 {
-                    if attempt > 0 {
-                        retries.mutate { $0 += 1 }
-                        usleep(20_000)
-                    }
-                    if let response = try? stack.post(body, transport: client), response.status == 200 {
-                        delivered = true
-                        break
-                    }
-                }
-                if !delivered { failures.mutate { $0.append("wamid.CRASH-\(index)") } }
+                let posts = stack.deliverLikeMeta(body, tries: 200, pause: 20_000, transport: client)
+                retries.mutate { $0 += (posts ?? 200) - 1 }
+                if posts == nil { failures.mutate { $0.append("wamid.CRASH-\(index)") } }
                 // Spread the deliveries over a second or two, so the killer lands on many of them.
                 usleep(30_000)
             }

@@ -9,17 +9,6 @@ import Testing
 /// killed mid-send, everything restarted under load. Each must end with every message recorded once and answered
 /// once (or, for the one case WhatsApp's API cannot make safe, one duplicate that is counted).
 @Suite(.serialized) struct FaultTests {
-    /// A customer's message, as Meta would retry it: until it gets a 200, at most `tries` times.
-    static func deliver(_ stack: Stack, _ body: [UInt8], tries: Int = 40) -> (status: Int, tries: Int) {
-        var last = -1
-        for attempt in 1...tries {
-            last = (try? stack.post(body).status) ?? -1
-            if last == 200 { return (200, attempt) }
-            usleep(100_000)
-        }
-        return (last, tries)
-    }
-
     @Test(arguments: Stack.Mode.allCases)
     func aWriteLockHeldBeyondTheBusyTimeoutIs503AndTheRetrySucceeds(mode: Stack.Mode) throws {
         let stack = try Stack(mode: mode, sender: mode == .fastcgi, workers: 2)
@@ -103,7 +92,7 @@ import Testing
             let body = textMessage(
                 id: "wamid.FULL-\(index)", from: "23480500\(String(format: "%05d", index))",
                 text: String(repeating: "jollof rice please ", count: 40))
-            #expect(Self.deliver(stack, body).status == 200)
+            #expect(stack.deliverLikeMeta(body) != nil)
         }
         #expect(try stack.count("inboundMessage") == 41)
         stack.graph.waitForRequests(41, timeout: 30)
@@ -179,19 +168,12 @@ import Testing
                 return GraphStub.accepted(wamid: "wamid.K\(sequence)")
             })
         defer { stack.stop() }
-        let startSender = {
-            try stack.run(
-                "setsid cgi-bin/whatsorder sender --config \(stack.configPath) --lease-milliseconds 2000"
-                    + " >>\(stack.directory)/log/sender.log 2>&1 & echo $! >\(stack.directory)/run/sender.pid")
-        }
-        try startSender()
+        try stack.startSender("--lease-milliseconds 2000")
         try waitUntil { FileManager.default.fileExists(atPath: "\(stack.directory)/run/sender.sock") }
         #expect(try stack.post(textMessage(id: "wamid.KILL-1", from: "2348070000001")).status == 200)
         stack.graph.waitForRequests(1)
-        let pid = try String(contentsOfFile: "\(stack.directory)/run/sender.pid", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        kill(Int32(pid) ?? 0, SIGKILL)
-        try startSender()
+        kill(try stack.senderPID(), SIGKILL)
+        try stack.startSender("--lease-milliseconds 2000")
         // The row's lease runs out; the new sender sends it again.
         let requests = stack.graph.waitForRequests(2, timeout: 15)
         #expect(requests.count == 2)
@@ -220,7 +202,7 @@ import Testing
                 for message in 0..<perCustomer {
                     let body = textMessage(
                         id: "wamid.LOAD-\(customer)-\(message)", from: "2348080\(String(format: "%06d", customer))")
-                    if FaultTests.deliver(stack, body).status != 200 { failures.mutate { $0 += 1 } }
+                    if stack.deliverLikeMeta(body) == nil { failures.mutate { $0 += 1 } }
                     progress.mutate { $0 += 1 }
                     usleep(20_000)
                 }
@@ -232,13 +214,10 @@ import Testing
         for pid in try stack.workerPIDs() { kill(pid, SIGTERM) }
         try waitUntil { progress.value >= total / 2 }
         for pid in try stack.workerPIDs() { kill(pid, SIGKILL) }
-        let senderPID = try String(contentsOfFile: "\(stack.directory)/run/sender.pid", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        kill(Int32(senderPID) ?? 0, SIGTERM)
-        try waitUntil { kill(Int32(senderPID) ?? 0, 0) != 0 }
-        try stack.run(
-            "setsid cgi-bin/whatsorder sender --config \(stack.configPath)"
-                + " >>\(stack.directory)/log/sender.log 2>&1 & echo $! >\(stack.directory)/run/sender.pid")
+        let senderPID = try stack.senderPID()
+        kill(senderPID, SIGTERM)
+        try waitUntil { kill(senderPID, 0) != 0 }
+        try stack.startSender()
         try waitUntil(timeout: 60) { progress.value == total }
         #expect(failures.value == 0)
         #expect(try stack.count("inboundMessage") == Int64(total))

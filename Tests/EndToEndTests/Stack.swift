@@ -92,6 +92,31 @@ final class Stack: @unchecked Sendable {
         try Stack(mode: mode, sender: mode == .fastcgi, workers: mode == .fastcgi ? 2 : 4)
     }
 
+    /// Posts `body` as Meta delivers a webhook: again after every answer that is not a 200 (or no answer), up to
+    /// `tries` times, `pause` microseconds apart. How many posts it took, or nil when none was accepted.
+    func deliverLikeMeta(_ body: [UInt8], tries: Int = 40, pause: useconds_t = 100_000, transport: CurlTransport? = nil)
+        -> Int?
+    {
+        for attempt in 1...tries {
+            if attempt > 1 { usleep(pause) }
+            if let response = try? post(body, transport: transport), response.status == 200 { return attempt }
+        }
+        return nil
+    }
+
+    /// The sender daemon's pid, as `scripts/stack` (or `startSender`) recorded it.
+    func senderPID() throws -> Int32 {
+        let text = try String(contentsOfFile: "\(directory)/run/sender.pid", encoding: .utf8)
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Starts a sender daemon the way `scripts/stack` does, recording its pid where `stop()` finds it.
+    func startSender(_ arguments: String = "") throws {
+        try run(
+            "setsid cgi-bin/whatsorder sender --config \(configPath) \(arguments)"
+                + " >>\(directory)/log/sender.log 2>&1 & echo $! >\(directory)/run/sender.pid")
+    }
+
     func stop() {
         _ = try? run("scripts/stack stop --dir \(directory)")
         graph.stop()
