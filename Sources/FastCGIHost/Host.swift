@@ -117,10 +117,27 @@ public enum Host {
             writeAll(outcome.response.serialized()) { buffer, count in
                 Int(FCGX_PutStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), output))
             }
-            FCGX_Finish_r(&request)
+            finish(&request)
             outcome.afterResponse?()
         }
         FCGX_Free(&request, 1)
+    }
+
+    /// Ends a request without libfcgi's lingering close. `FCGX_Finish_r` would `shutdown` the socket and then wait
+    /// in `poll` until nginx closes its end, a sleep and a wake-up on every request, only to read data nginx never
+    /// sends after its empty stdin record. So: flush the answer and the end-of-request record, read stdin to its
+    /// end (nothing is left unread, so the close cannot reset the connection), close, and let libfcgi free the rest.
+    static func finish(_ request: inout FCGX_Request) {
+        FCGX_FClose(request.err)
+        FCGX_FClose(request.out)
+        var scratch = [CChar](repeating: 0, count: 4096)
+        let input = request.in
+        while FCGX_GetStr(&scratch, Int32(scratch.count), input) > 0 {}
+        if request.keepConnection == 0, request.ipcFd >= 0, FCGX_GetError(request.in) == 0 {
+            close(request.ipcFd)
+            request.ipcFd = -1
+        }
+        FCGX_Finish_r(&request)
     }
 
     // MARK: - I/O helpers

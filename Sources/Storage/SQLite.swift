@@ -341,14 +341,15 @@ public final class Database {
     }
 
     /// Commits on return, rolls back on throw.
+    /// NB: through `query`, so BEGIN and COMMIT are prepared once per connection, not parsed on every request.
     private func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
-        try execute(begin)
+        try query(begin)
         do {
             let result = try body()
-            try execute("COMMIT")
+            try query("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? query("ROLLBACK")
             throw error
         }
     }

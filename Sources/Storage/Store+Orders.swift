@@ -7,10 +7,11 @@ extension Store {
 
     /// Writes a step's state, outbox rows and records. Runs inside the caller's IMMEDIATE transaction.
     /// `messageArrived` moves `lastInboundAt`; a step caused by the sender (a payment link) does not.
-    func save(_ result: StepResult, for customer: CustomerID, inboundID: Int64?, now: Int64, messageArrived: Bool)
-        throws
-    {
-        let encoded = String(decoding: try JSONEncoder().encode(result.state), as: UTF8.self)
+    func save(
+        _ result: StepResult, encodedState: String? = nil, for customer: CustomerID, inboundID: Int64?, now: Int64,
+        messageArrived: Bool
+    ) throws {
+        let encoded = try encodedState ?? Self.encode(result.state)
         if messageArrived {
             try database.query(
                 """
@@ -31,6 +32,11 @@ extension Store {
         for entry in result.outbox {
             try insertOutbox(entry, customer: entry.staff ? nil : customer, inboundID: inboundID, now: now)
         }
+    }
+
+    /// A conversation's state as its row holds it.
+    static func encode(_ state: State) throws -> String {
+        String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
     }
 
     private func apply(_ record: Record, customer: CustomerID, now: Int64) throws {

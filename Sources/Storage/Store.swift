@@ -265,14 +265,18 @@ public final class Store {
                 "SELECT version FROM conversation WHERE customerID = ?", [customer.id.rawValue]
             ).first?[0].int64.map(Int.init)
             let result: StepResult
+            var encodedState: String?
             if let prepared, prepared.customer == customer, prepared.version == version {
                 result = prepared.result
+                encodedState = prepared.encodedState
             } else {
                 let stored = try storedConversation(customer.id)
                 result = try step(
                     Snapshot(state: stored?.state ?? State(), lastInboundAt: stored?.lastInboundAt), customer)
             }
-            try save(result, for: customer.id, inboundID: inboundID, now: now, messageArrived: true)
+            try save(
+                result, encodedState: encodedState, for: customer.id, inboundID: inboundID, now: now,
+                messageArrived: true)
             return .handled(customer: customer.id, outboxRows: result.outbox.count)
         }
     }
@@ -281,6 +285,8 @@ public final class Store {
         var customer: CustomerRecord
         var version: Int?
         var result: StepResult
+        /// The state as `save` writes it, encoded here so the writer lock is not held for it.
+        var encodedState: String
     }
 
     /// The step's result for a known customer, computed from a plain read. nil for a new customer (their id is
@@ -303,7 +309,8 @@ public final class Store {
             name: inbound.customerName ?? known.name)
         let stored = try storedConversation(customer.id)
         let result = try step(Snapshot(state: stored?.state ?? State(), lastInboundAt: stored?.lastInboundAt), customer)
-        return Prepared(customer: customer, version: stored?.version, result: result)
+        return Prepared(
+            customer: customer, version: stored?.version, result: result, encodedState: try Self.encode(result.state))
     }
 
     func storedConversation(_ customer: CustomerID) throws -> (
