@@ -24,17 +24,21 @@ public struct WhatsAppWebhook {
     public var now: @Sendable () -> Int64
     /// The process's store; opened lazily, kept open by a FastCGI worker, closed by a CGI process at exit.
     public var store: () throws -> Store
+    /// A threaded FastCGI worker's shared transactions; nil when the process serves one request at a time.
+    public var groupCommit: GroupCommit?
     public var wakeSender: @Sendable () -> Void
     public var log: Logger
 
     public init(
         settings: Settings, conversation: ConversationRunner, now: @escaping @Sendable () -> Int64,
-        store: @escaping () throws -> Store, wakeSender: @escaping @Sendable () -> Void, log: Logger
+        store: @escaping () throws -> Store, groupCommit: GroupCommit? = nil,
+        wakeSender: @escaping @Sendable () -> Void, log: Logger
     ) {
         self.settings = settings
         self.conversation = conversation
         self.now = now
         self.store = store
+        self.groupCommit = groupCommit
         self.wakeSender = wakeSender
         self.log = log
     }
@@ -80,13 +84,36 @@ public struct WhatsAppWebhook {
             log.warning("signature rejected", ["reason": "\(verdict)", "bytes": "\(request.body.count)"])
             return Outcome(.text(401, "invalid signature"))
         }
-        guard let store = currentStore(self.store, log: log) else { return Outcome(.text(503, "storage unavailable")) }
         let received = now()
+        // Decoding needs no database, so a threaded worker does it before joining a batch.
+        let notification = Result { try WebhookNotification.decode(request.body) }
+        guard let groupCommit else {
+            guard let store = currentStore(self.store, log: log) else {
+                return Outcome(.text(503, "storage unavailable"))
+            }
+            return apply(notification, body: request.body, to: store, at: received)
+        }
+        var outcome = Outcome(.text(503, "storage unavailable"))
+        let commit = groupCommit.run { store in
+            guard currentStore({ store }, log: log) != nil else { return false }
+            outcome = apply(notification, body: request.body, to: store, at: received)
+            return outcome.afterResponse != nil
+        }
+        guard commit.committed else { return Outcome(.text(503, "storage unavailable")) }
+        // One wake-up covers the whole batch: the sender looks for due rows after it wakes, and all are committed.
+        outcome.afterResponse = commit.actsForBatch ? wakeSender : nil
+        return outcome
+    }
+
+    /// Everything the body asks of the database: its messages, their statuses, the body itself when it could not
+    /// all be used.
+    func apply(
+        _ decoded: Result<WebhookNotification, any Error>, body: [UInt8], to store: Store, at received: Int64
+    ) -> Outcome {
         let notification: WebhookNotification
-        do {
-            notification = try WebhookNotification.decode(request.body)
-        } catch {
-            return keep(request.body, reason: "undecodable: \(error)", in: store, at: received)
+        switch decoded {
+        case .success(let value): notification = value
+        case .failure(let error): return keep(body, reason: "undecodable: \(error)", in: store, at: received)
         }
         var report = Report()
         if notification.replacedIllFormedText {
@@ -122,7 +149,7 @@ public struct WhatsAppWebhook {
             }
         }
         if !report.unusable.isEmpty {
-            let outcome = keep(request.body, reason: report.unusable.joined(separator: "; "), in: store, at: received)
+            let outcome = keep(body, reason: report.unusable.joined(separator: "; "), in: store, at: received)
             if outcome.response.status != 200 { return outcome }
         }
         log.debug("notification handled", ["new": "\(report.handled)", "duplicates": "\(report.duplicates)"])

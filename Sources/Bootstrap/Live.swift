@@ -19,20 +19,40 @@ public final class HandlerRuntime: @unchecked Sendable {
     /// serves the one endpoint its executable is for.
     private var handler: ((Request) -> Outcome)?
     private var store: Store?
+    /// A threaded worker's shared transactions (WhatsApp endpoint only; see `whatsAppWebhook`).
+    private var groupCommit: GroupCommit?
+    private let threaded: Bool
+    /// Guards building `handler` when requests arrive on several threads at once.
+    private let building: UnsafeMutablePointer<pthread_mutex_t>
 
-    public init(environment: [String: String] = currentEnvironment()) {
+    /// `threaded`: requests arrive on several threads at once (`--threads N`), so the WhatsApp endpoint's database
+    /// work goes through one `GroupCommit` instead of a connection per call.
+    public init(environment: [String: String] = currentEnvironment(), threaded: Bool = false) {
         self.environment = environment
+        self.threaded = threaded
+        building = .allocate(capacity: 1)
+        pthread_mutex_init(building, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(building)
+        building.deallocate()
     }
 
     /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
     /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
     public func whatsAppWebhook(_ request: Request) -> Outcome {
         serve(request, component: "whatsapp-webhook") { config, log in
-            WhatsAppWebhook(
+            if threaded {
+                groupCommit = GroupCommit(
+                    open: { try Store.open(path: try config.databasePath()) },
+                    failed: { error in log.error("batch not committed", ["error": "\(error)"]) })
+            }
+            return WhatsAppWebhook(
                 settings: WhatsAppWebhook.Settings(
                     verifyToken: config["WHATSAPP_VERIFY_TOKEN"], appSecret: config["WHATSAPP_APP_SECRET"]),
                 conversation: try Live.conversationRunner(config), now: Live.nowMilliseconds,
-                store: { [unowned self] in try self.openStore(config) },
+                store: { [unowned self] in try self.openStore(config) }, groupCommit: groupCommit,
                 wakeSender: SenderWakeup(config: config, log: log).wake, log: log
             ).handle
         }
@@ -101,13 +121,19 @@ public final class HandlerRuntime: @unchecked Sendable {
     private func serve(
         _ request: Request, component: String, build: (Config, Logger) throws -> (Request) -> Outcome
     ) -> Outcome {
-        if let handler { return handler(request) }
+        pthread_mutex_lock(building)
+        if let handler {
+            pthread_mutex_unlock(building)
+            return handler(request)
+        }
         do {
             let config = try Config.load(environment: environment, params: request.params)
             let made = try build(config, Live.stderrLogger(config: config, component: component))
             handler = made
+            pthread_mutex_unlock(building)
             return made(request)
         } catch {
+            pthread_mutex_unlock(building)
             // Not kept: the next request reads the configuration again, so fixing the file needs no restart.
             Live.stderrLogger(level: .error, component: component).error("configuration", ["error": "\(error)"])
             return Outcome(.text(503, "not configured"))
@@ -125,6 +151,7 @@ public final class HandlerRuntime: @unchecked Sendable {
     public func close() {
         store?.close()
         store = nil
+        groupCommit?.close()
     }
 }
 

@@ -116,11 +116,9 @@ public struct SenderWakeup: Sendable {
 /// session and outlives the handler's process group.
 private let posixSpawnSetSID: Int32 = 0x80
 
-private final class SocketBox: @unchecked Sendable {
-    private var fd: Int32 = -1
+/// Made with the wake-up, not on first use: a threaded worker's requests wake the sender from several threads.
+private final class SocketBox: Sendable {
+    private let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
 
-    func descriptor() -> Int32 {
-        if fd < 0 { fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        return fd
-    }
+    func descriptor() -> Int32 { fd }
 }

@@ -10,3 +10,11 @@ static inline void wo_keep_heap_between_requests(void) {
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 4 << 20);
 }
+
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+
+/// ppoll is a GNU extension the Glibc module does not show Swift; a threaded worker's main thread waits in it with
+/// SIGTERM unblocked only for the wait.
+extern int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout, const sigset_t *sigmask);

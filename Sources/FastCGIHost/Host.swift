@@ -12,24 +12,46 @@ public enum Host {
         /// FastCGI only: exit after this many requests (a recycled worker; multiwatch starts a fresh one).
         public var maxRequests: Int?
         public var maximumBodyBytes: Int
+        /// FastCGI only, and only through `serveConcurrently`: requests one process serves at once, each on its
+        /// own thread (`--threads N`).
+        public var threads: Int
 
-        public init(maxRequests: Int? = nil, maximumBodyBytes: Int = BodyPlan.maximumBytes) {
+        public init(maxRequests: Int? = nil, maximumBodyBytes: Int = BodyPlan.maximumBytes, threads: Int = 1) {
             self.maxRequests = maxRequests
             self.maximumBodyBytes = maximumBodyBytes
+            self.threads = threads
         }
 
-        /// `--max-requests N` from the command line; anything else is ignored, since nginx passes no arguments.
+        /// `--max-requests N` and `--threads N` from the command line; anything else is ignored, since nginx
+        /// passes no arguments.
         public static func parse(_ arguments: [String]) -> Options {
-            var options = Options()
-            if let index = arguments.firstIndex(of: "--max-requests"), index + 1 < arguments.count,
-                let count = Int(arguments[index + 1]), count > 0
-            {
-                options.maxRequests = count
+            func count(_ name: String, upTo limit: Int) -> Int? {
+                guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+                    let value = Int(arguments[index + 1]), value > 0
+                else { return nil }
+                return min(value, limit)
             }
+            var options = Options()
+            options.maxRequests = count("--max-requests", upTo: Int.max)
+            options.threads = count("--threads", upTo: 64) ?? 1
             return options
         }
     }
 
+    /// As `serve`, for a handler that is safe to call from several threads at once: a FastCGI worker started
+    /// with `--threads N` serves N requests at a time. CGI serves one whatever the options say.
+    public static func serveConcurrently(options: Options, handler: @escaping @Sendable (Request) -> Outcome) {
+        signal(SIGPIPE, SIG_IGN)
+        if FCGX_IsCGI() != 0 {
+            serveCGI(options: options, handler: handler)
+        } else if options.threads > 1 {
+            ThreadedWorker(options: options, handler: handler).run()
+        } else {
+            serveFastCGI(options: options, handler: handler)
+        }
+    }
+
+    /// Serves requests one at a time (`options.threads` is not looked at: `handler` need not be thread-safe).
     public static func serve(options: Options, handler: (Request) -> Outcome) {
         // A client that goes away mid-answer must not kill the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
@@ -62,9 +84,10 @@ public enum Host {
 
     /// The body rules shared by both modes: reject before reading, read exactly `CONTENT_LENGTH`, refuse a short
     /// body, and only then call the handler.
+    /// `afterBody` runs once the whole body is in, before the handler (FastCGI reads its stream's end there).
     static func respond(
         to params: [String: String], options: Options, handler: (Request) -> Outcome,
-        read: (UnsafeMutableRawPointer, Int) -> Int, beforeRejecting: () -> Void = {}
+        read: (UnsafeMutableRawPointer, Int) -> Int, beforeRejecting: () -> Void = {}, afterBody: () -> Void = {}
     ) -> Outcome {
         switch BodyPlan.plan(params: params, maximumBytes: options.maximumBodyBytes) {
         case .reject(let response):
@@ -73,6 +96,7 @@ public enum Host {
         case .read(let length):
             let body = readExactly(length, using: read)
             guard body.count == length else { return Outcome(BodyPlan.truncated) }
+            afterBody()
             return handler(Request(params: params, body: body))
         }
     }
@@ -107,33 +131,44 @@ public enum Host {
             if let limit = options.maxRequests, served >= limit { break }
             guard FCGX_Accept_r(&request) >= 0 else { break }
             served += 1
-            let input = request.in
-            let outcome = respond(
-                to: Request.variables(request.envp), options: options, handler: handler,
-                read: { buffer, count in
-                    Int(FCGX_GetStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), input))
-                })
-            let output = request.out
-            writeAll(outcome.response.serialized()) { buffer, count in
-                Int(FCGX_PutStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), output))
-            }
-            finish(&request)
-            outcome.afterResponse?()
+            serveAccepted(&request, options: options, handler: handler)
         }
         FCGX_Free(&request, 1)
     }
 
-    /// Ends a request without libfcgi's lingering close. `FCGX_Finish_r` would `shutdown` the socket and then wait
-    /// in `poll` until nginx closes its end, a sleep and a wake-up on every request, only to read data nginx never
-    /// sends after its empty stdin record. So: flush the answer and the end-of-request record, read stdin to its
-    /// end (nothing is left unread, so the close cannot reset the connection), close, and let libfcgi free the rest.
-    static func finish(_ request: inout FCGX_Request) {
-        FCGX_FClose(request.err)
-        FCGX_FClose(request.out)
-        var scratch = [CChar](repeating: 0, count: 4096)
+    /// One accepted request: its body, the handler, the answer, the close, then the handler's follow-up.
+    static func serveAccepted(_ request: inout FCGX_Request, options: Options, handler: (Request) -> Outcome) {
         let input = request.in
-        while FCGX_GetStr(&scratch, Int32(scratch.count), input) > 0 {}
-        if request.keepConnection == 0, request.ipcFd >= 0, FCGX_GetError(request.in) == 0 {
+        let outcome = respond(
+            to: Request.variables(request.envp), options: options, handler: handler,
+            read: { buffer, count in
+                Int(FCGX_GetStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), input))
+            },
+            afterBody: {
+                // nginx sends the stream's closing record right behind the body, so this read does not wait.
+                withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { scratch in
+                    while FCGX_GetStr(scratch.baseAddress, 512, input) > 0 {}
+                }
+            })
+        let output = request.out
+        writeAll(outcome.response.serialized()) { buffer, count in
+            Int(FCGX_PutStr(buffer.assumingMemoryBound(to: CChar.self), Int32(count), output))
+        }
+        finish(&request)
+        outcome.afterResponse?()
+    }
+
+    /// Ends a request without libfcgi's lingering close when nothing is left to read. `FCGX_Finish_r` would
+    /// `shutdown` the socket and then wait in `poll` until nginx closes its end: a sleep and a wake-up on every
+    /// request, to guard against unread input that a close would turn into a reset. Once stdin was read to its
+    /// end (`afterBody`), there is none: flush the answer and the end-of-request record, close, and let libfcgi free
+    /// the rest. A request answered before its body was read (a 413) keeps libfcgi's lingering close.
+    static func finish(_ request: inout FCGX_Request) {
+        if request.keepConnection == 0, request.ipcFd >= 0, FCGX_HasSeenEOF(request.in) != 0,
+            FCGX_GetError(request.in) == 0
+        {
+            FCGX_FClose(request.err)
+            FCGX_FClose(request.out)
             close(request.ipcFd)
             request.ipcFd = -1
         }
@@ -179,9 +214,9 @@ public enum Host {
 }
 
 // NB: a signal handler may only touch async-signal-safe state: one flag and libfcgi's own shutdown flag.
-nonisolated(unsafe) private var terminationRequested: sig_atomic_t = 0
+nonisolated(unsafe) var terminationRequested: sig_atomic_t = 0
 
-private func installTerminationHandler() {
+func installTerminationHandler() {
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { _ in
         terminationRequested = 1

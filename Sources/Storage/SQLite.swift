@@ -196,6 +196,9 @@ public final class Database {
     /// reused, which matters to a FastCGI worker serving thousands of requests.
     @discardableResult
     public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
+        if writesOnlyInTransaction, let handle, sqlite3_get_autocommit(handle) != 0 {
+            throw StorageError(code: SQLITE_ABORT, message: "the batch's transaction was rolled back", sql: sql)
+        }
         let statement = try prepared(sql)
         defer {
             sqlite3_reset(statement)
@@ -262,7 +265,11 @@ public final class Database {
     /// The flock wait is bounded by the busy timeout like SQLite's own: a writer that hangs while holding it (a
     /// stopped process, a long import) makes the others fail with `SQLITE_BUSY` (a 503 that Meta retries), not
     /// wait forever.
+    ///
+    /// Inside a transaction already (a group commit's batch, see `GroupCommit`), `body` runs in a savepoint of it
+    /// instead: what it writes is undone alone if it throws, and is committed with the rest of the batch.
     public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try savepoint(body) }
         let locked = try lockWriter()
         defer { if locked { flock(writerLock, LOCK_UN) } }
         return try transaction("BEGIN IMMEDIATE", body)
@@ -343,6 +350,7 @@ public final class Database {
     /// Commits on return, rolls back on throw.
     /// NB: through `query`, so BEGIN and COMMIT are prepared once per connection, not parsed on every request.
     private func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        if isInTransaction { return try savepoint(body) }
         try query(begin)
         do {
             let result = try body()
@@ -352,6 +360,30 @@ public final class Database {
             try? query("ROLLBACK")
             throw error
         }
+    }
+
+    /// A transaction inside the current one: released into it on return, rolled back alone on throw.
+    private func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try query("SAVEPOINT nested")
+        do {
+            let result = try body()
+            try query("RELEASE nested")
+            return result
+        } catch {
+            // NB: ROLLBACK TO keeps the savepoint open; RELEASE then leaves the outer transaction as it was.
+            try? query("ROLLBACK TO nested")
+            try? query("RELEASE nested")
+            throw error
+        }
+    }
+
+    /// Set by a group commit while its batch runs: if SQLite rolls the batch's transaction back under it (a full
+    /// disk, an I/O error), later statements must fail rather than each commit on its own.
+    public var writesOnlyInTransaction = false
+
+    /// True between a BEGIN and its COMMIT or ROLLBACK on this connection.
+    public var isInTransaction: Bool {
+        handle.map { sqlite3_get_autocommit($0) == 0 } ?? false
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {

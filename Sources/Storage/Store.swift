@@ -247,7 +247,10 @@ public final class Store {
         // transaction below uses that result only if the state's version and the customer are still what the step
         // saw, and otherwise runs the step again under the lock. Two workers then hold the lock for the writes
         // only, and correctness still rests on the IMMEDIATE transaction.
-        let prepared = try database.readTransaction { try prepareOutsideLock(inbound, step: step) }
+        // In a group commit's batch the lock is already held: preparing would only do the step twice.
+        let prepared =
+            database.isInTransaction
+            ? nil : try database.readTransaction { try prepareOutsideLock(inbound, step: step) }
         return try database.immediateTransaction {
             let customer = try upsertCustomer(inbound.identity, name: inbound.customerName, now: now)
             let inserted = try database.query(

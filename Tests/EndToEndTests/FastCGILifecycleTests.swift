@@ -41,8 +41,12 @@ import Testing
         return false
     }
 
-    @Test func aWorkerExitsAfterMaxRequests() throws {
-        let pid = try start("--max-requests 3")
+    /// One request at a time, and a threaded worker (`--threads`), whose main thread must stop its threads.
+    static let kinds = ["", "--threads 4"]
+
+    @Test(arguments: kinds)
+    func aWorkerExitsAfterMaxRequests(threads: String) throws {
+        let pid = try start("--max-requests 3 \(threads)")
         defer {
             kill(pid, SIGKILL)
             try? FileManager.default.removeItem(atPath: directory)
@@ -55,8 +59,9 @@ import Testing
         #expect(exits(pid, within: 5))
     }
 
-    @Test func anIdleWorkerStopsOnSIGTERM() throws {
-        let pid = try start("")
+    @Test(arguments: kinds)
+    func anIdleWorkerStopsOnSIGTERM(threads: String) throws {
+        let pid = try start(threads)
         defer {
             kill(pid, SIGKILL)
             try? FileManager.default.removeItem(atPath: directory)

@@ -35,10 +35,11 @@ final class Stack: @unchecked Sendable {
     static let businessNumber = "+234 800 000 0000"
 
     /// `verify` is the Paystack stub's answer to `transaction/verify`; reconcile runs only when a test runs it
-    /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop.
+    /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop. `threads` is the WhatsApp
+    /// webhook's `--threads` (scripts/stack's default when nil: one process serving 16 at once).
     init(
-        mode: Mode, sender: Bool = true, workers: Int = 2, reconcileLoop: Bool = false, dev: Bool = false,
-        databaseDirectory: String? = nil,
+        mode: Mode, sender: Bool = true, workers: Int = 2, threads: Int? = nil, reconcileLoop: Bool = false,
+        dev: Bool = false, databaseDirectory: String? = nil,
         verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() },
         graphHandler: (@Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse)? = nil
     ) throws {
@@ -81,6 +82,7 @@ final class Stack: @unchecked Sendable {
             "cgi-bin/whatsorder migrate --config \(configPath) && cgi-bin/whatsorder seed-menu --config \(configPath)")
         let senderFlag =
             (sender ? "" : " --no-sender") + (reconcileLoop ? "" : " --no-reconcile") + (dev ? " --dev" : "")
+            + (threads.map { " --threads \($0)" } ?? "")
         try run(
             "scripts/stack start --dir \(directory) --port \(port) --mode \(mode.rawValue) --workers \(workers)"
                 + " --config \(configPath)\(senderFlag)")

@@ -104,6 +104,42 @@ import WhatsApp
         #expect(!stack.log("nginx-error.log").contains("[error]"))
     }
 
+    /// The threaded worker runs a customer's messages in one transaction when they arrive together; CGI runs them
+    /// in separate processes. Either way each message moves the conversation once, and none is lost or doubled.
+    @Test(arguments: Stack.Mode.allCases)
+    func oneCustomersMessagesAtOnceMoveTheirConversationOnceEach(mode: Stack.Mode) throws {
+        let stack = try Self.makeStack(mode)
+        defer { stack.stop() }
+        let statuses = Locked<[Int]>([])
+        concurrently(20) { index in
+            let body = textMessage(id: "wamid.E2E-SAME-\(index)", from: "2348030000001")
+            statuses.mutate { $0.append((try? stack.post(body).status) ?? -1) }
+        }
+        #expect(statuses.value == Array(repeating: 200, count: 20))
+        #expect(try stack.count("inboundMessage") == 20)
+        #expect(try stack.query("SELECT version FROM conversation").map { $0[0].int64 } == [20])
+        #expect(try stack.query("SELECT count(DISTINCT inboundMessageID) FROM outbox").first?[0].int64 == 20)
+    }
+
+    /// `--threads 1`: the FastCGI worker serves one request at a time, a process per core, each message its own
+    /// transaction. Still supported, so still tested on the paths that matter.
+    @Test func oneAtATimeWorkersAnswerFiftyCustomersAndIgnoreARedelivery() throws {
+        let stack = try Stack(mode: .fastcgi, workers: 2, threads: 1)
+        defer { stack.stop() }
+        #expect(try servingPIDs(stack).count == 2)
+        let statuses = Locked<[Int]>([])
+        concurrently(50) { index in
+            let body = textMessage(id: "wamid.E2E-ONE-\(index)", from: "23480400000\(String(format: "%02d", index))")
+            statuses.mutate { $0.append((try? stack.post(body).status) ?? -1) }
+        }
+        #expect(statuses.value == Array(repeating: 200, count: 50))
+        #expect(try stack.post(textMessage(id: "wamid.E2E-ONE-7", from: "2348040000007")).status == 200)
+        stack.graph.waitForRequests(50, timeout: 30)
+        usleep(500_000)
+        #expect(stack.graph.requests.count == 50)
+        #expect(try stack.count("inboundMessage") == 50)
+    }
+
     @Test(arguments: Stack.Mode.allCases)
     func brokenJSONWithAGoodSignatureIsAcknowledgedAndKept(mode: Stack.Mode) throws {
         let stack = try Self.makeStack(mode)
