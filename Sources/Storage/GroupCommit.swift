@@ -21,17 +21,30 @@ public final class GroupCommit: @unchecked Sendable {
     /// Used only by the leader, which the mutex makes one thread at a time.
     private var store: Store?
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let finished: UnsafeMutablePointer<pthread_cond_t>
     private var queue: [Item] = []
     private var leading = false
 
+    /// One request's work. Its thread sleeps on its own condition until the batch that holds it is over, or until
+    /// it is told to lead the next one: a broadcast would also wake every thread queued for the next batch, only
+    /// for all but one of them to sleep again.
     private final class Item {
         let work: (Store) -> Bool
         var committed: Bool?
         var wantsFollowUp = false
         var actsForBatch = false
+        var leads = false
+        let wake: UnsafeMutablePointer<pthread_cond_t>
 
-        init(_ work: @escaping (Store) -> Bool) { self.work = work }
+        init(_ work: @escaping (Store) -> Bool) {
+            self.work = work
+            wake = .allocate(capacity: 1)
+            pthread_cond_init(wake, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(wake)
+            wake.deallocate()
+        }
     }
 
     public struct Commit: Sendable {
@@ -49,15 +62,11 @@ public final class GroupCommit: @unchecked Sendable {
         self.failed = failed
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
-        finished = .allocate(capacity: 1)
-        pthread_cond_init(finished, nil)
     }
 
     deinit {
         store?.close()
-        pthread_cond_destroy(finished)
         pthread_mutex_destroy(mutex)
-        finished.deallocate()
         mutex.deallocate()
     }
 
@@ -69,22 +78,28 @@ public final class GroupCommit: @unchecked Sendable {
             let item = Item(work)
             pthread_mutex_lock(mutex)
             queue.append(item)
-            while item.committed == nil {
-                if leading {
-                    pthread_cond_wait(finished, mutex)
-                    continue
-                }
+            if !leading {
                 leading = true
+                item.leads = true
+            }
+            while item.committed == nil && !item.leads { pthread_cond_wait(item.wake, mutex) }
+            if item.committed == nil {
+                // A leader's own item is still queued (nobody takes the queue but a leader): the batch is
+                // everything that arrived up to now.
                 let batch = queue
                 queue.removeAll(keepingCapacity: true)
                 pthread_mutex_unlock(mutex)
                 let committed = commit(batch)
                 pthread_mutex_lock(mutex)
                 for done in batch { done.committed = committed }
-                // The leader's own item is always in the batch it took.
                 item.actsForBatch = committed && batch.contains { $0.wantsFollowUp }
-                leading = false
-                pthread_cond_broadcast(finished)
+                for done in batch where done !== item { pthread_cond_signal(done.wake) }
+                if let next = queue.first {
+                    next.leads = true
+                    pthread_cond_signal(next.wake)
+                } else {
+                    leading = false
+                }
             }
             pthread_mutex_unlock(mutex)
             return Commit(committed: item.committed ?? false, actsForBatch: item.actsForBatch)
