@@ -255,6 +255,32 @@ extension WebhookNotification {
     /// `entry` (when present) is an array; `{}` decodes to a notification without changes.
     public static func decode(_ body: [UInt8]) throws -> WebhookNotification {
         let repaired = replacingIllFormedText(body)
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(repaired ?? body)
+        } catch {
+            throw WebhookDecodingError(code: "not-json", detail: "\(error)")
+        }
+        guard json.isObject else { throw WebhookDecodingError(code: "not-envelope", detail: "not an object") }
+        var changes: [Change] = []
+        if let entry = json["entry"], !entry.isNull {
+            guard let entries = entry.array else {
+                throw WebhookDecodingError(code: "not-envelope", detail: "entry: not an array")
+            }
+            for entry in entries where entry.isObject {
+                for change in entry["changes"]?.array ?? [] {
+                    if let change = Self.change(change) { changes.append(change) }
+                }
+            }
+        }
+        return WebhookNotification(
+            object: json["object"]?.string, changes: changes, replacedIllFormedText: repaired != nil)
+    }
+
+    /// The same, through Foundation's `JSONDecoder`: what `decode` was before it read the bytes itself, kept as
+    /// the reference it must agree with (WebhookTests, the fuzzer's whatsapp-webhook target).
+    @_spi(Reference) public static func decodeWithJSONDecoder(_ body: [UInt8]) throws -> WebhookNotification {
+        let repaired = replacingIllFormedText(body)
         do {
             var notification = try JSONDecoder().decode(DecodedNotification.self, from: Data(repaired ?? body))
                 .notification
@@ -330,7 +356,152 @@ private func decodingDetail(_ context: DecodingError.Context) -> String {
     return path.isEmpty ? what : "\(path): \(what)"
 }
 
-// MARK: - Wire shapes
+// MARK: - Wire shapes, read from a JSONValue
+
+extension WebhookNotification {
+    fileprivate static func change(_ json: JSONValue) -> Change? {
+        guard json.isObject, let field = json["field"]?.string else { return nil }
+        let value = field == "messages" ? json["value"].flatMap { $0.isObject ? changeValue($0) : nil } : nil
+        return Change(field: field, value: value)
+    }
+
+    /// The usable elements of the array at `key`, and how many were not; nil when absent or null; one failure
+    /// when it is not an array.
+    fileprivate static func lenient<T>(_ json: JSONValue, _ key: String, _ read: (JSONValue) -> T?) -> (
+        elements: [T], failures: Int
+    )? {
+        guard let value = json[key], !value.isNull else { return nil }
+        guard let items = value.array else { return ([], 1) }
+        var elements: [T] = []
+        var failures = 0
+        for item in items {
+            if let element = read(item) { elements.append(element) } else { failures += 1 }
+        }
+        return (elements, failures)
+    }
+
+    fileprivate static func changeValue(_ json: JSONValue) -> ChangeValue {
+        let metadata = json["metadata"].flatMap { $0.isObject ? $0 : nil }
+        let messages = lenient(json, "messages", message)
+        let statuses = lenient(json, "statuses", status)
+        return ChangeValue(
+            phoneNumberID: metadata?["phone_number_id"]?.string,
+            displayPhoneNumber: metadata?["display_phone_number"]?.string,
+            contacts: lenient(json, "contacts", contact)?.elements ?? [],
+            messages: messages?.elements ?? [], undecodableMessages: messages?.failures ?? 0,
+            statuses: statuses?.elements ?? [], undecodableStatuses: statuses?.failures ?? 0,
+            errors: lenient(json, "errors", graphError)?.elements ?? [])
+    }
+
+    fileprivate static func contact(_ json: JSONValue) -> Contact? {
+        guard json.isObject else { return nil }
+        return Contact(
+            waID: json["wa_id"]?.string, userID: json["user_id"]?.string,
+            name: object(json["profile"])?["name"]?.string)
+    }
+
+    /// The value when it is an object.
+    fileprivate static func object(_ json: JSONValue?) -> JSONValue? {
+        guard let json, json.isObject else { return nil }
+        return json
+    }
+
+    fileprivate static func message(_ json: JSONValue) -> InboundMessage? {
+        guard json.isObject, let id = json["id"]?.string, !id.isEmpty else { return nil }
+        return InboundMessage(
+            id: id, from: json["from"]?.string, fromUserID: json["from_user_id"]?.string,
+            timestamp: int64(json["timestamp"]), replyTo: object(json["context"])?["id"]?.string,
+            content: content(json))
+    }
+
+    /// An integer sent as a number or as a string of digits with an optional `-` (`LenientJSON`'s `int64`).
+    fileprivate static func int64(_ json: JSONValue?) -> Int64? {
+        guard let json else { return nil }
+        if let number = json.int64 { return number }
+        guard let text = json.string else { return nil }
+        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return Int64(text)
+    }
+
+    /// A number sent as a number or as a numeric string (`LenientJSON`'s `double`).
+    fileprivate static func double(_ json: JSONValue?) -> Double? {
+        guard let json else { return nil }
+        if let number = json.double { return number }
+        return json.string.flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    fileprivate static func content(_ json: JSONValue) -> Content {
+        let type = json["type"]?.string ?? ""
+        let unsupported = Content.unsupported(
+            type: type, errorCode: lenient(json, "errors", graphError)?.elements.first?.code)
+        let body = object(json[type])
+        switch type {
+        case "text":
+            return body?["body"]?.string.map(Content.text) ?? unsupported
+        case "interactive":
+            return body.flatMap(interactive) ?? unsupported
+        case "button":
+            guard let payload = body?["payload"]?.string else { return unsupported }
+            return .templateButton(payload: payload, text: body?["text"]?.string ?? "")
+        case "location":
+            guard let body, let latitude = double(body["latitude"]), let longitude = double(body["longitude"]) else {
+                return unsupported
+            }
+            return .location(
+                Location(
+                    latitude: latitude, longitude: longitude, name: body["name"]?.string,
+                    address: body["address"]?.string, url: body["url"]?.string))
+        case "reaction":
+            let emoji = body?["emoji"]?.string
+            return .reaction(messageID: body?["message_id"]?.string, emoji: emoji?.isEmpty == false ? emoji : nil)
+        case _ where mediaKinds.contains(type):
+            return .media(kind: type, caption: body?["caption"]?.string)
+        case "order":
+            return .order(itemCount: body.flatMap { lenient($0, "product_items") { $0 }?.elements.count } ?? 0)
+        case "contacts":
+            // NB: for this type `contacts` is the message's own array of cards, not `value.contacts`.
+            return .contacts(count: lenient(json, "contacts") { $0 }?.elements.count ?? 0)
+        case "system":
+            return .system(kind: body?["type"]?.string, body: body?["body"]?.string, newWaID: body?["wa_id"]?.string)
+        default:
+            return unsupported
+        }
+    }
+
+    fileprivate static func interactive(_ json: JSONValue) -> Content? {
+        switch json["type"]?.string {
+        case "button_reply":
+            guard let reply = object(json["button_reply"]), let id = reply["id"]?.string else { return nil }
+            return .buttonReply(id: id, title: reply["title"]?.string ?? "")
+        case "list_reply":
+            guard let reply = object(json["list_reply"]), let id = reply["id"]?.string else { return nil }
+            return .listReply(id: id, title: reply["title"]?.string ?? "", description: reply["description"]?.string)
+        default:
+            return nil
+        }
+    }
+
+    fileprivate static func status(_ json: JSONValue) -> StatusUpdate? {
+        guard json.isObject, let id = json["id"]?.string, !id.isEmpty, let status = json["status"]?.string else {
+            return nil
+        }
+        return StatusUpdate(
+            id: id, status: DeliveryStatus(wire: status), timestamp: int64(json["timestamp"]),
+            recipientID: json["recipient_id"]?.string, errors: lenient(json, "errors", graphError)?.elements ?? [])
+    }
+
+    fileprivate static func graphError(_ json: JSONValue) -> GraphError? {
+        guard json.isObject, let code = int64(json["code"]).flatMap({ Int(exactly: $0) }) else { return nil }
+        return GraphError(
+            code: code, title: json["title"]?.string, message: json["message"]?.string,
+            details: object(json["error_data"])?["details"]?.string ?? json["details"]?.string)
+    }
+}
+
+// MARK: - Wire shapes, through JSONDecoder (the reference)
 
 private struct DecodedNotification: Decodable {
     var notification: WebhookNotification

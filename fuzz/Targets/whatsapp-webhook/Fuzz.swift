@@ -1,5 +1,5 @@
 import FuzzSupport
-import WhatsApp
+@_spi(Reference) import WhatsApp
 
 // The bytes of a WhatsApp webhook POST after its signature passed (Meta's, so well-formed in practice, but the
 // decoder is the first code that reads them) and of Meta's answers to our sends, which the sender classifies.
@@ -11,6 +11,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let notification = try? WebhookNotification.decode(body) {
         check(notification)
     }
+    compareWithJSONDecoder(body)
     // The sender sees the same kinds of bodies on every status; these four take every branch of the classifier.
     for status in [200, 400, 429, 500] {
         if case .accepted(let wamid) = classifySendResponse(status: status, body: body) {
@@ -49,5 +50,25 @@ private func check(_ notification: WebhookNotification) {
             expect(!status.id.isEmpty, "a status without an id")
             _ = status.status.wireName
         }
+    }
+}
+
+/// The decoder reads the bytes itself (HTTPClient's JSONValue); Foundation's JSONDecoder is the reference it must
+/// agree with: the same notification, or both a refusal. (Which refusal, not-json or not-envelope, is not compared:
+/// the handler keeps the body and answers 200 for both, and on garbage JSONDecoder's choice depends on how far its
+/// lazy scan got.)
+private func compareWithJSONDecoder(_ body: [UInt8]) {
+    let fast = Result { try WebhookNotification.decode(body) }
+    let reference = Result { try WebhookNotification.decodeWithJSONDecoder(body) }
+    switch (fast, reference) {
+    case (.success(let mine), .success(let theirs)):
+        expect(mine == theirs, "the decoders disagree: \(mine) against JSONDecoder's \(theirs)")
+    case (.failure, .failure):
+        break
+    case (.success, .failure(let theirs)):
+        expect(false, "accepted what JSONDecoder refuses: \(theirs)")
+    case (.failure(let mine), .success):
+        // The one place the decoder is stricter on purpose: an object key that is not valid JSON text.
+        expect("\(mine)".contains("a key JSON does not allow"), "refused what JSONDecoder accepts: \(mine)")
     }
 }
