@@ -69,7 +69,12 @@ extension Character {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs: what people and proxies pad values with (newlines are kept).
+    /// NB: index arithmetic on a Substring, not `reversed()`: a reversed-of-reversed sequence made every CGI
+    /// process instantiate generic metadata, a tenth of its CPU when reading the configuration file.
     public var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
     }
 }

@@ -19,4 +19,12 @@ import Testing
         #expect(CustomerIdentity(waID: "2348012345678", userID: nil).redacted == "wa:…5678")
         #expect(CustomerIdentity(waID: "", userID: nil).isEmpty)
     }
+
+    @Test func trimmingRemovesSpacesAndTabsAtTheEndsOnly() {
+        #expect(" \t a  b \t ".trimmingSpaces == "a  b")
+        #expect(" \nx\n ".trimmingSpaces == "\nx\n")
+        #expect("   ".trimmingSpaces == "")
+        #expect("é ".trimmingSpaces == "é")
+        #expect(Substring("  kept  ").trimmingSpaces == "kept")
+    }
 }
