@@ -226,7 +226,19 @@ public enum Live {
     public static func random() -> Double { Double.random(in: 0..<1) }
 }
 
-/// The process environment (handlers read request data from their request, never from here).
+/// The process environment as the configuration reads it: `WHATSORDER_CONFIG` and the configuration keys
+/// (design.md §3). Handlers read request data from their request, never from here.
+/// NB: looked up name by name, not copied whole: under fcgiwrap a CGI process's environment also holds every
+/// request header (`HTTP_*`), which is the request's business, not the configuration's.
 public func currentEnvironment() -> [String: String] {
-    Request.variables(environ, everything: true)
+    configurationEnvironment { name in getenv(name).map { String(cString: $0) } }
+}
+
+/// The variables `Config.load` reads, from `lookup`.
+func configurationEnvironment(_ lookup: (String) -> String?) -> [String: String] {
+    var values: [String: String] = [:]
+    for name in ["WHATSORDER_CONFIG"] + Config.keys.map(\.name) {
+        if let value = lookup(name) { values[name] = value }
+    }
+    return values
 }

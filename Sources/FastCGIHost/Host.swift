@@ -22,6 +22,12 @@ public enum Host {
             self.threads = threads
         }
 
+        /// The options this process was started with. nginx and fcgiwrap pass no arguments, so a CGI process
+        /// does not build `CommandLine.arguments` at all.
+        public static func fromCommandLine() -> Options {
+            CommandLine.argc > 1 ? parse(CommandLine.arguments) : Options()
+        }
+
         /// `--max-requests N` and `--threads N` from the command line; anything else is ignored, since nginx
         /// passes no arguments.
         public static func parse(_ arguments: [String]) -> Options {

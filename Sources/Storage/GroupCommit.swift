@@ -28,7 +28,9 @@ public final class GroupCommit: @unchecked Sendable {
     /// it is told to lead the next one: a broadcast would also wake every thread queued for the next batch, only
     /// for all but one of them to sleep again.
     private final class Item {
-        let work: (Store) -> Bool
+        /// Dropped as soon as the batch is over: `run` lends it through `withoutActuallyEscaping`, which traps if
+        /// anything still holds it when `run` returns.
+        var work: ((Store) -> Bool)?
         var committed: Bool?
         var wantsFollowUp = false
         var actsForBatch = false
@@ -91,7 +93,10 @@ public final class GroupCommit: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
                 let committed = commit(batch)
                 pthread_mutex_lock(mutex)
-                for done in batch { done.committed = committed }
+                for done in batch {
+                    done.work = nil
+                    done.committed = committed
+                }
                 item.actsForBatch = committed && batch.contains { $0.wantsFollowUp }
                 for done in batch where done !== item { pthread_cond_signal(done.wake) }
                 if let next = queue.first {
@@ -116,7 +121,7 @@ public final class GroupCommit: @unchecked Sendable {
                 defer { store.database.writesOnlyInTransaction = false }
                 for item in batch {
                     guard store.database.isInTransaction else { throw BatchAbandoned() }
-                    item.wantsFollowUp = item.work(store)
+                    item.wantsFollowUp = item.work?(store) ?? false
                 }
                 guard store.database.isInTransaction else { throw BatchAbandoned() }
             }

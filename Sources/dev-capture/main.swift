@@ -7,7 +7,7 @@ import HTTPClient
 // site). Same three modes as every handler; the logic lives in App.
 let runtime = HandlerRuntime()
 let curl = try? CurlTransport()
-Host.serve(options: .parse(CommandLine.arguments)) { request in
+Host.serve(options: .fromCommandLine()) { request in
     runtime.devCapture(request, transport: curl?.transport ?? .unimplemented)
 }
 runtime.close()

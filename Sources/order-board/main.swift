@@ -3,5 +3,5 @@ import FastCGIHost
 
 // The staff's order board at /staff/ (nginx's basic auth in front). Same three modes as every handler.
 let runtime = HandlerRuntime()
-Host.serve(options: .parse(CommandLine.arguments)) { request in runtime.orderBoard(request) }
+Host.serve(options: .fromCommandLine()) { request in runtime.orderBoard(request) }
 runtime.close()

@@ -3,5 +3,5 @@ import FastCGIHost
 
 // The page a customer's browser lands on after paying. Reads only; the logic lives in App.
 let runtime = HandlerRuntime()
-Host.serve(options: .parse(CommandLine.arguments)) { request in runtime.paymentReturn(request) }
+Host.serve(options: .fromCommandLine()) { request in runtime.paymentReturn(request) }
 runtime.close()

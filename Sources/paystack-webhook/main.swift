@@ -3,5 +3,5 @@ import FastCGIHost
 
 // The Paystack endpoint: payment events. Same three modes as every handler; the logic lives in App.
 let runtime = HandlerRuntime()
-Host.serve(options: .parse(CommandLine.arguments)) { request in runtime.paystackWebhook(request) }
+Host.serve(options: .fromCommandLine()) { request in runtime.paystackWebhook(request) }
 runtime.close()

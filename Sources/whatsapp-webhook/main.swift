@@ -4,7 +4,7 @@ import FastCGIHost
 // The WhatsApp endpoint. The same binary serves a piped request, CGI under fcgiwrap, and FastCGI under
 // spawn-fcgi; FastCGIHost tells which, everything testable lives in App.
 // `--threads N` (FastCGI) serves N requests at once, their database work committed together.
-let options = Host.Options.parse(CommandLine.arguments)
+let options = Host.Options.fromCommandLine()
 let runtime = HandlerRuntime(threaded: options.threads > 1)
 Host.serveConcurrently(options: options) { request in runtime.whatsAppWebhook(request) }
 runtime.close()

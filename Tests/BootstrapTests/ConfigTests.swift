@@ -110,3 +110,21 @@ import Testing
         #expect(try config.count("DELIVERY_FEE") == 1_000_000_000_000)
     }
 }
+
+@Suite struct ProcessEnvironmentTests {
+    /// A handler's environment is what configuration reads: the file's name and the keys, nothing else (under
+    /// fcgiwrap a CGI process gets every request header as a variable too).
+    @Test func onlyTheConfigurationsNamesAreRead() {
+        let process = [
+            "WHATSORDER_CONFIG": "/etc/whatsorder/whatsorder.env", "LOG_LEVEL": "debug",
+            "HTTP_X_NOT_CONFIGURATION": "x", "PATH": "/usr/bin",
+        ]
+        var asked: [String] = []
+        let environment = configurationEnvironment { name in
+            asked.append(name)
+            return process[name]
+        }
+        #expect(environment == ["WHATSORDER_CONFIG": "/etc/whatsorder/whatsorder.env", "LOG_LEVEL": "debug"])
+        #expect(Set(asked) == Set(["WHATSORDER_CONFIG"] + Config.keys.map(\.name)))
+    }
+}
