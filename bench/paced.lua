@@ -2,29 +2,11 @@
 -- of a make-bodies.py file exactly once, optionally paced, then stops. Extra requests from connections still open
 -- after a thread's share is used up go to /bench/idle (204) and are not counted, so no message is posted twice.
 --   wrk ... -s bench/paced.lua URL -- FILE THREADS FIRST COUNT DELAY_MS
-local threads = {}
-local counter = 0
-
-function setup(thread)
-    thread:set("id", counter)
-    table.insert(threads, thread)
-    counter = counter + 1
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "bodies.lua")
 
 function init(args)
-    local path, count = args[1], tonumber(args[2])
-    local first, total = tonumber(args[3]), tonumber(args[4])
+    bodies = load_share(args[1], tonumber(args[2]), tonumber(args[3]), tonumber(args[4]))
     pause = tonumber(args[5])
-    bodies = {}
-    local line_number = 0
-    for line in io.lines(path) do
-        if line_number >= first + total then break end
-        if line_number >= first and (line_number - first) % count == id then
-            local signature, body = line:match("^(%S+)\t(.*)$")
-            bodies[#bodies + 1] = { signature, body }
-        end
-        line_number = line_number + 1
-    end
     next_body = 0
     answered, failed = 0, 0
     -- NB: wrk calls request() once on the first thread right after init to inspect it, and throws the result
@@ -42,9 +24,7 @@ function request()
         return wrk.format("GET", "/bench/idle")
     end
     next_body = next_body + 1
-    local item = bodies[next_body]
-    return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["X-Hub-Signature-256"] = item[1] },
-        item[2])
+    return signed_post(bodies[next_body])
 end
 
 function response(status, headers, body)

@@ -249,13 +249,13 @@ public struct Config: Sendable {
             .filter { !$0.isEmpty }
     }
 
-    /// A whole, non-negative number, or a clear error naming the key.
+    /// The largest count a setting may hold. A trillion kobo (₦10 billion) or seconds (31,000 years) is more than
+    /// any setting needs, and keeps the arithmetic done with it (seconds × 1000, fee + total) far from overflowing.
     static let largestCount = 1_000_000_000_000
 
+    /// A whole, non-negative number up to `largestCount`, or a clear error naming the key.
     public func count(_ name: String) throws -> Int {
         let raw = self[name].trimmingSpaces
-        // A trillion kobo (₦10 billion) or seconds (31,000 years) is more than any setting needs, and keeps the
-        // arithmetic done with it (seconds × 1000, fee + total) far from overflowing.
         guard let value = Int(raw), value >= 0, value <= Config.largestCount else {
             throw ConfigError(
                 message: "\(name) must be a whole number of minor units or seconds up to 10^12, not \"\(raw)\"")

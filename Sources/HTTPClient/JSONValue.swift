@@ -13,12 +13,12 @@ public indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     /// The number's text as sent; see `int64` and `double`.
-    case number(ArraySlice<UInt8>)
+    case number(raw: ArraySlice<UInt8>)
     /// The bytes between the quotes, escapes not yet decoded.
-    case string(ArraySlice<UInt8>)
+    case string(raw: ArraySlice<UInt8>)
     case array([JSONValue])
     /// Members in order.
-    case object([(key: String, value: JSONValue)])
+    case object(members: [(key: String, value: JSONValue)])
 
     /// Parses `bytes`; throws when they are not one JSON value (structurally).
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
@@ -80,6 +80,54 @@ public indirect enum JSONValue: Sendable {
     }
 }
 
+// MARK: - By key, as `JSONObject` (LenientJSON.swift) reads: the same names, the same leniency.
+
+extension JSONValue {
+    /// The string at `key`, or nil when absent, null or not a string.
+    public func string(_ key: String) -> String? { self[key]?.string }
+
+    /// The integer at `key`, also when sent as a string of digits with an optional `-`.
+    public func int64(_ key: String) -> Int64? {
+        guard let value = self[key] else { return nil }
+        return value.int64 ?? value.string.flatMap(NumberText.int64)
+    }
+
+    /// The integer at `key`, also when sent as a numeric string.
+    public func int(_ key: String) -> Int? {
+        int64(key).flatMap { Int(exactly: $0) }
+    }
+
+    /// The number at `key`, also when sent as a numeric string; finite only.
+    public func double(_ key: String) -> Double? {
+        guard let value = self[key] else { return nil }
+        return value.double ?? value.string.flatMap(NumberText.double)
+    }
+
+    /// The object at `key`, or nil when absent, null or not an object.
+    public func object(_ key: String) -> JSONValue? {
+        guard let value = self[key], value.isObject else { return nil }
+        return value
+    }
+
+    /// The array at `key`, each element read by `read` (nil counts as a failure); nil when absent or null,
+    /// `.notAnArray` for another type.
+    public func array<Element>(_ key: String, _ read: (JSONValue) -> Element?) -> LenientArray<Element>? {
+        guard let value = self[key], !value.isNull else { return nil }
+        guard let items = value.array else { return .notAnArray }
+        var elements: [Element] = []
+        var failures = 0
+        for item in items {
+            if let element = read(item) { elements.append(element) } else { failures += 1 }
+        }
+        return LenientArray(elements: elements, failures: failures)
+    }
+
+    /// The good elements of the array at `key`; empty when it is absent or unusable.
+    public func elements<Element>(_ key: String, _ read: (JSONValue) -> Element?) -> [Element] {
+        array(key, read)?.elements ?? []
+    }
+}
+
 /// Where and why a document is not JSON. The text names a position and a byte class, never payload text.
 public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     public var offset: Int
@@ -124,7 +172,7 @@ struct JSONParser {
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try stringBytes())
+        case UInt8(ascii: "\""): return .string(raw: try stringBytes())
         case UInt8(ascii: "t"):
             try literal("true")
             return .bool(true)
@@ -137,7 +185,7 @@ struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let start = index
             while index < bytes.count, Self.numberBytes.contains(bytes[index]) { index += 1 }
-            return .number(bytes[start..<index])
+            return .number(raw: bytes[start..<index])
         default:
             throw fail("unexpected byte")
         }
@@ -189,7 +237,7 @@ struct JSONParser {
         }
         index += 1
         depth -= 1
-        return .object(members)
+        return .object(members: members)
     }
 
     mutating func array() throws(JSONSyntaxError) -> JSONValue {

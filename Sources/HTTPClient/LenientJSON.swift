@@ -44,12 +44,7 @@ extension KeyedDecodingContainer where Key == JSONKey {
     /// timestamps, Paystack for amounts). "+5", " 5" and "5.0" are not integers.
     public func int64(_ key: JSONKey) -> Int64? {
         if let number = try? decodeIfPresent(Int64.self, forKey: key) { return number }
-        guard let text = string(key) else { return nil }
-        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
-        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-            return nil
-        }
-        return Int64(text)
+        return string(key).flatMap(NumberText.int64)
     }
 
     /// Minor units: a non-negative integer, as a number or a string of digits; "50.00", "-1" or "" are not amounts.
@@ -65,9 +60,7 @@ extension KeyedDecodingContainer where Key == JSONKey {
     /// The number at `key`, also when sent as a numeric string.
     public func double(_ key: JSONKey) -> Double? {
         if let number = try? decodeIfPresent(Double.self, forKey: key) { return number }
-        // A number sent as a string may say "1e999" or "nan": JSON has neither, so a pin built from one could
-        // never be stored (found by fuzz/, kept in fuzz/regressions/whatsapp-webhook).
-        return string(key).flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
+        return string(key).flatMap(NumberText.double)
     }
 
     /// The nested object at `key`, or nil when absent, null or not an object.
@@ -88,9 +81,27 @@ extension KeyedDecodingContainer where Key == JSONKey {
     }
 }
 
+/// A number a provider sent as a string, read the same way by both JSON readers (`JSONObject`, `JSONValue`).
+enum NumberText {
+    /// Digits with an optional `-`: "+5", " 5" and "5.0" are not integers.
+    static func int64(_ text: String) -> Int64? {
+        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return Int64(text)
+    }
+
+    /// Finite only. A number sent as a string may say "1e999" or "nan": JSON has neither, so a pin built from one
+    /// could never be stored (found by fuzz/, kept in fuzz/regressions/whatsapp-webhook).
+    static func double(_ text: String) -> Double? {
+        Double(text).flatMap { $0.isFinite ? $0 : nil }
+    }
+}
+
 /// An array whose good elements are kept and whose bad ones are only counted, so one odd item cannot fail
 /// its neighbours.
-public struct LenientArray<Element: Decodable>: Decodable {
+public struct LenientArray<Element> {
     public var elements: [Element]
     public var failures: Int
 
@@ -101,7 +112,9 @@ public struct LenientArray<Element: Decodable>: Decodable {
         self.elements = elements
         self.failures = failures
     }
+}
 
+extension LenientArray: Decodable where Element: Decodable {
     public init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
         var elements: [Element] = []

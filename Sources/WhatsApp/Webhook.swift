@@ -263,18 +263,15 @@ extension WebhookNotification {
         }
         guard json.isObject else { throw WebhookDecodingError(code: "not-envelope", detail: "not an object") }
         var changes: [Change] = []
+        // A non-array `entry` is the one shape error reported: it means this is not a Meta webhook at all.
         if let entry = json["entry"], !entry.isNull {
             guard let entries = entry.array else {
                 throw WebhookDecodingError(code: "not-envelope", detail: "entry: not an array")
             }
-            for entry in entries where entry.isObject {
-                for change in entry["changes"]?.array ?? [] {
-                    if let change = Self.change(change) { changes.append(change) }
-                }
-            }
+            for entry in entries where entry.isObject { changes += entry.elements("changes", Self.change) }
         }
         return WebhookNotification(
-            object: json["object"]?.string, changes: changes, replacedIllFormedText: repaired != nil)
+            object: json.string("object"), changes: changes, replacedIllFormedText: repaired != nil)
     }
 
     /// The same, through Foundation's `JSONDecoder`: what `decode` was before it read the bytes itself, kept as
@@ -357,147 +354,107 @@ private func decodingDetail(_ context: DecodingError.Context) -> String {
 }
 
 // MARK: - Wire shapes, read from a JSONValue
+// NB: the same reads as the JSONDecoder shapes below, field for field: a change to one is made to both, and
+// DecoderAgreementTests and the fuzzer hold them together.
 
 extension WebhookNotification {
     fileprivate static func change(_ json: JSONValue) -> Change? {
-        guard json.isObject, let field = json["field"]?.string else { return nil }
-        let value = field == "messages" ? json["value"].flatMap { $0.isObject ? changeValue($0) : nil } : nil
+        guard json.isObject, let field = json.string("field") else { return nil }
+        let value = field == "messages" ? json.object("value").map(changeValue) : nil
         return Change(field: field, value: value)
     }
 
-    /// The usable elements of the array at `key`, and how many were not; nil when absent or null; one failure
-    /// when it is not an array.
-    fileprivate static func lenient<T>(_ json: JSONValue, _ key: String, _ read: (JSONValue) -> T?) -> (
-        elements: [T], failures: Int
-    )? {
-        guard let value = json[key], !value.isNull else { return nil }
-        guard let items = value.array else { return ([], 1) }
-        var elements: [T] = []
-        var failures = 0
-        for item in items {
-            if let element = read(item) { elements.append(element) } else { failures += 1 }
-        }
-        return (elements, failures)
-    }
-
     fileprivate static func changeValue(_ json: JSONValue) -> ChangeValue {
-        let metadata = json["metadata"].flatMap { $0.isObject ? $0 : nil }
-        let messages = lenient(json, "messages", message)
-        let statuses = lenient(json, "statuses", status)
+        let metadata = json.object("metadata")
+        let messages = json.array("messages", message)
+        let statuses = json.array("statuses", status)
         return ChangeValue(
-            phoneNumberID: metadata?["phone_number_id"]?.string,
-            displayPhoneNumber: metadata?["display_phone_number"]?.string,
-            contacts: lenient(json, "contacts", contact)?.elements ?? [],
+            phoneNumberID: metadata?.string("phone_number_id"),
+            displayPhoneNumber: metadata?.string("display_phone_number"),
+            contacts: json.elements("contacts", contact),
             messages: messages?.elements ?? [], undecodableMessages: messages?.failures ?? 0,
             statuses: statuses?.elements ?? [], undecodableStatuses: statuses?.failures ?? 0,
-            errors: lenient(json, "errors", graphError)?.elements ?? [])
+            errors: json.elements("errors", graphError))
     }
 
     fileprivate static func contact(_ json: JSONValue) -> Contact? {
         guard json.isObject else { return nil }
         return Contact(
-            waID: json["wa_id"]?.string, userID: json["user_id"]?.string,
-            name: object(json["profile"])?["name"]?.string)
-    }
-
-    /// The value when it is an object.
-    fileprivate static func object(_ json: JSONValue?) -> JSONValue? {
-        guard let json, json.isObject else { return nil }
-        return json
+            waID: json.string("wa_id"), userID: json.string("user_id"), name: json.object("profile")?.string("name"))
     }
 
     fileprivate static func message(_ json: JSONValue) -> InboundMessage? {
-        guard json.isObject, let id = json["id"]?.string, !id.isEmpty else { return nil }
+        guard json.isObject, let id = json.string("id"), !id.isEmpty else { return nil }
         return InboundMessage(
-            id: id, from: json["from"]?.string, fromUserID: json["from_user_id"]?.string,
-            timestamp: int64(json["timestamp"]), replyTo: object(json["context"])?["id"]?.string,
+            id: id, from: json.string("from"), fromUserID: json.string("from_user_id"),
+            timestamp: json.int64("timestamp"), replyTo: json.object("context")?.string("id"),
             content: content(json))
     }
 
-    /// An integer sent as a number or as a string of digits with an optional `-` (`LenientJSON`'s `int64`).
-    fileprivate static func int64(_ json: JSONValue?) -> Int64? {
-        guard let json else { return nil }
-        if let number = json.int64 { return number }
-        guard let text = json.string else { return nil }
-        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
-        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-            return nil
-        }
-        return Int64(text)
-    }
-
-    /// A number sent as a number or as a numeric string (`LenientJSON`'s `double`).
-    fileprivate static func double(_ json: JSONValue?) -> Double? {
-        guard let json else { return nil }
-        if let number = json.double { return number }
-        return json.string.flatMap { Double($0) }.flatMap { $0.isFinite ? $0 : nil }
-    }
-
     fileprivate static func content(_ json: JSONValue) -> Content {
-        let type = json["type"]?.string ?? ""
-        let unsupported = Content.unsupported(
-            type: type, errorCode: lenient(json, "errors", graphError)?.elements.first?.code)
-        let body = object(json[type])
+        let type = json.string("type") ?? ""
+        let unsupported = Content.unsupported(type: type, errorCode: json.elements("errors", graphError).first?.code)
+        let body = json.object(type)
         switch type {
         case "text":
-            return body?["body"]?.string.map(Content.text) ?? unsupported
+            return body?.string("body").map(Content.text) ?? unsupported
         case "interactive":
             return body.flatMap(interactive) ?? unsupported
         case "button":
-            guard let payload = body?["payload"]?.string else { return unsupported }
-            return .templateButton(payload: payload, text: body?["text"]?.string ?? "")
+            guard let payload = body?.string("payload") else { return unsupported }
+            return .templateButton(payload: payload, text: body?.string("text") ?? "")
         case "location":
-            guard let body, let latitude = double(body["latitude"]), let longitude = double(body["longitude"]) else {
+            guard let body, let latitude = body.double("latitude"), let longitude = body.double("longitude") else {
                 return unsupported
             }
             return .location(
                 Location(
-                    latitude: latitude, longitude: longitude, name: body["name"]?.string,
-                    address: body["address"]?.string, url: body["url"]?.string))
+                    latitude: latitude, longitude: longitude, name: body.string("name"),
+                    address: body.string("address"), url: body.string("url")))
         case "reaction":
-            let emoji = body?["emoji"]?.string
-            return .reaction(messageID: body?["message_id"]?.string, emoji: emoji?.isEmpty == false ? emoji : nil)
+            let emoji = body?.string("emoji")
+            return .reaction(messageID: body?.string("message_id"), emoji: emoji?.isEmpty == false ? emoji : nil)
         case _ where mediaKinds.contains(type):
-            return .media(kind: type, caption: body?["caption"]?.string)
+            return .media(kind: type, caption: body?.string("caption"))
         case "order":
-            return .order(itemCount: body.flatMap { lenient($0, "product_items") { $0 }?.elements.count } ?? 0)
+            return .order(itemCount: body?.elements("product_items") { $0 }.count ?? 0)
         case "contacts":
             // NB: for this type `contacts` is the message's own array of cards, not `value.contacts`.
-            return .contacts(count: lenient(json, "contacts") { $0 }?.elements.count ?? 0)
+            return .contacts(count: json.elements("contacts") { $0 }.count)
         case "system":
-            return .system(kind: body?["type"]?.string, body: body?["body"]?.string, newWaID: body?["wa_id"]?.string)
+            return .system(kind: body?.string("type"), body: body?.string("body"), newWaID: body?.string("wa_id"))
         default:
             return unsupported
         }
     }
 
     fileprivate static func interactive(_ json: JSONValue) -> Content? {
-        switch json["type"]?.string {
+        switch json.string("type") {
         case "button_reply":
-            guard let reply = object(json["button_reply"]), let id = reply["id"]?.string else { return nil }
-            return .buttonReply(id: id, title: reply["title"]?.string ?? "")
+            guard let reply = json.object("button_reply"), let id = reply.string("id") else { return nil }
+            return .buttonReply(id: id, title: reply.string("title") ?? "")
         case "list_reply":
-            guard let reply = object(json["list_reply"]), let id = reply["id"]?.string else { return nil }
-            return .listReply(id: id, title: reply["title"]?.string ?? "", description: reply["description"]?.string)
+            guard let reply = json.object("list_reply"), let id = reply.string("id") else { return nil }
+            return .listReply(id: id, title: reply.string("title") ?? "", description: reply.string("description"))
         default:
             return nil
         }
     }
 
     fileprivate static func status(_ json: JSONValue) -> StatusUpdate? {
-        guard json.isObject, let id = json["id"]?.string, !id.isEmpty, let status = json["status"]?.string else {
+        guard json.isObject, let id = json.string("id"), !id.isEmpty, let status = json.string("status") else {
             return nil
         }
         return StatusUpdate(
-            id: id, status: DeliveryStatus(wire: status), timestamp: int64(json["timestamp"]),
-            recipientID: json["recipient_id"]?.string, errors: lenient(json, "errors", graphError)?.elements ?? [])
+            id: id, status: DeliveryStatus(wire: status), timestamp: json.int64("timestamp"),
+            recipientID: json.string("recipient_id"), errors: json.elements("errors", graphError))
     }
 
     fileprivate static func graphError(_ json: JSONValue) -> GraphError? {
-        guard json.isObject, let code = int64(json["code"]).flatMap({ Int(exactly: $0) }) else { return nil }
+        guard json.isObject, let code = json.int("code") else { return nil }
         return GraphError(
-            code: code, title: json["title"]?.string, message: json["message"]?.string,
-            details: object(json["error_data"])?["details"]?.string ?? json["details"]?.string)
+            code: code, title: json.string("title"), message: json.string("message"),
+            details: json.object("error_data")?.string("details") ?? json.string("details"))
     }
 }
 
