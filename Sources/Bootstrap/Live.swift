@@ -6,6 +6,7 @@ import Gateway
 import HTTPClient
 import Paystack
 import Storage
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -23,20 +24,13 @@ public final class HandlerRuntime: @unchecked Sendable {
     private var groupCommit: GroupCommit?
     private let threaded: Bool
     /// Guards building `handler` when requests arrive on several threads at once.
-    private let building: UnsafeMutablePointer<pthread_mutex_t>
+    private let building = Mutex(())
 
     /// `threaded`: requests arrive on several threads at once (`--threads N`), so the WhatsApp endpoint's database
     /// work goes through one `GroupCommit` instead of a connection per call.
     public init(environment: [String: String] = currentEnvironment(), threaded: Bool = false) {
         self.environment = environment
         self.threaded = threaded
-        building = .allocate(capacity: 1)
-        pthread_mutex_init(building, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(building)
-        building.deallocate()
     }
 
     /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
@@ -121,23 +115,19 @@ public final class HandlerRuntime: @unchecked Sendable {
     private func serve(
         _ request: Request, component: String, build: (Config, Logger) throws -> (Request) -> Outcome
     ) -> Outcome {
-        pthread_mutex_lock(building)
-        if let handler {
-            pthread_mutex_unlock(building)
-            return handler(request)
+        let made: ((Request) -> Outcome)? = building.withLock { _ in
+            if let handler { return handler }
+            do {
+                let config = try Config.load(environment: environment, params: request.params)
+                handler = try build(config, Live.stderrLogger(config: config, component: component))
+            } catch {
+                // Not kept: the next request reads the configuration again, so fixing the file needs no restart.
+                Live.stderrLogger(level: .error, component: component).error("configuration", ["error": "\(error)"])
+            }
+            return handler
         }
-        do {
-            let config = try Config.load(environment: environment, params: request.params)
-            let made = try build(config, Live.stderrLogger(config: config, component: component))
-            handler = made
-            pthread_mutex_unlock(building)
-            return made(request)
-        } catch {
-            pthread_mutex_unlock(building)
-            // Not kept: the next request reads the configuration again, so fixing the file needs no restart.
-            Live.stderrLogger(level: .error, component: component).error("configuration", ["error": "\(error)"])
-            return Outcome(.text(503, "not configured"))
-        }
+        guard let made else { return Outcome(.text(503, "not configured")) }
+        return made(request)
     }
 
     private func openStore(_ config: Config) throws -> Store {
