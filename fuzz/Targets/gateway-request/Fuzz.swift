@@ -38,7 +38,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let signature = request.header("X-Hub-Signature-256") ?? ""
     _ = request.header("x-paystack-signature")
     _ = request.header("Content-Type")
-    for (key, value) in query where !key.contains("%") && !key.contains("+") {
+    // NB: bytes, not Characters: "+" followed by a combining mark is one Character that is not "+", yet its "+"
+    // is still decoded to a space (found by the fuzzer in CI; the harness was wrong, not the decoder).
+    for (key, value) in query where !key.utf8.contains(UInt8(ascii: "%")) && !key.utf8.contains(UInt8(ascii: "+")) {
         expect(Query.percentDecode(key) == key, "percent-decoding changed \(key), which has nothing to decode")
         _ = value
     }
