@@ -48,8 +48,10 @@ import Testing
         }
         """.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         _ = try shell("nginx -p \(directory) -c \(directory)/nginx.conf -t -q", in: directory)
-        _ = try shell("nginx -p \(directory) -c \(directory)/nginx.conf </dev/null >/dev/null 2>&1", in: directory)
-        defer { _ = try? shell("nginx -p \(directory) -c \(directory)/nginx.conf -s stop", in: directory) }
+        // In the foreground, owned by the test: stopped and waited for however the test ends.
+        let nginx = try OwnedProcess(
+            ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-g", "daemon off;"], in: directory)
+        defer { nginx.stop() }
         Thread.sleep(forTimeInterval: 0.3)
 
         func status(_ method: String, _ path: String) throws -> Int {

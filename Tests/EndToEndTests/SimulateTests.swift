@@ -8,23 +8,28 @@ import Testing
 @Suite(.serialized) struct SimulateTests {
     @Test(arguments: Stack.Mode.allCases)
     func aWholeOrderTypedIntoTheSimulator(mode: Stack.Mode) throws {
-        let tmux = try shell("command -v tmux || true", in: Stack.root).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(!tmux.isEmpty, "tmux is not installed: run scripts/install-deps")
+        let installed = try shell("command -v tmux || true", in: Stack.root)
+        #expect(
+            !installed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+            "tmux is not installed: run scripts/install-deps")
         let stack = try Stack(mode: mode, dev: true)
         defer { stack.stop() }
         let session = "wo-sim-\(UUID().uuidString.prefix(8))"
         let command =
             "cd \(Stack.root) && cgi-bin/whatsorder simulate --url http://127.0.0.1:\(stack.port) --as 2348095550101"
             + " --name Tolu --config \(stack.configPath); sleep 30"
-        _ = try shell("tmux new-session -d -s \(session) -x 140 -y 60 '\(command)'", in: Stack.root)
-        defer { _ = try? shell("tmux kill-session -t \(session)", in: Stack.root) }
+        // A tmux server of the test's own (-L): a developer's tmux is left alone, and killing this server ends the
+        // simulator in its pane.
+        let tmux = "tmux -L \(session)"
+        _ = try shell("\(tmux) new-session -d -s \(session) -x 140 -y 60 '\(command)'", in: Stack.root)
+        defer { _ = try? shell("\(tmux) kill-server", in: Stack.root) }
 
         func screen() -> String {
-            (try? shell("tmux capture-pane -p -J -t \(session) -S -1000", in: Stack.root)) ?? ""
+            (try? shell("\(tmux) capture-pane -p -J -t \(session) -S -1000", in: Stack.root)) ?? ""
         }
         func type(_ text: String, thenSee expected: String) throws {
             _ = try shell(
-                "tmux send-keys -t \(session) -l '\(text)' && tmux send-keys -t \(session) Enter", in: Stack.root)
+                "\(tmux) send-keys -t \(session) -l '\(text)' && \(tmux) send-keys -t \(session) Enter", in: Stack.root)
             try waitUntil(timeout: 20) { screen().contains(expected) }
         }
 

@@ -4,6 +4,7 @@ import HTTPClient
 import Paystack
 import Storage
 import TestSupport
+import Testing
 import WhatsApp
 
 /// A real WhatsOrder stack for one test: nginx on a free loopback port, the installed binaries from cgi-bin/
@@ -83,9 +84,15 @@ final class Stack: @unchecked Sendable {
         let senderFlag =
             (sender ? "" : " --no-sender") + (reconcileLoop ? "" : " --no-reconcile") + (dev ? " --dev" : "")
             + (threads.map { " --threads \($0)" } ?? "")
-        try run(
-            "scripts/stack start --dir \(directory) --port \(port) --mode \(mode.rawValue) --workers \(workers)"
-                + " --config \(configPath)\(senderFlag)")
+        do {
+            try run(
+                "scripts/stack start --dir \(directory) --port \(port) --mode \(mode.rawValue) --workers \(workers)"
+                    + " --config \(configPath)\(senderFlag)")
+        } catch {
+            // A start that failed half-way may have left some services running.
+            stop()
+            throw error
+        }
     }
 
     /// The stack the platform suites share: FastCGI with its sender daemon and a worker per core, or CGI under
@@ -119,9 +126,26 @@ final class Stack: @unchecked Sendable {
                 + " >>\(directory)/log/sender.log 2>&1 & echo $! >\(directory)/run/sender.pid")
     }
 
+    private let stopLock = NSLock()
+    private var stopped = false
+
+    /// Stops every process of the stack and waits for them (scripts/stack stop), then checks that none is left: a
+    /// process whose command line names the stack's directory or whose environment carries its configuration is
+    /// recorded as a failure of the running test, and killed. Runs once, however often it is called.
     func stop() {
+        let first = stopLock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         _ = try? run("scripts/stack stop --dir \(directory)")
         graph.stop()
+        let left = ProcessTable.alive(
+            mentioning: directory + "/", orWithEnvironment: "WHATSORDER_CONFIG=\(configPath)")
+        if !left.isEmpty {
+            Issue.record("the stack in \(directory) left processes running after its stop:\n\(left.map(\.description))")
+            for entry in left { kill(entry.pid, SIGKILL) }
+        }
     }
 
     deinit { stop() }

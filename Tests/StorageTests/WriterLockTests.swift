@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Storage
@@ -52,11 +53,8 @@ import Testing
         let path = try Self.temporaryDatabase()
         defer { Self.remove(path) }
         // Another process takes the same flock the way Database does and keeps it for 0.3 s.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [path + "-writer", "sleep", "0.3"]
-        try holder.run()
-        defer { holder.waitUntilExit() }
+        let holder = try OwnedProcess(["flock", path + "-writer", "sleep", "0.3"], in: "/")
+        defer { holder.stop() }
         usleep(100_000)
         let waiter = try Database(location: .path(path), busyTimeoutMilliseconds: 5000)
         defer { waiter.close() }
