@@ -116,6 +116,18 @@ public enum ProcessTable {
         }
     }
 
+    /// Waits up to `seconds` until none of `pids` is alive; true when none is.
+    @discardableResult
+    public static func waitUntilGone(_ pids: [pid_t], within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let alive = Set(alive().map(\.pid))
+            if !pids.contains(where: alive.contains) { return true }
+            if Date() >= deadline { return false }
+            usleep(10_000)
+        }
+    }
+
     /// Live members of process group `group`.
     public static func liveMembers(ofGroup group: pid_t) -> [Entry] {
         alive().filter { $0.group == group }

@@ -145,6 +145,7 @@ final class Stack: @unchecked Sendable {
         if !left.isEmpty {
             Issue.record("the stack in \(directory) left processes running after its stop:\n\(left.map(\.description))")
             for entry in left { kill(entry.pid, SIGKILL) }
+            ProcessTable.waitUntilGone(left.map(\.pid), within: 5)
         }
     }
 
