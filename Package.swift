@@ -51,7 +51,7 @@ let package = Package(
             name: "Conversation", dependencies: ["Domain"], exclude: ["README.md"]),
         .testTarget(
             name: "ConversationTests", dependencies: ["Conversation", "TestSupport"],
-            resources: [.copy("Transcripts")]),
+            resources: [.copy("Transcripts"), .copy("Corpus")]),
         .target(
             /** HTTP over CGI as values: CGI params + body -> Request, Response -> bytes */
             name: "Gateway", exclude: ["README.md"]),

@@ -19,14 +19,20 @@ public struct MenuItem: Hashable, Codable, Sendable {
     public var description: String
     public var price: Kobo
     public var available: Bool
+    /// Other names customers use for it (`coke` for Coca-Cola), set by the restaurant; typed orders match them.
+    public var aliases: [String]
 
-    public init(id: Int64, categoryID: Int64, name: String, description: String, price: Kobo, available: Bool) {
+    public init(
+        id: Int64, categoryID: Int64, name: String, description: String, price: Kobo, available: Bool,
+        aliases: [String] = []
+    ) {
         self.id = id
         self.categoryID = categoryID
         self.name = name
         self.description = description
         self.price = price
         self.available = available
+        self.aliases = aliases
     }
 }
 
@@ -53,6 +59,7 @@ public enum SampleMenu {
         public var name: String
         public var naira: Int
         public var description: String
+        public var aliases: [String] = []
     }
 
     public static let categories = ["Main Dishes", "Sides", "Drinks", "Desserts"]
@@ -66,7 +73,8 @@ public enum SampleMenu {
             items: entries.enumerated().map { offset, entry in
                 MenuItem(
                     id: Int64(offset + 1), categoryID: Int64((categories.firstIndex(of: entry.category) ?? 0) + 1),
-                    name: entry.name, description: entry.description, price: Kobo(entry.naira * 100), available: true)
+                    name: entry.name, description: entry.description, price: Kobo(entry.naira * 100), available: true,
+                    aliases: entry.aliases)
             })
     }
 
@@ -79,11 +87,15 @@ public enum SampleMenu {
             description: "Stir-fried rice with veggies and beef"),
         Entry(
             category: "Main Dishes", name: "Pounded Yam & Egusi", naira: 3000,
-            description: "Smooth pounded yam with rich egusi soup"),
+            description: "Smooth pounded yam with rich egusi soup", aliases: ["poundo", "iyan"]),
         Entry(category: "Sides", name: "Plantain (Dodo)", naira: 500, description: "Fried sweet ripe plantain"),
         Entry(category: "Sides", name: "Moin Moin", naira: 700, description: "Steamed bean pudding"),
-        Entry(category: "Sides", name: "French Fries", naira: 1200, description: "Crispy golden potato chips"),
-        Entry(category: "Drinks", name: "Coca-Cola (50cl)", naira: 400, description: "Chilled 50cl bottle"),
+        Entry(
+            category: "Sides", name: "French Fries", naira: 1200, description: "Crispy golden potato chips",
+            aliases: ["chips"]),
+        Entry(
+            category: "Drinks", name: "Coca-Cola (50cl)", naira: 400, description: "Chilled 50cl bottle",
+            aliases: ["coke"]),
         Entry(category: "Drinks", name: "Fresh Orange Juice", naira: 1500, description: "100% freshly squeezed"),
         Entry(category: "Drinks", name: "Zobo Drink", naira: 600, description: "Traditional hibiscus refreshing drink"),
         Entry(

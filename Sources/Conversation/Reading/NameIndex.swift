@@ -1,0 +1,151 @@
+import Domain
+
+/// The menu's names as typed words are matched against them: every item by its name and the aliases the restaurant
+/// set, with the words of its description as weak support, and every category by its name.
+///
+/// A typed word fits a name's word exactly (a plural `s` aside), as its start (`jol`, `choc`), as two of its words
+/// run together (`friedrice`, `moinmoin`), or with a typo: an edit distance that grows with the word's length, never
+/// on the first letter, and only for words of four letters or more. Every typed word must fit, in any order; where
+/// several items fit, the best fitting win, and a tie is a question for the customer, never a guess.
+struct NameIndex {
+    struct Named {
+        var id: Int64
+        /// The name, then each alias, as folded words, each with its pairs of neighbours run together.
+        var names: [[String]]
+        /// Description words, which may support a match that the name started (`egusi soup`).
+        var support: Set<String>
+    }
+
+    let items: [Named]
+    let categories: [Named]
+
+    init(menu: Menu) {
+        items = menu.items.map { item in
+            Named(
+                id: item.id, names: ([item.name] + item.aliases).map(NameIndex.nameWords).filter { !$0.isEmpty },
+                support: Set(
+                    Folded(item.description).words.filter { $0.count >= 3 && !NameIndex.stopWords.contains($0) }))
+        }
+        categories = menu.categories.map { category in
+            Named(id: category.id, names: [NameIndex.nameWords(category.name)], support: [])
+        }
+    }
+
+    /// Words that name nothing: dropped from names and from what is typed.
+    static let stopWords: Set<String> = ["with", "of", "the", "a", "an", "in", "on", "w", "wit", "for", "to"]
+
+    static func nameWords(_ name: String) -> [String] {
+        let words = Folded(name).words.filter { !stopWords.contains($0) }
+        var joined: [String] = []
+        if words.count > 1 {
+            for index in 0..<(words.count - 1) { joined.append(words[index] + words[index + 1]) }
+        }
+        return words + joined
+    }
+
+    /// How well the typed words fit: every word's fit added up (3 exact, 2 a start, 1 a typo or a description word).
+    struct Fit: Equatable, Comparable {
+        var ids: [Int64]
+        var score: Int
+
+        static func < (lhs: Fit, rhs: Fit) -> Bool { lhs.score < rhs.score }
+    }
+
+    /// The items that fit `words` best, or nil when none fits every word.
+    func items(fitting words: [String]) -> Fit? { best(words, in: items, support: true) }
+
+    /// The categories that fit `words` best, or nil. Words that any category could carry (`side dishes`, `drinks
+    /// section`) are left out when others remain.
+    func categories(fitting words: [String]) -> Fit? {
+        let specific = words.filter { !NameIndex.categoryWords.contains($0) }
+        return best(specific.isEmpty ? words : specific, in: categories, support: false)
+    }
+
+    static let categoryWords: Set<String> = [
+        "dish", "dishes", "food", "foods", "item", "items", "things", "section", "category", "stuff", "options",
+        "menu", "list", "your", "una",
+    ]
+
+    private func best(_ words: [String], in entries: [Named], support: Bool) -> Fit? {
+        let typed = words.filter { !NameIndex.stopWords.contains($0) }
+        guard !typed.isEmpty else { return nil }
+        var bestScore = 0
+        var ids: [Int64] = []
+        for entry in entries {
+            var entryBest = 0
+            for name in entry.names {
+                var total = 0
+                var fromName = false
+                for word in typed {
+                    var fit = name.reduce(0) { max($0, NameIndex.fit(word, $1)) }
+                    if fit > 0 {
+                        fromName = true
+                    } else if support, entry.support.contains(word) || entry.support.contains(singular(word)) {
+                        fit = 1
+                    }
+                    guard fit > 0 else {
+                        total = 0
+                        break
+                    }
+                    total += fit
+                }
+                if fromName { entryBest = max(entryBest, total) }
+            }
+            if entryBest > bestScore {
+                bestScore = entryBest
+                ids = [entry.id]
+            } else if entryBest == bestScore && entryBest > 0 {
+                ids.append(entry.id)
+            }
+        }
+        return bestScore > 0 ? Fit(ids: ids, score: bestScore) : nil
+    }
+
+    func singular(_ word: String) -> String { word.hasSuffix("s") ? String(word.dropLast()) : word }
+
+    /// 3: the same word (or its plural); 2: the start of it; 1: a typo of it; 0: not it.
+    static func fit(_ typed: String, _ name: String) -> Int {
+        if typed == name { return 3 }
+        let typedBytes = Array(typed.utf8)
+        let nameBytes = Array(name.utf8)
+        if typedBytes.count == nameBytes.count + 1, typedBytes.last == UInt8(ascii: "s"),
+            typedBytes.starts(with: nameBytes)
+        {
+            return 3
+        }
+        if nameBytes.count == typedBytes.count + 1, nameBytes.last == UInt8(ascii: "s"),
+            nameBytes.starts(with: typedBytes)
+        {
+            return 3
+        }
+        if typedBytes.count >= 3, nameBytes.starts(with: typedBytes) { return 2 }
+        guard typedBytes.count >= 4, typedBytes.first == nameBytes.first else { return 0 }
+        let longest = max(typedBytes.count, nameBytes.count)
+        let allowed = longest <= 5 ? 1 : longest <= 9 ? 2 : 3
+        guard abs(typedBytes.count - nameBytes.count) <= allowed else { return 0 }
+        return distance(typedBytes, nameBytes, atMost: allowed) <= allowed ? 1 : 0
+    }
+
+    /// Edits (insert, delete, replace, swap two neighbours) between two words, stopping once past `limit`.
+    static func distance(_ a: [UInt8], _ b: [UInt8], atMost limit: Int) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var before = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowBest = current[0]
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, before[j - 2] + 1) }
+                current[j] = value
+                rowBest = min(rowBest, value)
+            }
+            if rowBest > limit { return limit + 1 }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[b.count]
+    }
+}
