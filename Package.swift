@@ -107,6 +107,9 @@ let package = Package(
 
         // MARK: - Executables (thin; installed into cgi-bin/)
         .executableTarget(
+            /** The reader's microbenchmark (bench/reader); built on demand, never installed */
+            name: "reader-bench", dependencies: ["Conversation", "Domain"]),
+        .executableTarget(
             name: "whatsapp-webhook", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
         .executableTarget(
             name: "paystack-webhook", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),

@@ -2,6 +2,7 @@ import Conversation
 import Domain
 import Paystack
 import Storage
+import Synchronization
 import WhatsApp
 
 /// Turns the reducer's effects into outbox rows and records. The wire shapes (and Meta's length limits) belong to
@@ -36,12 +37,16 @@ public struct ConversationRunner: Sendable {
         self.staffNumbers = staffNumbers
     }
 
+    /// The reader of typed text for the current menu, built when the menu changes (a FastCGI worker keeps it).
+    let readers = ReaderCache()
+
     public func step(
         _ event: Event, snapshot: Store.Snapshot, customer: Store.CustomerRecord, menu: Menu, now: Int64
     ) -> Store.StepResult {
         let context = Context(
             settings: settings, menu: menu, customerName: customer.name, customerKey: "\(customer.id)", now: now,
-            previousMessageAt: snapshot.lastInboundAt, newID: newID(), utcOffsetSeconds: utcOffset(now))
+            previousMessageAt: snapshot.lastInboundAt, newID: newID(), utcOffsetSeconds: utcOffset(now),
+            reader: readers.reader(for: menu))
         let transition = reduce(snapshot.state, event, context)
         let recipient = Self.recipient(customer)
         var result = Store.StepResult(state: transition.state, outbox: [])
@@ -114,6 +119,8 @@ func outboundMessage(for reply: Reply) -> OutboundMessage {
             buttons: buttons.buttons.map { ReplyButton(id: $0.id, title: $0.title) })
     case .link(let link):
         return .link(body: link.body, buttonTitle: link.buttonTitle, url: link.url)
+    case .location(let pin):
+        return .location(latitude: pin.latitude, longitude: pin.longitude, name: pin.name, address: pin.address)
     }
 }
 
@@ -139,5 +146,19 @@ extension StaffNotice.Customer {
     /// How staff see a customer: the profile name and the number to reach them on (Meta's user id without one).
     init(_ record: Store.CustomerRecord?) {
         self.init(name: record?.name, number: record?.identity.waID ?? record?.identity.userID ?? "unknown")
+    }
+}
+
+/// One reader per menu, shared by a worker's threads: building one costs more than reading a message with it.
+final class ReaderCache: Sendable {
+    private let current = Mutex<Reader?>(nil)
+
+    func reader(for menu: Menu) -> Reader {
+        current.withLock { current in
+            if let current, current.menu == menu { return current }
+            let built = Reader(menu: menu)
+            current = built
+            return built
+        }
     }
 }

@@ -120,6 +120,24 @@ public struct Config: Sendable {
         Key(
             name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
             meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
+        Key(
+            name: "RECEIPT_EMAIL", defaultValue: "never", secret: false,
+            meaning:
+                "ask: ask for a receipt email at checkout; never: don't (Paystack gets the remembered or a generated one)"
+        ),
+        Key(
+            name: "RESTAURANT_ADDRESS", defaultValue: "", secret: false,
+            meaning: "the restaurant's street address, told to customers who ask where it is and to pickup customers"),
+        Key(
+            name: "RESTAURANT_PHONE", defaultValue: "", secret: false,
+            meaning: "the number customers may call, told to those who ask"),
+        Key(
+            name: "RESTAURANT_LOCATION", defaultValue: "", secret: false,
+            meaning:
+                "lat,lng of the restaurant, sent as a map pin to pickup customers and on request (e.g. 6.4281,3.4216)"),
+        Key(
+            name: "PREPARATION_MINUTES", defaultValue: "30", secret: false,
+            meaning: "how long an order usually takes once paid; customers who ask are told when it should be ready"),
     ]
 
     public static let defaultFile = "/etc/whatsorder/whatsorder.env"
@@ -261,6 +279,29 @@ public struct Config: Sendable {
                 message: "\(name) must be a whole number of minor units or seconds up to 10^12, not \"\(raw)\"")
         }
         return value
+    }
+
+    /// `RECEIPT_EMAIL`: true for `ask`, false for `never`; anything else is refused by name.
+    public var asksReceiptEmail: Bool {
+        get throws {
+            switch self["RECEIPT_EMAIL"].trimmingSpaces.lowercased() {
+            case "ask": return true
+            case "never", "": return false
+            case let other: throw ConfigError(message: "RECEIPT_EMAIL must be ask or never, not \"\(other)\"")
+            }
+        }
+    }
+
+    /// `RESTAURANT_LOCATION` as coordinates, nil when empty; a value that is not `lat,lng` is refused by name.
+    public var restaurantLocation: Coordinates? {
+        get throws {
+            let raw = self["RESTAURANT_LOCATION"].trimmingSpaces
+            if raw.isEmpty { return nil }
+            guard let location = Coordinates(parsing: raw) else {
+                throw ConfigError(message: "RESTAURANT_LOCATION must be lat,lng (e.g. 6.4281,3.4216), not \"\(raw)\"")
+            }
+            return location
+        }
     }
 
     /// What `config check` prints: every key, secrets masked to their length and last two characters at most.

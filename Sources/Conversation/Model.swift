@@ -27,6 +27,14 @@ public struct State: Codable, Equatable, Sendable {
     public var apologisedForDelay: Bool
     /// A person from the restaurant has the chat until then (Unix ms): messages are recorded, not answered.
     public var handoffUntil: Int64?
+    /// The latest reply offered numbered choices, so a bare number answers it; otherwise "2" means nothing yet.
+    public var offersNumbers: Bool
+    /// The dish added last, for `one more` and `make it 3`.
+    public var lastItemID: Int64?
+    /// The address of the last delivery, offered at the next delivery checkout.
+    public var savedAddress: Address?
+    /// A pin shared before checkout, kept for it.
+    public var pendingPin: Address?
 
     public init(step: Step = .new) {
         self.step = step
@@ -34,6 +42,7 @@ public struct State: Codable, Equatable, Sendable {
         self.cart = []
         self.emailSkipped = false
         self.apologisedForDelay = false
+        self.offersNumbers = true
     }
 
     public enum Step: String, Codable, Equatable, Sendable {
@@ -57,10 +66,16 @@ public struct State: Codable, Equatable, Sendable {
         case choosingFulfilment
         /// Asked for a delivery address.
         case awaitingAddress
+        /// Given a bare pin; asked (optionally) for a house number or landmark.
+        case awaitingLandmark
         /// Asked for a receipt email.
         case awaitingEmail
         /// Shown the summary with Confirm / Edit / Cancel.
         case confirming
+        /// Said no at the summary; asked what to change.
+        case choosingChange
+        /// Back after a long pause with a cart: asked whether to continue with it or start fresh.
+        case resuming
         /// Asked whether to really cancel.
         case confirmingCancel
         /// The order is placed; the payment link is on its way or sent.
@@ -69,7 +84,8 @@ public struct State: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
-        case lastOrder, latestSentAt, apologisedForDelay, handoffUntil
+        case lastOrder, latestSentAt, apologisedForDelay, handoffUntil, offersNumbers, lastItemID, savedAddress
+        case pendingPin
     }
 
     public init(from decoder: any Decoder) throws {
@@ -88,6 +104,10 @@ public struct State: Codable, Equatable, Sendable {
         latestSentAt = try container.decodeIfPresent(Int64.self, forKey: .latestSentAt)
         apologisedForDelay = try container.decodeIfPresent(Bool.self, forKey: .apologisedForDelay) ?? false
         handoffUntil = try container.decodeIfPresent(Int64.self, forKey: .handoffUntil)
+        offersNumbers = try container.decodeIfPresent(Bool.self, forKey: .offersNumbers) ?? true
+        lastItemID = try container.decodeIfPresent(Int64.self, forKey: .lastItemID)
+        savedAddress = try container.decodeIfPresent(Address.self, forKey: .savedAddress)
+        pendingPin = try container.decodeIfPresent(Address.self, forKey: .pendingPin)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -106,6 +126,10 @@ public struct State: Codable, Equatable, Sendable {
         try container.encodeIfPresent(latestSentAt, forKey: .latestSentAt)
         if apologisedForDelay { try container.encode(apologisedForDelay, forKey: .apologisedForDelay) }
         try container.encodeIfPresent(handoffUntil, forKey: .handoffUntil)
+        if !offersNumbers { try container.encode(offersNumbers, forKey: .offersNumbers) }
+        try container.encodeIfPresent(lastItemID, forKey: .lastItemID)
+        try container.encodeIfPresent(savedAddress, forKey: .savedAddress)
+        try container.encodeIfPresent(pendingPin, forKey: .pendingPin)
     }
 }
 
@@ -150,16 +174,27 @@ public struct PendingOrder: Codable, Equatable, Sendable {
     public var reference: String { code.paymentReference(attempt: attempt) }
 }
 
-/// The latest order as `status` reports it.
+/// The latest order as `status`, `receipt` and `same as last time` need it.
 public struct OrderBrief: Codable, Equatable, Sendable {
     public var code: OrderCode
     public var total: Kobo
     public var status: OrderStatus
+    /// What was ordered (nil in rows written before reorders existed).
+    public var lines: [OrderLine]?
+    public var fulfilment: Fulfilment?
+    /// When Paystack's payment was confirmed (Unix ms), for when it should be ready.
+    public var paidAt: Int64?
 
-    public init(code: OrderCode, total: Kobo, status: OrderStatus) {
+    public init(
+        code: OrderCode, total: Kobo, status: OrderStatus, lines: [OrderLine]? = nil, fulfilment: Fulfilment? = nil,
+        paidAt: Int64? = nil
+    ) {
         self.code = code
         self.total = total
         self.status = status
+        self.lines = lines
+        self.fulfilment = fulfilment
+        self.paidAt = paidAt
     }
 }
 
@@ -259,13 +294,23 @@ public struct Settings: Equatable, Sendable {
     public var closedNote: String
     /// How long a person keeps a chat after taking it or writing in it (ms), before the bot answers again.
     public var handoffTimeout: Int64
+    /// `RECEIPT_EMAIL=ask`: ask for a receipt email at checkout (else Paystack gets the remembered or generated one).
+    public var asksReceiptEmail: Bool
+    /// `RESTAURANT_ADDRESS`, `RESTAURANT_PHONE`: told to customers who ask.
+    public var restaurantAddress: String
+    public var restaurantPhone: String
+    /// `RESTAURANT_LOCATION`: sent as a pin to pickup customers and to anyone who asks where the restaurant is.
+    public var restaurantLocation: Coordinates?
+    /// `PREPARATION_MINUTES`: how long an order usually takes once paid.
+    public var preparationMinutes: Int
 
     public init(
         restaurantName: String, currencyCode: String = "NGN", currencySymbol: String = "₦", deliveryFee: Kobo = 0,
         minimumOrder: Kobo = 0, lateAfter: Int64 = 3_600_000, idleAfter: Int64 = 21_600_000,
         placeholderEmailDomain: String = "example.com", openingHours: OpeningHours = .alwaysOpen,
         closedNote: String = "",
-        handoffTimeout: Int64 = 3_600_000
+        handoffTimeout: Int64 = 3_600_000, asksReceiptEmail: Bool = false, restaurantAddress: String = "",
+        restaurantPhone: String = "", restaurantLocation: Coordinates? = nil, preparationMinutes: Int = 30
     ) {
         self.restaurantName = restaurantName
         self.currencyCode = currencyCode
@@ -278,6 +323,11 @@ public struct Settings: Equatable, Sendable {
         self.openingHours = openingHours
         self.closedNote = closedNote
         self.handoffTimeout = handoffTimeout
+        self.asksReceiptEmail = asksReceiptEmail
+        self.restaurantAddress = restaurantAddress
+        self.restaurantPhone = restaurantPhone
+        self.restaurantLocation = restaurantLocation
+        self.preparationMinutes = preparationMinutes
     }
 }
 
@@ -297,10 +347,13 @@ public struct Context: Equatable, Sendable {
     public var newID: String
     /// The restaurant's offset from UTC now (`TIME_ZONE`), for its opening hours.
     public var utcOffsetSeconds: Int
+    /// A reader of typed text built for this menu and kept by the caller (building one costs more than a reading);
+    /// nil to build one for this step.
+    public var reader: Reader?
 
     public init(
         settings: Settings, menu: Menu, customerName: String? = nil, customerKey: String = "0", now: Int64 = 0,
-        previousMessageAt: Int64? = nil, newID: String = "00000000", utcOffsetSeconds: Int = 0
+        previousMessageAt: Int64? = nil, newID: String = "00000000", utcOffsetSeconds: Int = 0, reader: Reader? = nil
     ) {
         self.settings = settings
         self.menu = menu
@@ -310,6 +363,7 @@ public struct Context: Equatable, Sendable {
         self.previousMessageAt = previousMessageAt
         self.newID = newID
         self.utcOffsetSeconds = utcOffsetSeconds
+        self.reader = reader.flatMap { $0.menu == menu ? $0 : nil }
     }
 }
 
@@ -381,6 +435,22 @@ public enum Reply: Equatable, Codable, Sendable {
     case buttons(ButtonsReply)
     /// A message with one button that opens `url` (WhatsApp's CTA URL message); the body carries the URL too.
     case link(LinkReply)
+    /// A pin on the map (WhatsApp's location message).
+    case location(LocationReply)
+}
+
+public struct LocationReply: Equatable, Codable, Sendable {
+    public var latitude: Double
+    public var longitude: Double
+    public var name: String
+    public var address: String
+
+    public init(latitude: Double, longitude: Double, name: String, address: String) {
+        self.latitude = latitude
+        self.longitude = longitude
+        self.name = name
+        self.address = address
+    }
 }
 
 public struct ListReply: Equatable, Codable, Sendable {

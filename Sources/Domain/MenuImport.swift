@@ -10,9 +10,13 @@ public enum MenuImport {
         public var price: String
         public var description: String
         public var available: String
+        /// Other names customers use, `;` between them (`coke; cocacola`); nil when the file has no such column,
+        /// which leaves an item's aliases as they are.
+        public var aliases: String?
 
         public init(
-            line: Int, category: String, name: String, price: String, description: String = "", available: String = ""
+            line: Int, category: String, name: String, price: String, description: String = "", available: String = "",
+            aliases: String? = nil
         ) {
             self.line = line
             self.category = category
@@ -20,6 +24,7 @@ public enum MenuImport {
             self.price = price
             self.description = description
             self.available = available
+            self.aliases = aliases
         }
     }
 
@@ -30,6 +35,26 @@ public enum MenuImport {
         public var price: Kobo
         public var description: String
         public var available: Bool
+        /// nil: leave the item's aliases as they are.
+        public var aliases: [String]?
+    }
+
+    /// `coke; cocacola ;` → ["coke", "cocacola"]: trimmed, empty ones dropped, each once.
+    public static func aliases(_ text: String) -> [String] {
+        var seen: Set<String> = []
+        return text.split(separator: ";").map { String($0).trimmingSpaces }.filter { alias in
+            !alias.isEmpty && seen.insert(alias.lowercased()).inserted
+        }
+    }
+
+    /// What is wrong with a list of aliases, if anything: each at most 40 characters, at most 10.
+    public static func aliasProblems(_ aliases: [String]) -> [String] {
+        var problems: [String] = []
+        for alias in aliases where alias.count > 40 {
+            problems.append("the alias \"\(alias)\" is longer than 40 characters")
+        }
+        if aliases.count > 10 { problems.append("\(aliases.count) aliases; at most 10") }
+        return problems
     }
 
     public struct Problem: Equatable, Sendable, CustomStringConvertible {
@@ -44,7 +69,7 @@ public enum MenuImport {
         public var description: String { "line \(line): \(message)" }
     }
 
-    static let columns = ["category", "name", "price", "description", "available"]
+    static let columns = ["category", "name", "price", "description", "available", "aliases"]
 
     /// Reads CSV with a header naming at least `category`, `name` and `price` (`description` and `available`
     /// optional, any order, any case). Fields may be quoted, with `""` for a quote; a quoted field may span lines.
@@ -82,7 +107,8 @@ public enum MenuImport {
             rows.append(
                 Row(
                     line: record.line, category: field("category"), name: field("name"), price: field("price"),
-                    description: field("description"), available: field("available")))
+                    description: field("description"), available: field("available"),
+                    aliases: names.contains("aliases") ? field("aliases") : nil))
         }
         return (rows, problems)
     }
@@ -114,11 +140,13 @@ public enum MenuImport {
             } else {
                 seen[key] = row.line
             }
+            let aliases = row.aliases.map(MenuImport.aliases)
+            rowProblems += aliasProblems(aliases ?? [])
             if rowProblems.isEmpty, let price, let available {
                 entries.append(
                     Entry(
                         category: row.category, name: row.name, price: price, description: row.description,
-                        available: available))
+                        available: available, aliases: aliases))
             }
             problems += rowProblems.map { Problem(line: row.line, message: $0) }
         }

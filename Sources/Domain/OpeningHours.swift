@@ -126,11 +126,27 @@ public struct OpeningHours: Equatable, Sendable {
         return starts.first { $0 > minute } ?? starts.min()
     }
 
+    /// The next closing after `minute` while open, as minutes of the week, or nil when the hours never close.
+    public func nextClosing(afterMinuteOfWeek minute: Int) -> Int? {
+        guard !always, isOpen(atMinuteOfWeek: minute) else { return nil }
+        for step in 1...OpeningHours.week {
+            let candidate = (minute + step) % OpeningHours.week
+            if !isOpen(atMinuteOfWeek: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// "09:05": the time of day of a minute of the week (or of the day).
+    public static func clock(_ minute: Int) -> String {
+        let hours = minute % 1440 / 60
+        let minutes = minute % 60
+        return "\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)"
+    }
+
     /// "at 09:00", "tomorrow at 09:00", "on Monday at 10:00": when `opening` comes, seen from `minute`.
     public static func describe(opening: Int, from minute: Int) -> String {
         let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        let time =
-            "\(opening % 1440 / 60 < 10 ? "0" : "")\(opening % 1440 / 60):\(opening % 60 < 10 ? "0" : "")\(opening % 60)"
+        let time = clock(opening)
         let today = minute / 1440
         let day = opening / 1440
         let ahead = (day - today + 7) % 7

@@ -54,6 +54,26 @@ public struct Address: Hashable, Codable, Sendable {
     }
 }
 
+/// A point on the map.
+public struct Coordinates: Equatable, Sendable {
+    public var latitude: Double
+    public var longitude: Double
+
+    public init(latitude: Double, longitude: Double) {
+        self.latitude = latitude
+        self.longitude = longitude
+    }
+
+    /// `lat,lng` as `RESTAURANT_LOCATION` writes it: "6.4281,3.4216".
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ",").map { $0.trimmingSpaces }
+        guard parts.count == 2, let latitude = Double(parts[0]), let longitude = Double(parts[1]),
+            (-90...90).contains(latitude), (-180...180).contains(longitude)
+        else { return nil }
+        self.init(latitude: latitude, longitude: longitude)
+    }
+}
+
 /// An order's life as customers and staff see it. The raw values are the database's (a CHECK lists them).
 public enum OrderStatus: String, Hashable, Codable, Sendable, CaseIterable {
     case awaitingPayment = "awaiting_payment"

@@ -7,6 +7,8 @@
 public indirect enum JSONBody: Sendable {
     case string(String)
     case integer(Int)
+    /// A finite number (coordinates), in Swift's shortest form that reads back the same.
+    case number(Double)
     case bool(Bool)
     case null
     case array([JSONBody])
@@ -25,6 +27,7 @@ public indirect enum JSONBody: Sendable {
         switch self {
         case .string(let text): JSONBody.writeString(text, into: &out)
         case .integer(let number): out.append(contentsOf: String(number).utf8)
+        case .number(let number): out.append(contentsOf: (number.isFinite ? number.description : "null").utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
         case .array(let elements):

@@ -7,7 +7,9 @@ public struct Migration: Sendable {
 
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
-    public static let all: [Migration] = [platform, ordering, payments, staff, uncertainSends, unfinishedOutbox]
+    public static let all: [Migration] = [
+        platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases,
+    ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
     /// Times are Unix milliseconds (UTC); money is integer minor units.
@@ -276,5 +278,13 @@ public enum Migrations {
         name: "v6-unfinished-outbox",
         sql: """
             CREATE INDEX outboxUnfinished ON outbox(customerID, id) WHERE status IN ('pending', 'sending');
+            """)
+
+    /// The other names customers use for a dish (`coke` for Coca-Cola), which typed orders match: `;` between them,
+    /// the restaurant's spelling kept. Changing them bumps `menuRevision` like any other menu change.
+    static let menuAliases = Migration(
+        name: "v7-menu-aliases",
+        sql: """
+            ALTER TABLE menuItem ADD COLUMN aliases TEXT NOT NULL DEFAULT '';
             """)
 }

@@ -20,16 +20,21 @@ extension Store {
                 let existing = try database.query(
                     "SELECT name FROM menuItem WHERE name = ? COLLATE NOCASE", [entry.name]
                 ).first?[0].string
+                // Aliases change only when the file has the column (`coalesce` keeps them otherwise).
                 try database.query(
                     """
-                    INSERT INTO menuItem (categoryID, name, description, priceKobo, available, position)
-                    SELECT c.id, ?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM menuItem)
+                    INSERT INTO menuItem (categoryID, name, description, priceKobo, available, position, aliases)
+                    SELECT c.id, ?, ?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM menuItem), coalesce(?, '')
                     FROM menuCategory c WHERE c.name = ?
                     ON CONFLICT(name) DO UPDATE SET categoryID = excluded.categoryID,
                         description = excluded.description, priceKobo = excluded.priceKobo,
-                        available = excluded.available
+                        available = excluded.available,
+                        aliases = CASE WHEN ? IS NULL THEN menuItem.aliases ELSE excluded.aliases END
                     """,
-                    [existing ?? entry.name, entry.description, entry.price.rawValue, entry.available, entry.category])
+                    [
+                        existing ?? entry.name, entry.description, entry.price.rawValue, entry.available,
+                        entry.aliases?.joined(separator: "; "), entry.category, entry.aliases?.joined(separator: "; "),
+                    ])
                 if existing == nil { result.itemsAdded += 1 } else { result.itemsUpdated += 1 }
             }
             return result
@@ -51,6 +56,7 @@ extension Store {
     public enum MenuChange: Equatable, Sendable {
         case price(Kobo)
         case available(Bool)
+        case aliases([String])
         case remove
     }
 
@@ -63,6 +69,9 @@ extension Store {
                 try database.query("UPDATE menuItem SET priceKobo = ? WHERE id = ?", [price.rawValue, id])
             case .available(let available):
                 try database.query("UPDATE menuItem SET available = ? WHERE id = ?", [available, id])
+            case .aliases(let aliases):
+                try database.query(
+                    "UPDATE menuItem SET aliases = ? WHERE id = ?", [aliases.joined(separator: "; "), id])
             case .remove:
                 // Orders keep their own copy of each line (name and price), so nothing points here.
                 try database.query("DELETE FROM menuItem WHERE id = ?", [id])

@@ -97,11 +97,15 @@ public final class Store {
             MenuCategory(id: row[0].int64 ?? 0, name: row[1].string ?? "", position: Int(row[2].int64 ?? 0))
         }
         let items = try database.query(
-            "SELECT id, categoryID, name, description, priceKobo, available FROM menuItem ORDER BY position, id"
+            """
+            SELECT id, categoryID, name, description, priceKobo, available, aliases FROM menuItem
+            ORDER BY position, id
+            """
         ).map { row in
             MenuItem(
                 id: row[0].int64 ?? 0, categoryID: row[1].int64 ?? 0, name: row[2].string ?? "",
-                description: row[3].string ?? "", price: Kobo(Int(row[4].int64 ?? 0)), available: row[5].int64 == 1)
+                description: row[3].string ?? "", price: Kobo(Int(row[4].int64 ?? 0)), available: row[5].int64 == 1,
+                aliases: MenuImport.aliases(row[6].string ?? ""))
         }
         return Menu(categories: categories, items: items)
     }
@@ -125,11 +129,14 @@ public final class Store {
             for (index, entry) in SampleMenu.entries.enumerated() {
                 try database.query(
                     """
-                    INSERT INTO menuItem (categoryID, name, description, priceKobo, available, position)
-                    SELECT id, ?, ?, ?, 1, ? FROM menuCategory WHERE name = ?
+                    INSERT INTO menuItem (categoryID, name, description, priceKobo, available, position, aliases)
+                    SELECT id, ?, ?, ?, 1, ?, ? FROM menuCategory WHERE name = ?
                     ON CONFLICT(name) DO NOTHING
                     """,
-                    [entry.name, entry.description, entry.naira * 100, index + 1, entry.category])
+                    [
+                        entry.name, entry.description, entry.naira * 100, index + 1,
+                        entry.aliases.joined(separator: "; "), entry.category,
+                    ])
                 result.itemsAdded += database.changes
             }
             return result

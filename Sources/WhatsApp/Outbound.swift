@@ -66,6 +66,8 @@ public enum OutboundMessage: Equatable, Sendable, Codable {
     case buttons(header: String?, body: String, footer: String?, buttons: [ReplyButton])
     /// One button that opens `url` (an interactive `cta_url` message).
     case link(body: String, buttonTitle: String, url: String)
+    /// A pin (spec: …/messages/location-messages): the restaurant, for customers who pick up or ask where it is.
+    case location(latitude: Double, longitude: Double, name: String, address: String)
     /// An approved template, the only kind Meta delivers outside the 24-hour window (apis.md A4): `name` and
     /// `language` must match the approved template exactly, and the body takes its `{{n}}` values in order.
     case template(name: String, language: String, bodyParameters: [String])
@@ -108,6 +110,8 @@ public enum MessageLimits {
     public static let buttonID = 256
     /// A template body parameter of type text.
     public static let templateParameter = 1024
+    /// A location's name and address: Meta states no limit; a pin's labels are short, so keep them so.
+    public static let locationText = 1024
 }
 
 /// The request body JSON bytes. Clamps every field to Meta's limits so Meta never rejects a reply for length:
@@ -166,6 +170,17 @@ public func messageRequestBody(to recipient: Recipient, message: OutboundMessage
             ),
         ])
         members.append(("interactive", interactive("cta_url", header: nil, body: body, footer: nil, action: action)))
+    case .location(let latitude, let longitude, let name, let address):
+        members.append(("type", .string("location")))
+        members.append(
+            (
+                "location",
+                .object([
+                    ("latitude", .number(latitude)), ("longitude", .number(longitude)),
+                    ("name", nonEmpty(name).map { .string(clamped($0, to: MessageLimits.locationText)) }),
+                    ("address", nonEmpty(address).map { .string(clamped($0, to: MessageLimits.locationText)) }),
+                ])
+            ))
     case .template(let name, let language, let parameters):
         members.append(("type", .string("template")))
         let body = JSONBody.object([
@@ -262,11 +277,16 @@ private func nonEmpty(_ text: String?) -> String? {
 private func wireSections(_ sections: [ListSection]) -> [JSONBody] {
     var remaining = MessageLimits.rowsTotal
     var result: [JSONBody] = []
+    // Two long names cut to the same 24 characters ("Grandma's Special Ofada…") would be two rows a customer
+    // cannot tell apart: each title is made unique, as button titles are.
+    var seen: Set<String> = []
     for section in sections where remaining > 0 && result.count < MessageLimits.sections {
         let rows = section.rows.prefix(remaining).map { row -> JSONBody in
-            .object([
+            let title = uniqueTitle(row.title, avoiding: seen, limit: MessageLimits.rowTitle)
+            seen.insert(title)
+            return .object([
                 ("id", .string(clampedID(row.id, to: MessageLimits.rowID))),
-                ("title", .string(clamped(row.title, to: MessageLimits.rowTitle))),
+                ("title", .string(title)),
                 ("description", row.description.map { .string(clamped($0, to: MessageLimits.rowDescription)) }),
             ])
         }
@@ -284,7 +304,7 @@ private func wireSections(_ sections: [ListSection]) -> [JSONBody] {
 private func wireButtons(_ buttons: [ReplyButton]) -> [JSONBody] {
     var seen: Set<String> = []
     return buttons.prefix(MessageLimits.buttons).map { button in
-        let title = uniqueTitle(button.title, avoiding: seen)
+        let title = uniqueTitle(button.title, avoiding: seen, limit: MessageLimits.buttonTitle)
         seen.insert(title)
         return .object([
             ("type", .string("reply")),
@@ -297,9 +317,8 @@ private func wireButtons(_ buttons: [ReplyButton]) -> [JSONBody] {
 }
 
 /// The clamped title, or a numbered variant of it ("Pay with card … 2") when that is already taken, since Meta
-/// rejects a message whose button titles repeat.
-private func uniqueTitle(_ title: String, avoiding seen: Set<String>) -> String {
-    let limit = MessageLimits.buttonTitle
+/// rejects a message whose button titles repeat, and repeated row titles cannot be told apart.
+private func uniqueTitle(_ title: String, avoiding seen: Set<String>, limit: Int) -> String {
     var candidate = clamped(title, to: limit)
     var number = 2
     while seen.contains(candidate) {

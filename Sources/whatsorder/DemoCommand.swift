@@ -30,10 +30,9 @@ struct Demo: ParsableCommand {
             try chat.say("hi", expect: "category:1")
             try chat.tap("category:1", "Main Dishes", list: true, expect: "item:1")
             try chat.tap("item:1", "Jollof Rice & Chicken", list: true, expect: "qty:2")
-            try chat.tap("qty:2", "2", expect: "checkout")
-            try chat.tap("checkout", "Checkout", expect: "pickup")
-            try chat.tap("pickup", "Pickup", expect: "skip-email")
-            try chat.tap("skip-email", "Skip", expect: "confirm")
+            try chat.tap("qty:2", "2", list: true, expect: "checkout")
+            try chat.tap("checkout", "Checkout", list: true, expect: "pickup")
+            try chat.tap("pickup", "Pickup", expect: "confirm")
             let link = try chat.tap("confirm", "Confirm", expect: "Pay now", replies: 2)
             guard let checkout = link.compactMap(\.linkURL).last else {
                 throw Failure.unavailable("no payment link came back")

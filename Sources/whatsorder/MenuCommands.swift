@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Bootstrap
+import Conversation
 import Domain
 import Foundation
 import Storage
@@ -8,7 +9,9 @@ import Storage
 struct MenuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "menu", abstract: "Show and change the menu.",
-        subcommands: [List.self, Import.self, Add.self, SetPrice.self, Enable.self, Disable.self, Remove.self])
+        subcommands: [
+            List.self, Import.self, Add.self, SetPrice.self, Alias.self, Enable.self, Disable.self, Remove.self,
+        ])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every category and item, sold-out ones included.")
@@ -19,13 +22,13 @@ struct MenuCommand: ParsableCommand {
                 let (config, store) = try options.openCurrentStore()
                 defer { store.close() }
                 let menu = try store.loadMenu()
-                var rows = [["id", "category", "item", "price", ""]]
+                var rows = [["id", "category", "item", "price", "also called", ""]]
                 for category in menu.categories {
                     for item in menu.items where item.categoryID == category.id {
                         rows.append([
                             "\(item.id)", category.name, item.name,
                             item.price.formatted(symbol: config["CURRENCY_SYMBOL"]),
-                            item.available ? "" : "sold out",
+                            item.aliases.joined(separator: "; "), item.available ? "" : "sold out",
                         ])
                     }
                 }
@@ -38,8 +41,10 @@ struct MenuCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add or update items from a CSV or JSON file, all or nothing.",
             discussion: """
-                CSV: a header with category, name, price and optionally description and available (yes/no), \
-                e.g. `Drinks,Zobo Drink,"₦600.00",Hibiscus,yes`. JSON: an array of objects with the same keys. \
+                CSV: a header with category, name, price and optionally description, available (yes/no) and \
+                aliases (other names customers type, `;` between them), e.g. \
+                `Drinks,Coca-Cola (50cl),"₦400.00",Chilled,yes,coke; cocacola`. JSON: an array of objects with the \
+                same keys (aliases as a list or a string). Without an aliases column, items keep theirs. \
                 Items are matched by name; items not in the file are left as they are. Every line is checked \
                 first: any problem is reported with its line and nothing is changed (exit 65).
                 """)
@@ -88,6 +93,8 @@ struct MenuCommand: ParsableCommand {
                 }
                 func text(_ key: String) -> String {
                     switch object[key] {
+                    case let list as [Any] where key == "aliases":
+                        return list.compactMap { $0 as? String }.joined(separator: ";")
                     case let string as String: return string.trimmingCharacters(in: .whitespaces)
                     case let bool as Bool where key == "available": return bool ? "yes" : "no"
                     case let number as NSNumber: return number.stringValue
@@ -97,7 +104,8 @@ struct MenuCommand: ParsableCommand {
                 rows.append(
                     MenuImport.Row(
                         line: index + 1, category: text("category"), name: text("name"), price: text("price"),
-                        description: text("description"), available: text("available")))
+                        description: text("description"), available: text("available"),
+                        aliases: object["aliases"] == nil ? nil : text("aliases")))
             }
             return (rows, problems)
         }
@@ -150,6 +158,46 @@ struct MenuCommand: ParsableCommand {
         }
     }
 
+    struct Alias: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or change the other names customers use for an item (`coke` for Coca-Cola).",
+            discussion: """
+                Typed orders match an item by its name and by its aliases. With no alias given, prints them. \
+                Examples: `whatsorder menu alias coca-cola coke cocacola`, `whatsorder menu alias 7 --remove coke`, \
+                `whatsorder menu alias 7 --clear`.
+                """)
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The item's id or name.") var item: String
+        @Argument(help: "Aliases to add.") var aliases: [String] = []
+        @Option(help: "An alias to remove (repeatable).") var remove: [String] = []
+        @Flag(help: "Remove every alias first.") var clear = false
+
+        func run() throws {
+            try exitOnFailure {
+                let (_, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let found = try menuItem(item, in: store)
+                if aliases.isEmpty && remove.isEmpty && !clear {
+                    print(
+                        found.aliases.isEmpty
+                            ? "\(found.name) has no aliases."
+                            : "\(found.name): \(found.aliases.joined(separator: "; "))")
+                    return
+                }
+                let removed = Set(remove.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+                let kept = (clear ? [] : found.aliases).filter { !removed.contains($0.lowercased()) }
+                let updated = MenuImport.aliases((kept + aliases).joined(separator: ";"))
+                let problems = MenuImport.aliasProblems(updated)
+                guard problems.isEmpty else { throw Failure.data(problems.joined(separator: "\n")) }
+                try store.changeMenuItem(id: found.id, .aliases(updated))
+                print(
+                    updated.isEmpty
+                        ? "\(found.name) has no aliases now."
+                        : "\(found.name) is also called: \(updated.joined(separator: "; ")).")
+            }
+        }
+    }
+
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put a sold-out item back on the menu.")
         @OptionGroup var options: ConfigOptions
@@ -190,10 +238,24 @@ extension ParsableCommand {
 }
 
 /// An item by id, or by its name ignoring case.
+/// An item by id, by its name ignoring case, or as a customer would name it (`coca-cola`, `jollof`): the reader of
+/// typed orders finds it, and a name that fits several items lists them instead of guessing.
 func menuItem(_ key: String, in store: Store) throws -> MenuItem {
-    let items = try store.loadMenu().items
+    let menu = try store.loadMenu()
+    let items = menu.items
     if let id = Int64(key), let item = items.first(where: { $0.id == id }) { return item }
     if let item = items.first(where: { $0.name.lowercased() == key.lowercased() }) { return item }
+    let reading = Reader(menu: menu).read(key)
+    if reading.parts.count == 1, case .add(.unsaid, let dish) = reading.parts[0] {
+        switch dish {
+        case .item(let id):
+            if let item = items.first(where: { $0.id == id }) { return item }
+        case .oneOf(let ids):
+            let names = ids.compactMap { id in items.first { $0.id == id }.map { "\($0.id) \($0.name)" } }
+            throw Failure.data("\"\(key)\" fits several items (\(names.joined(separator: ", "))): give the id")
+        case .last: break
+        }
+    }
     throw Failure.data("no menu item \"\(key)\" (see `whatsorder menu list`)")
 }
 

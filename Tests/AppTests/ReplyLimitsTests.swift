@@ -82,7 +82,7 @@ import WhatsApp
         switch reply {
         case .list(let list): return list.sections.flatMap(\.rows).map { .choice(id: $0.id, title: $0.title) }
         case .buttons(let buttons): return buttons.buttons.map { .choice(id: $0.id, title: $0.title) }
-        case .text, .link: return []
+        case .text, .link, .location: return []
         }
     }
 
@@ -93,6 +93,10 @@ import WhatsApp
         if let text = json["text"] as? [String: Any] {
             #expect(length(text["body"]) <= MessageLimits.textBody)
             #expect(length(text["body"]) > 0)
+            return
+        }
+        if let location = json["location"] as? [String: Any] {
+            #expect(location["latitude"] is Double && location["longitude"] is Double)
             return
         }
         let interactive = try #require(json["interactive"] as? [String: Any])

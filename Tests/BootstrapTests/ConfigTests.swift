@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 
@@ -24,6 +25,22 @@ import Testing
         #expect(values["RESTAURANT_NAME"] == "Mama \"Put\"")
         #expect(values["EMPTY"] == "")
         #expect(values["CURRENCY_SYMBOL"] == "₦")
+    }
+
+    @Test func theConversationsNewSettingsAreReadAndCheckedByName() throws {
+        let set = Config(values: [
+            "RECEIPT_EMAIL": "ask", "RESTAURANT_LOCATION": " 6.4281, 3.4216 ", "PREPARATION_MINUTES": "25",
+        ])
+        #expect(try set.asksReceiptEmail)
+        #expect(try set.restaurantLocation == Coordinates(latitude: 6.4281, longitude: 3.4216))
+        #expect(try set.count("PREPARATION_MINUTES") == 25)
+        let defaults = Config(values: [:])
+        #expect(try defaults.asksReceiptEmail == false)
+        #expect(try defaults.restaurantLocation == nil)
+        #expect(defaults["PREPARATION_MINUTES"] == "30")
+        #expect(throws: ConfigError.self) { try Config(values: ["RECEIPT_EMAIL": "sometimes"]).asksReceiptEmail }
+        #expect(throws: ConfigError.self) { try Config(values: ["RESTAURANT_LOCATION": "Ikeja"]).restaurantLocation }
+        #expect(throws: ConfigError.self) { try Config(values: ["RESTAURANT_LOCATION": "95,3"]).restaurantLocation }
     }
 
     @Test func aBrokenLineIsAnErrorNamingTheLine() {

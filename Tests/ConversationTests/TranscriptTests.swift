@@ -12,7 +12,7 @@ import Testing
 /// `RECORD_TRANSCRIPTS=1 swift test --filter TranscriptTests` rewrites them; read the diff before committing.
 ///
 /// Input lines:
-///   `> text`                          the customer types text
+///   `> text`                          the customer types text (`\n` breaks a line within the message)
 ///   `> tap ID`                        the customer taps a row or button offered by the bot's latest replies
 ///   `> tap-earlier ID`                the customer taps a button of an older message, still on their screen
 ///   `> pin LAT,LON [NAME | ADDRESS]`  the customer shares a location
@@ -25,8 +25,9 @@ import Testing
 ///   placed earlier in the transcript (the payment desk's events)
 ///   `! kitchen CODE STATUS [unpaid] [reason…]`  staff moved the order on (or cancelled it, with a reason)
 ///   `! staff-took-over` / `! staff-handed-back` / `! staff-sent TEXT…`  a person takes, returns or writes in the chat
-/// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000`, `name: Ada`, `menu: long`,
-/// `hours: Mon-Fri 13:00-22:00` (UTC; the clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`.
+/// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000 receiptEmail=ask
+/// preparationMinutes=25 location=6.43,3.42`, `name: Ada`, `menu: long`, `hours: Mon-Fri 13:00-22:00` (UTC; the
+/// clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`, `address: …` and `phone: …` (the restaurant's).
 @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Transcripts")
@@ -39,6 +40,72 @@ import Testing
     @Test func thereAreEnoughTranscripts() {
         // The happy paths for delivery and pickup plus at least 25 others.
         #expect(Self.names.count >= 27)
+    }
+
+    /// Transcripts with a `target: NAME N` line reach the payment link within N customer messages, counted from
+    /// the first message (or from a `# count from here` line) to the first payment request after it.
+    @Test func ordersReachThePaymentLinkWithinTheirTargets() throws {
+        var table = [
+            "| scenario | transcript | customer messages to the payment link | target |", "| --- | --- | ---: | ---: |",
+        ]
+        var checked = 0
+        for name in Self.names {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard let targetLine = lines.first(where: { $0.hasPrefix("target:") }) else { continue }
+            var words = targetLine.dropFirst("target:".count).split(separator: " ").map(String.init)
+            let target = try #require(Int(words.removeLast()), "\(name): \(targetLine)")
+            let start = lines.firstIndex(of: "# count from here") ?? 0
+            var messages = 0
+            var reached = false
+            for line in lines[start...] {
+                if line.hasPrefix(">") { messages += 1 }
+                if line.hasPrefix("* initialize payment") {
+                    reached = true
+                    break
+                }
+            }
+            #expect(reached, "\(name) never reaches a payment link")
+            #expect(messages <= target, "\(name): \(messages) customer messages, the target is \(target)")
+            table.append("| \(words.joined(separator: " ")) | \(name) | \(messages) | ≤ \(target) |")
+            checked += 1
+        }
+        #expect(checked >= 4)
+        print(table.joined(separator: "\n"))
+    }
+
+    /// Across every transcript, at most 5% of the replies say the bot did not understand.
+    @Test func fewRepliesSayTheBotDidNotUnderstand() throws {
+        var replies = 0
+        var missed: [String] = []
+        for name in Self.names {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
+            var current: [String] = []
+            func close() {
+                guard !current.isEmpty else { return }
+                replies += 1
+                if current.joined(separator: "\n").contains("Sorry, I didn't get") {
+                    missed.append("\(name): \(current.first { $0.contains("Sorry, I didn't get") } ?? "")")
+                }
+                current = []
+            }
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("< ") {
+                    close()
+                    current = [String(line)]
+                } else if line.hasPrefix("    "), !current.isEmpty {
+                    current.append(String(line))
+                } else {
+                    close()
+                }
+            }
+            close()
+        }
+        let share = Double(missed.count) / Double(max(replies, 1))
+        print(
+            "Transcripts: \(missed.count) of \(replies) replies say the bot did not understand "
+                + "(\(String(format: "%.1f", share * 100))%):\n" + missed.joined(separator: "\n"))
+        #expect(share <= 0.05)
     }
 
     @Test(arguments: names)
@@ -101,9 +168,18 @@ enum Transcript {
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("#") || line.hasPrefix("settings:") || line.hasPrefix("name:") || line.hasPrefix("menu:")
-                || line.hasPrefix("hours:") || line.hasPrefix("closed-note:")
+                || line.hasPrefix("hours:") || line.hasPrefix("closed-note:") || line.hasPrefix("address:")
+                || line.hasPrefix("phone:") || line.hasPrefix("target:")
             {
                 out.append(line)
+                if line.hasPrefix("address:") {
+                    settings.restaurantAddress = String(line.dropFirst("address:".count)).trimmingCharacters(
+                        in: .whitespaces)
+                }
+                if line.hasPrefix("phone:") {
+                    settings.restaurantPhone = String(line.dropFirst("phone:".count)).trimmingCharacters(
+                        in: .whitespaces)
+                }
                 if line.hasPrefix("settings:") { settings = try parseSettings(line, into: settings) }
                 if line.hasPrefix("hours:") {
                     settings.openingHours = try OpeningHours.parse(String(line.dropFirst("hours:".count)))
@@ -230,7 +306,8 @@ enum Transcript {
         if text.hasPrefix("("), text.hasSuffix(")") {
             return .unsupported(kind: String(text.dropFirst().dropLast()))
         }
-        return .text(text)
+        // `\n` in an input line is a line break within one message.
+        return .text(text.replacingOccurrences(of: "\\n", with: "\n"))
     }
 
     static func offeredTitle(_ id: String, in replies: [Reply]) -> String? {
@@ -240,7 +317,7 @@ enum Transcript {
                 if let row = list.sections.flatMap(\.rows).first(where: { $0.id == id }) { return row.title }
             case .buttons(let buttons):
                 if let button = buttons.buttons.first(where: { $0.id == id }) { return button.title }
-            case .text, .link: break
+            case .text, .link, .location: break
             }
         }
         return nil
@@ -250,10 +327,20 @@ enum Transcript {
         var settings = settings
         for pair in line.dropFirst("settings:".count).split(separator: " ") {
             let parts = pair.split(separator: "=").map(String.init)
-            guard parts.count == 2, let value = Int(parts[1]) else { throw Failure(description: "bad setting \(pair)") }
+            guard parts.count == 2 else { throw Failure(description: "bad setting \(pair)") }
+            if parts[0] == "receiptEmail" {
+                settings.asksReceiptEmail = parts[1] == "ask"
+                continue
+            }
+            if parts[0] == "location" {
+                settings.restaurantLocation = Coordinates(parsing: parts[1])
+                continue
+            }
+            guard let value = Int(parts[1]) else { throw Failure(description: "bad setting \(pair)") }
             switch parts[0] {
             case "deliveryFee": settings.deliveryFee = Kobo(value)
             case "minimumOrder": settings.minimumOrder = Kobo(value)
+            case "preparationMinutes": settings.preparationMinutes = value
             default: throw Failure(description: "unknown setting \(parts[0])")
             }
         }
@@ -315,6 +402,8 @@ enum Transcript {
                 + ["    " + buttons.buttons.map { "[\($0.id) │ \($0.title)]" }.joined(separator: " ")]
         case .link(let link):
             return ["< link [\(link.buttonTitle) → \(link.url)]"] + indented(link.body)
+        case .location(let pin):
+            return ["< location \(pin.latitude),\(pin.longitude) │ \(pin.name) │ \(pin.address)"]
         }
     }
 

@@ -2,31 +2,41 @@ import Testing
 
 @testable import Conversation
 
-/// Typed text takes a byte-level path when it is ASCII (the usual case) and the Unicode path otherwise: both must
-/// read every input the same way.
-@Suite struct WordsTests {
-    @Test func theASCIIPathReadsEveryInputLikeTheUnicodePath() {
-        let alphabet = Array(" \t\n!\"#$%&'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~")
-        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> Int {
-            seed ^= seed << 13
-            seed ^= seed >> 7
-            seed ^= seed << 17
-            return Int(seed % UInt64(alphabet.count))
-        }
-        var checked = 0
-        for length in 0..<40 {
-            for _ in 0..<250 {
-                let text = String((0..<length).map { _ in alphabet[next()] })
-                #expect(Words.normalizedASCII(text) == Words.normalizedUnicode(text), "\(text.debugDescription)")
-                checked += 1
-            }
-        }
-        #expect(checked == 10_000)
-        for text in ["Cart!!", "  2 x JOLLOF  ", "add 1 zobo.", "pay-now", "---", "", "Jollof Rice & Chicken"] {
-            #expect(Words.normalizedASCII(text) == Words.normalizedUnicode(text))
-        }
-        #expect(Words.normalized("Cart!!") == "cart")
-        #expect(Words.normalized("Crème brûlée, 2") == "crème brûlée 2")
+/// How typed text is folded before it is read: case, accents and tone marks, stretched letters, emoji, breaks.
+@Suite struct FoldingTests {
+    func words(_ text: String) -> [String] { Folded(text).words }
+
+    @Test func caseAccentsAndToneMarksFold() {
+        #expect(words("Ẹ kú àárọ̀") == ["e", "ku", "aaro"])
+        #expect(words("JOLLOF Rice") == ["jollof", "rice"])
+        #expect(words("Crème brûlée") == ["creme", "brulee"])
+        // Decomposed (a letter, then its combining marks) folds as precomposed does.
+        #expect(words("E\u{0323}\u{0301} se") == ["e", "se"])
+    }
+
+    @Test func stretchedLettersAndApostrophes() {
+        #expect(words("Hellooo pleaseee") == ["hello", "please"])
+        #expect(words("jollof coffee") == ["jollof", "coffee"])
+        #expect(words("I'll pick it up, don’t worry") == ["ill", "pick", "it", "up", "dont", "worry"])
+    }
+
+    @Test func emojiAndBreaks() {
+        #expect(words("👍🏽") == ["ok"])
+        #expect(words("🙏") == ["thanks"])
+        #expect(words("😋🔥") == [])
+        #expect(
+            Folded("2 jollof, 1 coke & zobo\nplus chips").tokens == [
+                .word("2"), .word("jollof"), .hardBreak, .word("1"), .word("coke"), .softBreak, .word("zobo"),
+                .hardBreak, .word("chips"),
+            ])
+        #expect(Folded(",, and ,").tokens == [])
+        #expect(words("×2 coke") == ["x2", "coke"])
+    }
+
+    @Test func receiptEmails() {
+        #expect(Words.email("  Ada@Example.com ") == "ada@example.com")
+        #expect(Words.email("ada@example") == nil)
+        #expect(Words.email("ada @example.com") == nil)
+        #expect(Words.email("@example.com") == nil)
     }
 }

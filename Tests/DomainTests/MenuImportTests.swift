@@ -53,7 +53,7 @@ import Testing
             MenuImport.readCSV("name,price\nZobo,600").problems.map(\.message) == ["the header has no category column"])
         #expect(
             MenuImport.readCSV("category,name,price,colour\nDrinks,Zobo,600,red").problems.map(\.message) == [
-                "unknown column \"colour\" (expected category, name, price, description, available)"
+                "unknown column \"colour\" (expected category, name, price, description, available, aliases)"
             ])
         #expect(MenuImport.readCSV("").problems.map(\.message) == ["the file is empty"])
         if case .failure(let found) = MenuImport.check([], symbol: "₦", code: "NGN") {
@@ -73,5 +73,31 @@ import Testing
             return
         }
         #expect(found.all.map(\.description) == ["line 6: available must be yes or no, not \"maybe\""])
+    }
+
+    @Test func aliasesAreReadWhenTheColumnIsThereAndLeftAloneWhenNot() throws {
+        let (rows, problems) = MenuImport.readCSV(
+            """
+            category,name,price,aliases
+            Drinks,Coca-Cola (50cl),400,coke; Cocacola ;coke;
+            Drinks,Zobo Drink,600,
+            """)
+        #expect(problems.isEmpty)
+        let entries = try MenuImport.check(rows, symbol: "₦", code: "NGN").get()
+        #expect(entries.map(\.aliases) == [["coke", "Cocacola"], []])
+        let (plain, _) = MenuImport.readCSV("category,name,price\nDrinks,Zobo Drink,600")
+        #expect(try MenuImport.check(plain, symbol: "₦", code: "NGN").get()[0].aliases == nil)
+        let long = [
+            MenuImport.Row(
+                line: 2, category: "Drinks", name: "Zobo", price: "600", aliases: String(repeating: "z", count: 41))
+        ]
+        switch MenuImport.check(long, symbol: "₦", code: "NGN") {
+        case .success: Issue.record("a 41-character alias must be refused")
+        case .failure(let found):
+            #expect(
+                found.all.map(\.message) == [
+                    "the alias \"\(String(repeating: "z", count: 41))\" is longer than 40 characters"
+                ])
+        }
     }
 }

@@ -14,7 +14,7 @@ import Testing
     /// Takes a new customer from "hi" to a payment link for 2 × Jollof (₦5,000, pickup); returns the reference.
     static func placeOrder(_ stack: Stack, phone: String) throws -> (customer: Customer, reference: String) {
         let customer = Customer(stack: stack, phone: phone)
-        for text in ["hi", "2 jollof", "checkout", "pickup", "skip"] { _ = try customer.say(text) }
+        for text in ["hi", "2 jollof", "checkout", "pickup"] { _ = try customer.say(text) }
         _ = try customer.say("confirm", expecting: 2)
         try waitUntil {
             customer.received.contains { ($0["interactive"] as? [String: Any])?["type"] as? String == "cta_url" }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Paystack
+import Storage
 import TestSupport
 import Testing
 
@@ -21,10 +22,10 @@ import Testing
         defer { stack.stop() }
         let good = stack.directory + "/menu.csv"
         try """
-        category,name,price,description,available
-        Grills,Suya Platter,"₦3,500.00",Spicy beef suya with onions,yes
-        Grills,Asun,2500,Peppered goat,no
-        Drinks,zobo drink,700,,yes
+        category,name,price,description,available,aliases
+        Grills,Suya Platter,"₦3,500.00",Spicy beef suya with onions,yes,beef suya; tsire
+        Grills,Asun,2500,Peppered goat,no,
+        Drinks,zobo drink,700,,yes,
         """.write(toFile: good, atomically: true, encoding: .utf8)
         let imported = try whatsorder(stack, "menu import \(good)")
         #expect(imported.code == 0)
@@ -59,6 +60,31 @@ import Testing
         #expect(list.contains("₦850"))
         #expect(list.split(separator: "\n").first { $0.contains("Puff Puff") }?.hasSuffix("sold out") == true)
         #expect(list.split(separator: "\n").first { $0.contains("Asun") }?.hasSuffix("sold out") == false)
+        #expect(list.split(separator: "\n").first { $0.contains("Suya Platter") }?.contains("beef suya; tsire") == true)
+
+        // Aliases: set by name as staff write it (the reader finds `coca-cola`), shown, removed; and a customer who
+        // types one gets the dish.
+        #expect(
+            try whatsorder(stack, "menu alias coca-cola coke 'coca cola'").output
+                == "Coca-Cola (50cl) is also called: coke; coca cola.")
+        #expect(
+            try whatsorder(stack, "menu alias 7 --remove 'coca cola'").output
+                == "Coca-Cola (50cl) is also called: coke.")
+        #expect(try whatsorder(stack, "menu alias 'zobo drink'").output == "Zobo Drink has no aliases.")
+        #expect(
+            try whatsorder(stack, "menu alias 'zobo drink' hibiscus").output == "Zobo Drink is also called: hibiscus.")
+        let ambiguous = try whatsorder(stack, "menu alias rice paella")
+        #expect(ambiguous.code == 65)
+        #expect(ambiguous.output.contains("fits several items"))
+        #expect(
+            try stack.post(textMessage(id: "wamid.alias.1", from: "2348030000650", text: "2 hibiscus and 1 tsire"))
+                .status == 200)
+        try waitUntil {
+            let replies = try stack.query("SELECT payload FROM outbox ORDER BY id").map {
+                String(decoding: $0[0].bytes ?? [], as: UTF8.self)
+            }
+            return replies.contains { $0.contains("Added 2 × Zobo Drink") && $0.contains("Added 1 × Suya Platter") }
+        }
     }
 
     @Test func ordersAreListedShownAdvancedAndCancelledAndTheCustomerIsTold() throws {

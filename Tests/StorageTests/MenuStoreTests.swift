@@ -57,4 +57,27 @@ import Testing
         #expect(try store.loadMenu().items.contains { $0.id == 9 } == false)
         #expect(try store.changeMenuItem(id: 999, .available(true)) == false)
     }
+
+    /// Aliases come with the sample menu, change with `menu alias`, and an import changes them only when its file
+    /// has the column: a file without one leaves them as they were.
+    @Test func aliasesAreSeededChangedAndKeptByImportsWithoutTheColumn() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == ["coke"])
+        #expect(try store.changeMenuItem(id: 7, .aliases(["coke", "cocacola"])))
+        #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == ["coke", "cocacola"])
+
+        _ = try store.importMenu([entry("Drinks", "Coca-Cola (50cl)", 45_000)])
+        let kept = try store.loadMenu().items.first { $0.id == 7 }
+        #expect(kept?.price == Kobo(45_000))
+        #expect(kept?.aliases == ["coke", "cocacola"])
+
+        var withColumn = entry("Drinks", "Coca-Cola (50cl)", 45_000)
+        withColumn.aliases = ["coca"]
+        _ = try store.importMenu([withColumn])
+        #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == ["coca"])
+        withColumn.aliases = []
+        _ = try store.importMenu([withColumn])
+        #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == [])
+    }
 }

@@ -242,6 +242,31 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
     #expect(titles.allSatisfy { $0.count <= MessageLimits.buttonTitle })
 }
 
+@Test func rowTitlesStayUniqueAfterClampingAcrossSections() throws {
+    let long = "Grandma's Special Ofada Rice with Ayamase Sauce"
+    let sections = [
+        ListSection(title: "One", rows: [ListRow(id: "a", title: long + " (small)")]),
+        ListSection(title: "Two", rows: [ListRow(id: "b", title: long + " (large)"), ListRow(id: "c", title: "Zobo")]),
+    ]
+    let json = try body(.list(header: nil, body: "b", footer: nil, button: "Choose", sections: sections))
+    let titles = try [(0, 0), (1, 0), (1, 1)].map { section, row in
+        try #require(json["interactive"]?["action"]?["sections"]?[section]?["rows"]?[row]?["title"]?.string)
+    }
+    #expect(titles == ["Grandma's Special Ofada…", "Grandma's Special Ofa… 2", "Zobo"])
+    #expect(titles.allSatisfy { $0.utf16.count <= MessageLimits.rowTitle })
+}
+
+@Test func aLocationCarriesItsCoordinatesAsNumbers() throws {
+    let json = try body(.location(latitude: 6.4281, longitude: 3.4216, name: "Mama Put", address: "12 Akin Adesola St"))
+    #expect(json["type"]?.string == "location")
+    #expect(json["location"]?["latitude"]?.double == 6.4281)
+    #expect(json["location"]?["longitude"]?.double == 3.4216)
+    #expect(json["location"]?["name"]?.string == "Mama Put")
+    #expect(json["location"]?["address"]?.string == "12 Akin Adesola St")
+    let bare = try body(.location(latitude: -1.5, longitude: 36.0, name: "", address: ""))
+    #expect(bare["location"]?["name"] == nil)
+}
+
 // MARK: - The HTTP request
 
 @Test func sendRequestTargetsTheMessagesEdgeWithBearerToken() {

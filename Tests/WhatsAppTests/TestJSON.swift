@@ -59,6 +59,11 @@ enum JSON: Codable, Equatable {
         return nil
     }
 
+    var double: Double? {
+        if case .number(let number) = self { return number }
+        return nil
+    }
+
     var count: Int? {
         switch self {
         case .array(let array): array.count

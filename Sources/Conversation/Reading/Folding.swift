@@ -109,7 +109,7 @@ struct Folded: Equatable {
     }
 
     /// Words that join the things a customer lists. `n` is how `and` is often texted (`jollof n coke`).
-    static let softWords: Set<String> = ["and", "n", "plus", "nd"]
+    static let softWords: Set<String> = ["and", "n", "plus", "nd", "but", "then", "&"]
 
     /// Emoji that say something at an order counter; the rest carry no meaning here.
     static let emoji: [UInt32: String] = [

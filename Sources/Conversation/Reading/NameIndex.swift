@@ -7,28 +7,43 @@ import Domain
 /// run together (`friedrice`, `moinmoin`), or with a typo: an edit distance that grows with the word's length, never
 /// on the first letter, and only for words of four letters or more. Every typed word must fit, in any order; where
 /// several items fit, the best fitting win, and a tie is a question for the customer, never a guess.
-struct NameIndex {
-    struct Named {
+struct NameIndex: Sendable {
+    struct Named: Sendable {
         var id: Int64
-        /// The name, then each alias, as folded words, each with its pairs of neighbours run together.
-        var names: [[String]]
+        /// The name, then each alias, as words of `vocabulary` (by position), each name with its pairs of neighbours
+        /// run together.
+        var names: [[Int]]
         /// Description words, which may support a match that the name started (`egusi soup`).
         var support: Set<String>
     }
 
+    /// Every distinct word of the menu's names, as bytes: a typed word is measured against each once per reading.
+    let vocabulary: [[UInt8]]
     let items: [Named]
     let categories: [Named]
 
     init(menu: Menu) {
+        var vocabulary: [[UInt8]] = []
+        var positions: [String: Int] = [:]
+        func position(_ word: String) -> Int {
+            if let known = positions[word] { return known }
+            positions[word] = vocabulary.count
+            vocabulary.append(Array(word.utf8))
+            return vocabulary.count - 1
+        }
         items = menu.items.map { item in
             Named(
-                id: item.id, names: ([item.name] + item.aliases).map(NameIndex.nameWords).filter { !$0.isEmpty },
+                id: item.id,
+                names: ([item.name] + item.aliases).map(NameIndex.nameWords).filter { !$0.isEmpty }.map {
+                    $0.map(position)
+                },
                 support: Set(
                     Folded(item.description).words.filter { $0.count >= 3 && !NameIndex.stopWords.contains($0) }))
         }
         categories = menu.categories.map { category in
-            Named(id: category.id, names: [NameIndex.nameWords(category.name)], support: [])
+            Named(id: category.id, names: [NameIndex.nameWords(category.name).map(position)], support: [])
         }
+        self.vocabulary = vocabulary
     }
 
     /// Words that name nothing: dropped from names and from what is typed.
@@ -51,63 +66,14 @@ struct NameIndex {
         static func < (lhs: Fit, rhs: Fit) -> Bool { lhs.score < rhs.score }
     }
 
-    /// The items that fit `words` best, or nil when none fits every word.
-    func items(fitting words: [String]) -> Fit? { best(words, in: items, support: true) }
-
-    /// The categories that fit `words` best, or nil. Words that any category could carry (`side dishes`, `drinks
-    /// section`) are left out when others remain.
-    func categories(fitting words: [String]) -> Fit? {
-        let specific = words.filter { !NameIndex.categoryWords.contains($0) }
-        return best(specific.isEmpty ? words : specific, in: categories, support: false)
-    }
-
     static let categoryWords: Set<String> = [
         "dish", "dishes", "food", "foods", "item", "items", "things", "section", "category", "stuff", "options",
         "menu", "list", "your", "una",
     ]
 
-    private func best(_ words: [String], in entries: [Named], support: Bool) -> Fit? {
-        let typed = words.filter { !NameIndex.stopWords.contains($0) }
-        guard !typed.isEmpty else { return nil }
-        var bestScore = 0
-        var ids: [Int64] = []
-        for entry in entries {
-            var entryBest = 0
-            for name in entry.names {
-                var total = 0
-                var fromName = false
-                for word in typed {
-                    var fit = name.reduce(0) { max($0, NameIndex.fit(word, $1)) }
-                    if fit > 0 {
-                        fromName = true
-                    } else if support, entry.support.contains(word) || entry.support.contains(singular(word)) {
-                        fit = 1
-                    }
-                    guard fit > 0 else {
-                        total = 0
-                        break
-                    }
-                    total += fit
-                }
-                if fromName { entryBest = max(entryBest, total) }
-            }
-            if entryBest > bestScore {
-                bestScore = entryBest
-                ids = [entry.id]
-            } else if entryBest == bestScore && entryBest > 0 {
-                ids.append(entry.id)
-            }
-        }
-        return bestScore > 0 ? Fit(ids: ids, score: bestScore) : nil
-    }
-
-    func singular(_ word: String) -> String { word.hasSuffix("s") ? String(word.dropLast()) : word }
-
     /// 3: the same word (or its plural); 2: the start of it; 1: a typo of it; 0: not it.
-    static func fit(_ typed: String, _ name: String) -> Int {
-        if typed == name { return 3 }
-        let typedBytes = Array(typed.utf8)
-        let nameBytes = Array(name.utf8)
+    static func fit(_ typedBytes: [UInt8], _ nameBytes: [UInt8]) -> Int {
+        if typedBytes == nameBytes { return 3 }
         if typedBytes.count == nameBytes.count + 1, typedBytes.last == UInt8(ascii: "s"),
             typedBytes.starts(with: nameBytes)
         {

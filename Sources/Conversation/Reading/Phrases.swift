@@ -17,7 +17,15 @@ enum Phrases {
         "as well",
         "again", "instead", "of", "just", "only", "am", "for", "order", "pack", "packs", "pack of", "piece",
         "pieces", "pcs", "pc", "bottle", "bottles", "bottle of", "bottles of", "cup", "cups", "nos", "serving",
-        "servings", "wrap", "wraps", "my", "me", "una", "now", "today", "thanks", "thank you", "oya",
+        "servings", "wrap", "wraps", "my", "me", "una", "now", "today", "oya",
+        "we want", "we would like", "we d like", "we need", "we wan", "we go take", "we go like", "make we get",
+        "can we get", "can we have", "could we have", "could we get", "we will have", "we ll have", "for us",
+        "i would like to order", "i would like to have", "i d like to order", "like to order", "to order",
+        "would like", "i would love", "i d love", "i shall have", "i will like to order", "actually", "oh",
+        "sorry", "so", "ok so", "show me", "i go take", "i go buy", "i go chop", "i go get", "we go take",
+        "wetin una get", "wetin una dey sell", "what do you have", "what una get", "show", "let me see",
+        "i want to see", "see",
+        "can i see", "may i see", "myself", "very much", "ehn", "shey", "abi", "na", "dey", "e",
     ])
 
     /// Greetings and how-are-yous that can open any message.
@@ -26,7 +34,8 @@ enum Phrases {
         "good evening", "good day", "gm", "morning", "evening", "afternoon", "e kaaro", "ekaaro", "e kaasan",
         "ekaasan", "e kaale", "ekaale", "e ku aaro", "e ku irole", "e ku ise", "e nle", "enle", "sannu",
         "sannu da aiki",
-        "ina kwana", "ina wuni", "barka", "barka da safiya", "ndewo", "ndeewo", "nnoo", "salam", "salaam",
+        "ina kwana", "ina wuni", "barka", "barka da safiya", "barka da safe", "barka da yamma", "barka da rana",
+        "ndewo", "ndeewo", "nnoo", "salam", "salaam",
         "as salam alaikum", "assalamu alaikum", "yo", "sup", "hello boss", "hi there",
     ])
 
@@ -38,13 +47,16 @@ enum Phrases {
     static let thanks: [[String]] = split([
         "thank you", "thanks", "thank u", "thx", "tnx", "tnks", "tanks", "tank you", "thanks a lot",
         "thank you so much",
-        "thanks so much", "much appreciated", "appreciate", "tanx", "thanx", "thnx", "thnks", "thank", "thks", "ty",
-        "tysm", "thanks alot", "e se", "ese", "e se gan", "o se", "ose", "na gode",
+        "thanks so much", "thank you very much", "thanks very much", "thanks a lot", "thank you a lot",
+        "much appreciated", "appreciate", "tanx", "thanx", "thnx", "thnks", "thank", "thks", "ty",
+        "tysm", "thanks alot", "e se", "ese", "e se gan", "o se", "ose", "e seun", "eseun", "o seun",
+        "oseun", "e se pupo", "na gode",
         "nagode", "daalu", "dalu", "imela", "god bless", "god bless you",
     ])
 
     static let bye: [[String]] = split([
-        "bye", "bye bye", "goodbye", "good night", "later", "see you", "see you later", "ciao", "o dabo", "sai anjima",
+        "bye", "bye bye", "goodbye", "good night", "later", "see you", "see you later", "ciao", "o dabo", "odabo",
+        "sai anjima", "see you next time", "till next time", "catch you later", "ka o", "ka ọ", "talk later",
     ])
 
     static let yes: [[String]] = split([
@@ -54,7 +66,7 @@ enum Phrases {
         "that is correct", "its correct", "it s correct", "right", "perfect", "fine", "good", "cool", "done", "oya",
         "oya now", "send it", "send link", "send the link", "send me the link", "place order", "place the order",
         "place my order", "i confirm", "na so", "e correct", "no wahala", "yes na", "sure thing", "do it",
-        "ok na", "ehen", "exactly", "ok thanks", "ok thank you", "ok o", "i agree",
+        "ok na", "ehen", "exactly", "ok o", "i agree",
     ])
 
     static let no: [[String]] = split([
@@ -72,6 +84,9 @@ enum Phrases {
         "i will come pick", "i go come carry am", "i go come carry", "i go come collect", "i go come pick am",
         "collect", "collection", "i will collect", "i ll collect", "takeaway", "take away", "take out", "carry out",
         "self pickup", "self pick up", "i will come", "i ll come", "i go come", "walk in", "pick",
+        "we go come carry am", "we go come carry", "we go pick am", "we will pick up", "we ll pick up",
+        "we will come and pick", "pick it up", "pick am up", "pick it", "come pick", "i shall pick it up",
+        "i shall come", "i will pick it up myself", "pick up myself", "collect it", "come and collect",
     ])
 
     static let delivery: [[String]] = split([
@@ -197,7 +212,8 @@ enum Phrases {
                 "my order don ready", "has my order left", "is my food coming", "my food never come",
                 "food never come", "my rider", "where is the rider", "rider", "still waiting", "i m still waiting",
                 "im still waiting", "i dey wait", "when is my food coming", "when will my food arrive",
-                "e never reach", "never reach", "order don reach", "food don reach",
+                "e never reach", "never reach", "order don reach", "food don reach", "on the way", "on its way",
+                "my order on the way",
             ])
         ),
         (
@@ -233,7 +249,8 @@ enum Phrases {
             .phone,
             split([
                 "phone number", "your number", "your phone", "call you", "contact number", "phone no",
-                "telephone", "whatsapp number", "your line", "can i call", "number to call",
+                "telephone", "whatsapp number", "your line", "can i call", "number to call", "which number",
+                "number i fit call", "fit call", "call una", "una number",
             ])
         ),
     ]
@@ -270,6 +287,16 @@ enum Phrases {
 
     /// Phrases as words. An apostrophe joins when typed (`i'll` reads `ill`), so a phrase written `i ll` is also
     /// kept as `ill`.
+    /// Text spellings of everyday words, read as the words (`gud evening`, `hw far`, `wia una dey`).
+    static let spellings: [String: String] = [
+        "gud": "good", "hw": "how", "wia": "where", "wer": "where", "wey": "where", "u": "you", "ur": "your",
+        "r": "are", "wat": "what", "wot": "what", "wht": "what", "dat": "that", "dis": "this", "nw": "now",
+        "tmrw": "tomorrow", "2moro": "tomorrow", "2day": "today", "gudnite": "good night", "gdnite": "good night",
+        "gm": "good morning", "pls": "please", "plz": "please", "pl": "please", "abeg": "abeg", "d": "the",
+        "ya": "your", "yr": "your", "bt": "but", "nd": "and", "wit": "with", "w": "with", "cos": "because",
+        "msg": "message", "k": "ok", "kk": "ok", "okk": "ok", "okey": "ok", "okay": "ok", "yh": "yes", "ye": "yes",
+    ]
+
     static func split(_ phrases: [String]) -> [[String]] {
         var result: [[String]] = []
         for phrase in phrases {

@@ -205,6 +205,8 @@ private struct Script {
             expect(!body.isEmpty, "an empty text reply")
         case .link(let link):
             expect(!link.url.isEmpty, "a payment link without a URL")
+        case .location(let pin):
+            expect(pin.latitude.isFinite && pin.longitude.isFinite, "a pin off the map")
         }
     }
 

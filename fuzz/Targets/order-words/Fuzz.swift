@@ -3,61 +3,68 @@ import FuzzSupport
 
 @testable import Conversation
 
-// How typed text is read (`Words`): normalising, global words, numbers and quantities, free-text cart commands
-// ("2 jollof", "add 1 zobo", "jollof x2", "remove fries"), name matching against the sample menu, and receipt
-// emails. The ASCII fast path of `normalized` must agree with the Unicode one byte for byte.
+// How typed text is read (`Reader`): folding, phrases, quantities, dish names against the sample menu, in every
+// mode. Whatever the bytes, a reading names only dishes and categories on the menu, keeps quantities in range, quotes
+// back only words it was given, and reads the same text the same way twice.
 // Seeds: every line the customer types in Tests/ConversationTests/Transcripts.
 
-private let items = SampleMenu.menu.items
+private let menu = SampleMenu.menu
+private let reader = Reader(menu: menu)
+private let itemIDs = Set(menu.items.map(\.id))
+private let categoryIDs = Set(menu.categories.map(\.id))
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = fuzzText(data, size)
-
-    let normalized = Words.normalized(text)
-    expect(
-        !normalized.hasPrefix(" ") && !normalized.hasSuffix(" ") && !normalized.contains("  "),
-        "normalized \(text.debugDescription) to \(normalized.debugDescription)")
-    if text.utf8.allSatisfy({ $0 < 0x80 }) {
-        let unicode = Words.normalizedUnicode(text)
-        expect(
-            normalized == unicode,
-            "ASCII path \(normalized.debugDescription) != Unicode path \(unicode.debugDescription) for "
-                + text.debugDescription)
+    let folded = Folded(text)
+    for word in folded.words {
+        expect(!word.isEmpty && !word.contains(" "), "folded \(text.debugDescription) into \(word.debugDescription)")
+        expect(word == word.lowercased(), "folded \(text.debugDescription) into \(word.debugDescription)")
     }
+    expect(folded.words.count <= Folded.maximumWords, "\(folded.words.count) words from \(text.count) characters")
 
-    _ = Words.global(text)
-    if let number = Words.number(text) {
-        expect((0...999_999_999).contains(number), "\(text.debugDescription) read as the number \(number)")
+    for mode in [Reader.Mode.anything, .address, .email] {
+        let reading = reader.read(text, mode: mode)
+        expect(reading == reader.read(text, mode: mode), "\(text.debugDescription) read two ways")
+        for part in reading.parts { check(part, in: text, mode: mode) }
     }
-    switch Words.quantity(text, maximum: maximumQuantity) {
-    case .valid(let quantity):
-        expect((1...maximumQuantity).contains(quantity), "\(text.debugDescription) read as quantity \(quantity)")
-    case .zero, .negative, .tooMany, .notANumber:
-        break
-    }
-
-    if let command = Words.cartCommand(text) {
-        expect(!command.name.isEmpty, "a cart command without a name from \(text.debugDescription)")
-        expect(command.quantity.map { $0 >= 0 } ?? true, "a negative quantity from \(text.debugDescription)")
-        check(Words.matchingItems(command.name, in: items), for: command.name)
-    }
-    check(Words.matchingItems(text, in: items), for: text)
-
     if let email = Words.email(text) {
         expect(email.count <= 254, "an email of \(email.count) characters")
         expect(email.filter { $0 == "@" }.count == 1, "the email \(email.debugDescription) without exactly one @")
-        expect(!email.contains(where: \.isWhitespace), "the email \(email.debugDescription) with a space")
     }
     return 0
 }
 
-/// Matches are menu items, each once; an exact name is the only match.
-private func check(_ matches: [MenuItem], for query: String) {
-    expect(Set(matches.map(\.id)).count == matches.count, "\(query.debugDescription) matched an item twice")
-    expect(matches.allSatisfy { items.contains($0) }, "\(query.debugDescription) matched an item not on the menu")
-    let wanted = Words.normalized(query)
-    if !wanted.isEmpty, items.contains(where: { Words.normalized($0.name) == wanted }) {
-        expect(matches.count == 1, "\(query.debugDescription) names an item exactly but matched \(matches.count)")
+private func check(_ part: Reading.Part, in text: String, mode: Reader.Mode) {
+    func dish(_ dish: Reading.Dish) {
+        switch dish {
+        case .item(let id): expect(itemIDs.contains(id), "item #\(id) is not on the menu (\(text.debugDescription))")
+        case .oneOf(let ids):
+            expect(ids.count >= 2 && ids.allSatisfy(itemIDs.contains), "oneOf \(ids) from \(text.debugDescription)")
+        case .last: break
+        }
+    }
+    switch part {
+    case .add(let amount, let target):
+        dish(target)
+        if case .exactly(let quantity) = amount {
+            expect((0...999_999).contains(quantity), "quantity \(quantity) from \(text.debugDescription)")
+        }
+    case .remove(let quantity, let target):
+        dish(target)
+        expect((quantity ?? 0) >= 0, "a negative quantity from \(text.debugDescription)")
+    case .set(let target, let quantity):
+        dish(target)
+        expect(quantity >= 0, "a negative quantity from \(text.debugDescription)")
+    case .category(let id): expect(categoryIDs.contains(id), "category #\(id) from \(text.debugDescription)")
+    case .number(let value): expect((0...999_999).contains(value), "number \(value) from \(text.debugDescription)")
+    case .unread(let words):
+        expect(!words.isEmpty, "an empty unread part from \(text.debugDescription)")
+    case .address(let typed):
+        expect(
+            mode == .address && typed == text.trimmed, "address \(typed.debugDescription) from \(text.debugDescription)"
+        )
+    case .email(let typed): expect(!typed.isEmpty, "an empty email from \(text.debugDescription)")
+    default: break
     }
 }

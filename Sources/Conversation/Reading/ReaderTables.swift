@@ -1,0 +1,395 @@
+import Domain
+
+/// The reader's tables, compiled once per process, and the helpers that read words without the menu.
+extension Reader {
+    // MARK: - Segments
+
+    // MARK: - One segment
+
+    static func unreadCount(_ parts: [Reading.Part]) -> Int {
+        parts.reduce(0) { count, part in
+            if case .unread(let text) = part { count + text.split(separator: " ").count } else { count }
+        }
+    }
+
+    /// Every word the phrase tables use, for putting typos right.
+    static let vocabulary: Set<String> = {
+        var words: Set<String> = []
+        var phrases: [[String]] = tables.flatMap(\.1) + Phrases.filler + Phrases.questions.flatMap(\.1)
+        phrases += Phrases.addVerbs + Phrases.removeVerbs + Phrases.clear + Phrases.oneMore + Phrases.vague
+        phrases += embeddedFulfilment.flatMap(\.1) + setStarts
+        for phrase in phrases { words.formUnion(phrase) }
+        for (_, keywords) in commandKeywords { words.formUnion(keywords) }
+        words.formUnion(commandWords)
+        words.formUnion(Phrases.numbers.keys)
+        return words
+    }()
+
+    /// The words typos are put right to: those that carry a meaning (commands, answers, questions, verbs), four
+    /// letters or more. Filler is not among them: `small` must not become `shall`.
+    static let correctionTargets: [[UInt8]] = {
+        var words: Set<String> = []
+        var phrases: [[String]] = tables.flatMap(\.1) + Phrases.questions.flatMap(\.1)
+        phrases += Phrases.addVerbs + Phrases.removeVerbs + Phrases.clear + embeddedFulfilment.flatMap(\.1)
+        for phrase in phrases { words.formUnion(phrase) }
+        for (_, keywords) in commandKeywords { words.formUnion(keywords) }
+        return words.filter { $0.utf8.count >= 4 }.sorted().map { Array($0.utf8) }
+    }()
+
+    static func correction(of word: String) -> String? {
+        let typed = Array(word.utf8)
+        var best: [[UInt8]] = []
+        var bestDistance = Int.max
+        for target in correctionTargets where target.first == typed.first {
+            let distance: Int
+            if typed.count == 3 {
+                // Three letters: only a dropped letter of a four-letter word (`wnt`, `mor`).
+                guard target.count == 4, isSubsequence(typed, of: target) else { continue }
+                distance = 1
+            } else {
+                let longest = max(typed.count, target.count)
+                let allowed = longest <= 5 ? 1 : longest <= 9 ? 2 : 3
+                guard abs(typed.count - target.count) <= allowed else { continue }
+                distance = NameIndex.distance(typed, target, atMost: allowed)
+                guard distance <= allowed else { continue }
+            }
+            if distance < bestDistance {
+                best = [target]
+                bestDistance = distance
+            } else if distance == bestDistance {
+                best.append(target)
+            }
+        }
+        // Several at the same distance are fine when they mean the same (`thnk`: `thank`, `thnks`, `tank`); a word
+        // that is a phrase by itself is the better pick.
+        let words = best.map { String(decoding: $0, as: UTF8.self) }
+        guard let first = words.first else { return nil }
+        if words.count > 1 {
+            let common = words.dropFirst().reduce(meanings[first] ?? []) { $0.intersection(meanings[$1] ?? []) }
+            guard !common.isEmpty else { return nil }
+        }
+        return words.first { phrase([$0]) != nil } ?? first
+    }
+
+    /// What each word of the tables can be part of (`thank`: thanks), to tell whether two corrections agree.
+    static let meanings: [String: Set<String>] = {
+        var map: [String: Set<String>] = [:]
+        func note(_ phrases: [[String]], _ meaning: String) {
+            for phrase in phrases { for word in phrase { map[word, default: []].insert(meaning) } }
+        }
+        for (part, phrases) in tables { note(phrases, part.description) }
+        for (question, phrases) in Phrases.questions { note(phrases, question.rawValue) }
+        for (part, phrases) in embeddedFulfilment { note(phrases, part.description) }
+        note(Phrases.addVerbs, "add")
+        note(Phrases.removeVerbs, "remove")
+        note(Phrases.clear, "clear")
+        return map
+    }()
+
+    static func isSubsequence(_ short: [UInt8], of long: [UInt8]) -> Bool {
+        var index = 0
+        for byte in long where index < short.count && byte == short[index] { index += 1 }
+        return index == short.count
+    }
+
+    /// `no` that can open a longer answer (`no make am pickup`); `change …` is an edit, not a no.
+    static let plainNo = Phrases.split(["no", "nope", "nah", "no o", "not yet"])
+
+    /// One part said twice in a row (`yes, go ahead`, `deliver it to my house`) is said once.
+    static func deduplicated(_ parts: [Reading.Part]) -> [Reading.Part] {
+        var result: [Reading.Part] = []
+        for part in parts {
+            if let last = result.last, last == part {
+                if case .add = part { result.append(part) }
+                continue
+            }
+            result.append(part)
+        }
+        return result
+    }
+
+    /// The longest phrase of `tables` that starts `words`, and how many words it took.
+    static func longestStart(of words: [String], in tables: [(Reading.Part, [[String]])]) -> (Reading.Part, Int)? {
+        var best: (Reading.Part, Int)?
+        for (part, phrases) in tables {
+            for phrase in phrases where phrase.count > (best?.1 ?? 0) && words.starts(with: phrase) {
+                best = (part, phrase.count)
+            }
+        }
+        return best
+    }
+
+    /// `same thing i ordered last time`, `same order as last week`, `repeat what i had before`: the last order.
+    static func reorder(_ words: [String]) -> Reading.Part? {
+        guard words.contains(where: { ["same", "repeat", "usual"].contains($0) }),
+            words.contains(where: {
+                ["last", "before", "usual", "again", "previous", "yesterday", "week"].contains($0)
+            })
+        else { return nil }
+        let aboutAddress = words.contains { ["address", "place", "location", "house", "office"].contains($0) }
+        let known: Set<String> = [
+            "same", "repeat", "usual", "last", "before", "again", "previous", "yesterday", "week", "time", "order",
+            "thing", "things", "as", "i", "ordered", "had", "what", "my", "the", "like", "want", "give", "me", "one",
+            "food", "meal", "we", "abeg", "please", "pls", "do", "it", "am", "na", "make", "una", "bring", "send",
+        ]
+        guard !aboutAddress, words.allSatisfy({ known.contains($0) || fillerWords.contains($0) }) else { return nil }
+        return .reorder
+    }
+
+    /// A question, by its phrase (and where it stands) or by the words it must hold.
+    static func question(in words: [String]) -> (Question, Range<Int>?)? {
+        if let (question, range) = find(Phrases.questions, in: words) { return (question, range) }
+        let set = Set(words)
+        let deliveryWords: Set<String> = ["delivery", "deliver", "deliveries"]
+        if !set.isDisjoint(with: deliveryWords),
+            !set.isDisjoint(with: ["much", "fee", "fees", "cost", "charge", "charges", "price", "collect"])
+        {
+            return (.deliveryFee, nil)
+        }
+        if set.contains("how"), set.contains("long") { return (.howLong, nil) }
+        if set.contains("when"), !set.isDisjoint(with: ["ready", "arrive", "reach", "come", "coming"]) {
+            return (.howLong, nil)
+        }
+        return nil
+    }
+
+    static let fillerByLength = Phrases.filler.sorted { $0.count > $1.count }
+    static let fillerWords = Set(Phrases.filler.filter { $0.count == 1 }.map { $0[0] })
+
+    /// Words that only ask for a change (`change it to …`, `i want make am …`), dropped once what changes is known.
+    static let commandNoise: Set<String> = [
+        "use", "shall", "myself", "ourselves", "rather", "prefer", "ill", "id", "would", "like", "no", "yes", "ok",
+        "change", "switch", "to", "it", "am", "make", "i", "want", "rather", "let", "do", "we", "us", "instead",
+        "please", "pls", "abeg", "the", "order", "my", "go", "will", "na", "e", "be", "can", "you", "so", "una",
+    ]
+
+    /// `yes correct`, `ok ok`, `thanks thank you`: one kind of phrase said more than once is said once.
+    /// The tables a phrase may be said twice from (`yes correct`), longest phrases first.
+    static let tilingTables: [(Reading.Part, [[String]])] = tables.filter {
+        [.yes, .no, .hello, .thanks, .bye, .howFar].contains($0.0)
+    }.map { ($0.0, $0.1.sorted { $0.count > $1.count }) }
+
+    static func tiled(_ words: [String]) -> Reading.Part? {
+        guard words.count > 1 else { return nil }
+        for (part, phrases) in tilingTables {
+            var index = 0
+            var pieces = 0
+            tiling: while index < words.count {
+                for phrase in phrases where words[index...].starts(with: phrase) {
+                    index += phrase.count
+                    pieces += 1
+                    continue tiling
+                }
+                if fillerWords.contains(words[index]) {
+                    index += 1
+                    continue
+                }
+                break
+            }
+            if index == words.count && pieces > 0 { return part }
+        }
+        return nil
+    }
+
+    /// A command said around its keyword: `check status`, `send your menu`, `i want to speak to someone`.
+    static func keywordCommand(_ words: [String]) -> Reading.Part? {
+        guard !words.isEmpty else { return nil }
+        for (part, keywords) in commandKeywords {
+            guard let keyword = words.firstIndex(where: keywords.contains) else { continue }
+            var rest = words
+            rest.remove(at: keyword)
+            if rest.allSatisfy({ commandWords.contains($0) || keywords.contains($0) }) { return part }
+        }
+        return nil
+    }
+
+    static let commandKeywords: [(Reading.Part, Set<String>)] = [
+        (.global(.menu), ["menu", "pricelist"]),
+        (.global(.status), ["status", "track", "tracking"]),
+        (.global(.cart), ["cart", "basket"]),
+        (.global(.checkout), ["checkout"]),
+        (.global(.agent), ["agent", "human", "someone", "somebody", "person", "representative", "staff"]),
+        (.global(.help), ["help"]),
+        (.global(.restart), ["restart"]),
+    ]
+
+    /// The words that may stand around a command's keyword.
+    static let commandWords: Set<String> = [
+        "send", "show", "see", "view", "check", "open", "give", "me", "your", "the", "my", "i", "want", "to", "speak",
+        "talk", "chat", "with", "a", "can", "could", "let", "see", "please", "pls", "abeg", "una", "us", "we", "make",
+        "need", "real", "what", "is", "in", "order", "of", "full", "whole", "again", "now", "go", "get", "on", "at",
+        "an", "this", "that", "am", "any", "some", "one", "there", "here", "do", "you", "have", "for", "from",
+        "may", "might", "like", "would", "kindly", "love", "id", "ill", "just", "quickly", "full", "current", "latest",
+    ]
+
+    static let tables: [(Reading.Part, [[String]])] =
+        [
+            (.yes, Phrases.yes), (.no, Phrases.no), (.back, Phrases.back), (.clear, Phrases.clear),
+            (.changeAddress, Phrases.changeAddress), (.sameAddress, Phrases.sameAddress), (.reorder, Phrases.reorder),
+            (.pickup, Phrases.pickup), (.delivery, Phrases.delivery), (.skip, Phrases.skip), (.more, Phrases.more),
+            (.hello, Phrases.hello), (.howFar, Phrases.howFar), (.thanks, Phrases.thanks), (.bye, Phrases.bye),
+        ] + Phrases.global.map { (Reading.Part.global($0.0), $0.1) }
+
+    static let phraseTable: [[String]: Reading.Part] = {
+        var table: [[String]: Reading.Part] = [:]
+        for (part, phrases) in tables {
+            for phrase in phrases where table[phrase] == nil { table[phrase] = part }
+        }
+        return table
+    }()
+
+    static func phrase(_ words: [String]) -> Reading.Part? { phraseTable[words] }
+
+    static let courtesyTables: [(Reading.Part, [[String]])] = [
+        (.hello, Phrases.hello), (.howFar, Phrases.howFar), (.thanks, Phrases.thanks), (.bye, Phrases.bye),
+    ]
+
+    /// Fulfilment said inside a longer line (`2 jollof for pickup`); alone, the full tables apply.
+    static let embeddedFulfilment: [(Reading.Part, [[String]])] = [
+        (
+            .pickup,
+            Phrases.split([
+                "for pickup", "pickup", "pick up", "for pick up", "takeaway", "take away", "i go come carry am",
+                "i will pick up", "i ll pick up", "i go come pick am", "i will come and pick", "self pickup",
+            ])
+        ),
+        (
+            .delivery,
+            Phrases.split([
+                "for delivery", "delivery", "deliver", "deliver it", "deliver am", "home delivery", "door delivery",
+                "deliver to my house", "bring am come", "to my house", "deliver to me",
+            ])
+        ),
+    ]
+
+    /// Words that only shape a question: dropped once the question is known.
+    static let questionWords: Set<String> = [
+        "what", "whats", "when", "where", "how", "is", "are", "do", "does", "you", "u", "una", "dey", "e", "go",
+        "will", "it", "be", "can", "i", "does", "much", "s", "your", "guys", "pls", "please", "abeg", "o", "the",
+        "again", "still", "today", "now", "tell", "me", "know", "want", "to", "pls", "sir", "ma", "we", "us", "am",
+    ]
+
+    /// The longest phrase of `tables` found as consecutive words, and where.
+    static func find<Value>(_ tables: [(Value, [[String]])], in words: [String]) -> (Value, Range<Int>)? {
+        var best: (Value, Range<Int>)?
+        for (value, phrases) in tables {
+            for phrase in phrases where phrase.count <= words.count && phrase.count > (best?.1.count ?? 0) {
+                for start in 0...(words.count - phrase.count) where words[start] == phrase[0] {
+                    if Array(words[start..<(start + phrase.count)]) == phrase {
+                        best = (value, start..<(start + phrase.count))
+                        break
+                    }
+                }
+            }
+        }
+        return best
+    }
+
+    static let fillerByFirstWord: [String: [[String]]] = Dictionary(
+        grouping: Phrases.filler.sorted { $0.count > $1.count }, by: { $0[0] })
+
+    /// The words without filler phrases, wherever they stand.
+    static func withoutFiller(_ words: [String]) -> [String] {
+        var kept: [String] = []
+        var index = 0
+        outer: while index < words.count {
+            for phrase in fillerByFirstWord[words[index]] ?? [] where words[index...].starts(with: phrase) {
+                index += phrase.count
+                continue outer
+            }
+            kept.append(words[index])
+            index += 1
+        }
+        return kept
+    }
+
+    // MARK: - Orders and edits
+
+    static let setStarts = Phrases.split([
+        "make it", "make am", "make", "let it be", "change it to", "change to", "update it to", "make the",
+    ])
+
+    /// The words after the longest of `phrases` that starts them, or nil when none does.
+    static func strip(_ phrases: [[String]], from words: [String]) -> [String]? {
+        var best: [String]?
+        var length = 0
+        for phrase in phrases where phrase.count > length && words.count > phrase.count && words.starts(with: phrase) {
+            best = Array(words.dropFirst(phrase.count))
+            length = phrase.count
+        }
+        return best
+    }
+
+    // MARK: - Numbers
+
+    static let units: [String] = [
+        "pcs", "pc", "nos", "no", "x", "plates", "plate", "packs", "pack", "bottles", "bottle",
+    ]
+
+    /// `2jollof` is `2 jollof`; `2pcs`, `50cl` and `7up` stay one word (a unit, or too short to be a name).
+    static func unglued(_ word: String) -> [String] {
+        let bytes = Array(word.utf8)
+        guard let first = bytes.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else { return [word] }
+        let digits = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let letters = bytes.dropFirst(digits.count)
+        guard letters.count >= 3, letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else {
+            return [word]
+        }
+        let tail = String(decoding: letters, as: UTF8.self)
+        if units.contains(tail) { return [word] }
+        return [String(decoding: digits, as: UTF8.self), tail]
+    }
+
+    /// A quantity written as one word: `2`, `two`, `x2`, `2x`, `2pcs`, `2nos`.
+    static func quantity(_ word: String) -> Int? {
+        // Most words are neither a number word nor start with a digit or an `x`: out at once.
+        guard let first = word.utf8.first else { return nil }
+        let digitOrX = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "x")
+        if !digitOrX { return Phrases.numbers[word] }
+        if let value = Phrases.numbers[word] { return value }
+        var digits = Substring(word)
+        if digits.hasPrefix("x") { digits = digits.dropFirst() }
+        for suffix in units where digits.hasSuffix(suffix) && digits.count > suffix.count {
+            digits = digits.dropLast(suffix.count)
+            break
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        // Far more than any order: the conversation says so, with a number that stays a number.
+        return digits.count <= 6 ? Int(digits) : 999_999
+    }
+
+    /// Stands for a vague amount (`a couple of`, `few`) once it is found, so it groups like a number.
+    static let vagueMark = "~"
+
+    static func markingVague(_ words: [String]) -> [String] {
+        var marked: [String] = []
+        var index = 0
+        outer: while index < words.count {
+            for phrase in vagueByLength where words[index...].starts(with: phrase) {
+                marked.append(vagueMark)
+                index += phrase.count
+                continue outer
+            }
+            marked.append(words[index])
+            index += 1
+        }
+        return marked
+    }
+
+    static let vagueByLength = Phrases.vague.sorted { $0.count > $1.count }
+
+    static func amount(_ word: String) -> Reading.Amount? {
+        if word == vagueMark { return .vague }
+        return quantity(word).map { .exactly($0) }
+    }
+
+    /// An amount at the start of a dish's words, and how many words it took (`x 2` and `a dozen` are two).
+    static func amountAtStart(_ words: [String]) -> (Reading.Amount, Int)? {
+        guard let first = words.first else { return nil }
+        if first == "x", words.count > 1, let value = quantity(words[1]) { return (.exactly(value), 2) }
+        if words.count > 1, let value = Phrases.numbers[words.prefix(2).joined(separator: " ")] {
+            return (.exactly(value), 2)
+        }
+        return amount(first).map { ($0, 1) }
+    }
+}
