@@ -74,7 +74,7 @@ extension Machine {
             rows.append(
                 ListReply.Row(
                     id: "categories:\(page + 1)", title: Copy.moreCategories,
-                    description: Copy.moreItems(
+                    description: Copy.moreCategoriesRange(
                         from: start + shown + 1, to: min(start + shown + 9, categories.count), of: categories.count)))
         }
         say(

@@ -124,12 +124,12 @@ extension Machine {
             }
         }
         switch state.step {
-        case .confirming, .choosingChange:
-            // At the summary, a change goes straight back to it.
-            if state.fulfilment != nil, !state.cart.isEmpty { return showSummary(note: note) }
         case .choosingFulfilment, .awaitingAddress, .awaitingLandmark, .awaitingEmail:
             if !state.cart.isEmpty { return prompt(note: note) }
-        default: break
+        default:
+            // Once checking out (how the order is got is known), a change goes straight back to the summary, even
+            // after a detour through which dish or how many.
+            if state.fulfilment != nil, !state.cart.isEmpty { return showSummary(note: note) }
         }
         if state.cart.isEmpty { return showCategories(note: lines(note, added || edited ? nil : Copy.cartEmpty)) }
         if added && !edited { return cartUpdated(note: note) }

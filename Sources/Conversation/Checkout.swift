@@ -154,7 +154,11 @@ extension Machine {
         let whereTo =
             switch fulfilment {
             case .pickup: Copy.pickupAt(settings.restaurantName)
-            case .delivery(let address): Copy.deliveryTo(address.display)
+            case .delivery(let address):
+                // Words with a pin behind them: the pin says the rider has the map too.
+                Copy.deliveryTo(
+                    address.display
+                        + (address.latitude != nil && (address.text ?? address.placeName) != nil ? " 📍" : ""))
             }
         let body = lines(
             note, Copy.summaryHeader, itemLines.joined(separator: "\n"), "", totals.joined(separator: "\n"), "",

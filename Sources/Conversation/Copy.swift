@@ -32,6 +32,9 @@ enum Copy {
     static let orderAgainButton = "Order again"
 
     static func moreItems(from: Int, to: Int, of total: Int) -> String { "Items \(from)–\(to) of \(total)" }
+    static func moreCategoriesRange(from: Int, to: Int, of total: Int) -> String {
+        "Categories \(from)–\(to) of \(total)"
+    }
     static let moreRow = "More…"
     static let moreHint = "(more: type *more*)"
     static let categoryHint = "Tap *Choose*, or type a number or a dish's name."

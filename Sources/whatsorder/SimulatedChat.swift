@@ -162,6 +162,15 @@ final class SimulatedChat: @unchecked Sendable {
         if let text = (message["text"] as? [String: Any])?["body"] as? String {
             return Reply(text: text, options: [])
         }
+        // A map pin, as the phone shows it: the place, and where it opens.
+        if let location = message["location"] as? [String: Any] {
+            let latitude = (location["latitude"] as? NSNumber)?.doubleValue ?? 0
+            let longitude = (location["longitude"] as? NSNumber)?.doubleValue ?? 0
+            let label = [location["name"] as? String, location["address"] as? String].compactMap { $0 }
+            return Reply(
+                text: "📍 " + (label.isEmpty ? "Location" : label.joined(separator: ", "))
+                    + "\nhttps://maps.google.com/?q=\(latitude),\(longitude)", options: [])
+        }
         let interactive = message["interactive"] as? [String: Any] ?? [:]
         let text = (interactive["body"] as? [String: Any])?["text"] as? String
         let action = interactive["action"] as? [String: Any] ?? [:]

@@ -25,7 +25,7 @@ import Testing
 ///   placed earlier in the transcript (the payment desk's events)
 ///   `! kitchen CODE STATUS [unpaid] [reason…]`  staff moved the order on (or cancelled it, with a reason)
 ///   `! staff-took-over` / `! staff-handed-back` / `! staff-sent TEXT…`  a person takes, returns or writes in the chat
-/// Header lines: `# comment`, `settings: deliveryFee=50000 minimumOrder=300000 receiptEmail=ask
+/// Header lines: `# comment`, `menu: long` or `menu: wide` (14 categories), `settings: deliveryFee=50000 minimumOrder=300000 receiptEmail=ask
 /// preparationMinutes=25 location=6.43,3.42`, `name: Ada`, `menu: long`, `hours: Mon-Fri 13:00-22:00` (UTC; the
 /// clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`, `address: …` and `phone: …` (the restaurant's).
 @Suite struct TranscriptTests {
@@ -192,6 +192,7 @@ enum Transcript {
                     customerName = String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces)
                 }
                 if line == "menu: long" { menu = longMenu() }
+                if line == "menu: wide" { menu = wideMenu() }
                 continue
             }
             if line.hasPrefix("~ ") {
@@ -457,6 +458,24 @@ enum Transcript {
 
     /// design.md's sample menu with ids in order: categories 1–4, items 1–11.
     static func sampleMenu() -> Menu { SampleMenu.menu }
+
+    /// Fourteen categories: more than one list can show.
+    static func wideMenu() -> Menu {
+        var menu = sampleMenu()
+        let names = [
+            "Soups", "Swallows", "Grills", "Small Chops", "Pastries", "Breakfast", "Salads", "Pepper Soups",
+            "Kids' Meals", "Smoothies",
+        ]
+        for (offset, name) in names.enumerated() {
+            let id = Int64(10 + offset)
+            menu.categories.append(MenuCategory(id: id, name: name, position: 5 + offset))
+            menu.items.append(
+                MenuItem(
+                    id: 300 + id, categoryID: id, name: "\(name) Special", description: "", price: Kobo(150_000),
+                    available: true))
+        }
+        return menu
+    }
 
     /// A category of 23 drinks, for paging, and one dish with a name longer than a row title.
     static func longMenu() -> Menu {
