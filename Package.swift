@@ -77,7 +77,7 @@ let package = Package(
         // MARK: - Storage
         .target(
             /** SQLite: append-only migrations and the Store's intention-named transactions */
-            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation"], exclude: ["README.md"]),
+            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation", "HTTPClient"], exclude: ["README.md"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
 
         // MARK: - Application

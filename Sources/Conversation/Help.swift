@@ -61,6 +61,8 @@ extension Machine {
 
     mutating func keepAfterCancelQuestion() {
         if !state.cart.isEmpty {
+            // Asked from the summary: back to it.
+            if state.fulfilment != nil { return showSummary(note: Copy.nothingCancelled) }
             return showCart(note: Copy.nothingCancelled)
         }
         state.step = .awaitingPayment
@@ -176,6 +178,14 @@ extension Machine {
             let candidates = ambiguity.candidates.compactMap(item)
             let numbered = candidates.enumerated().map {
                 "\($0.offset + 1). \($0.element.name): \(money($0.element.price))"
+            }
+            // Two or three: one tap each. More: a list.
+            if candidates.count <= 3 {
+                return say(
+                    .buttons(
+                        ButtonsReply(
+                            body: lines(note, Copy.whichOne, numbered.joined(separator: "\n")),
+                            buttons: candidates.map { .init(id: "pick:\($0.id)", title: $0.name) })))
             }
             let body = lines(note, Copy.whichOne, numbered.joined(separator: "\n"), "", Copy.whichHint)
             say(

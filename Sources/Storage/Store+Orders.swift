@@ -36,7 +36,7 @@ extension Store {
 
     /// A conversation's state as its row holds it.
     static func encode(_ state: State) throws -> String {
-        String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        String(decoding: StateCoding.encode(state), as: UTF8.self)
     }
 
     private func apply(_ record: Record, customer: CustomerID, now: Int64) throws {

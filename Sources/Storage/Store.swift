@@ -332,7 +332,7 @@ public final class Store {
             ).first,
             let bytes = row[0].bytes, let version = row[1].int64
         else { return nil }
-        return (try JSONDecoder().decode(State.self, from: Data(bytes)), Int(version), row[2].int64)
+        return (try StateCoding.decode(bytes), Int(version), row[2].int64)
     }
 
     /// The duplicate path leaves through a rollback, so the customer upsert of a redelivery changes nothing.

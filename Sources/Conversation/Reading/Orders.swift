@@ -11,14 +11,14 @@ extension Scan {
         }
         var words = Reader.withoutFiller(segment)
         // Edits first: they start with their verb.
-        if let rest = Reader.strip(Reader.setStarts, from: words) {
+        if let rest = Reader.strip(Reader.setStartSet, from: words) {
             return setParts(rest)
         }
         if let changed = changeTo(words) { return changed }
-        if let rest = Reader.strip(Phrases.removeVerbs, from: words) {
+        if let rest = Reader.strip(Reader.removeVerbSet, from: words) {
             return removeParts(Reader.withoutFiller(rest))
         }
-        if let rest = Reader.strip(Phrases.addVerbs, from: words) {
+        if let rest = Reader.strip(Reader.addVerbSet, from: words) {
             words = rest
         }
         return addParts(Reader.withoutFiller(words))
@@ -74,10 +74,10 @@ extension Scan {
         // `one more`, `another one`, `another 1`, `2 more`, `2 more jollof`: more of a dish, the last one when none
         // is named.
         var more: Int?
-        if Phrases.oneMore.contains(words) {
+        if Reader.oneMoreSet.contains(words) {
             more = 1
             words = []
-        } else if let rest = Reader.strip(Phrases.oneMore, from: words) {
+        } else if let rest = Reader.strip(Reader.oneMoreSet, from: words) {
             more = 1
             words = rest.first.flatMap(Reader.quantity) == 1 ? Array(rest.dropFirst()) : rest
         } else if words.count >= 2, let value = Reader.quantity(words[0]), words[1] == "more" {

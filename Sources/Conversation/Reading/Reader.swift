@@ -218,6 +218,8 @@ final class Scan {
 
     func readSegmentOnce(_ segment: [String]) -> [Reading.Part] {
         let typed = readWords(segment)
+        // Typos are looked for only where something went unread: most lines read whole as typed.
+        guard Reader.unreadCount(typed) > 0 else { return typed }
         let fixed = corrected(segment)
         guard fixed != segment else { return typed }
         let better = readWords(fixed)
@@ -247,7 +249,7 @@ final class Scan {
         let parts = opening
         if let part = whole(words) { return parts + [part] }
         // `no make am pickup`, `yes 2 jollof`: an answer, then more (but `no coke` takes the coke out).
-        if let (answer, length) = Reader.longestStart(of: words, in: [(.yes, Phrases.yes), (.no, Reader.plainNo)]),
+        if let (answer, length) = Reader.answers.prefix(of: words[...]),
             length < words.count
         {
             let rest = readWords(Array(words.dropFirst(length)))
@@ -258,12 +260,10 @@ final class Scan {
         }
         if let reorder = Reader.reorder(words) { return parts + [reorder] }
         // Where the order goes, said around it: `use the same address`, `abeg use different location`.
-        if let (part, range) = Reader.find(
-            [(Reading.Part.changeAddress, Phrases.changeAddress), (.sameAddress, Phrases.sameAddress)], in: words)
-        {
+        if let (part, range) = Reader.addressSet.anywhere(in: words) {
             var rest = words
             rest.removeSubrange(range)
-            let delivery = Reader.find(Reader.embeddedFulfilment, in: rest)
+            let delivery = Reader.embeddedSet.anywhere(in: rest)
             if let delivery { rest.removeSubrange(delivery.1) }
             if rest.allSatisfy({ Reader.commandNoise.contains($0) || Reader.fillerWords.contains($0) }) {
                 return parts + (delivery.map { [$0.0] } ?? []) + [part]
@@ -280,11 +280,11 @@ final class Scan {
         }
         var before: [Reading.Part] = []
         var after: [Reading.Part] = []
-        if let (part, range) = Reader.find(Reader.embeddedFulfilment, in: words) {
+        if let (part, range) = Reader.embeddedSet.anywhere(in: words) {
             if range.lowerBound == 0 { before.append(part) } else { after.append(part) }
             words.removeSubrange(range)
         }
-        if let (part, range) = Reader.find([(Reading.Part.sameAddress, Phrases.sameAddress)], in: words) {
+        if let (part, range) = Reader.sameAddressSet.anywhere(in: words) {
             after.append(part)
             words.removeSubrange(range)
         }
@@ -338,7 +338,7 @@ final class Scan {
         var core = words
         for end in ends {
             var front = end
-            while let rest = Reader.strip(Reader.fillerByLength, from: front) {
+            while let rest = Reader.strip(Reader.fillerSet, from: front) {
                 front = rest
                 if let part = Reader.phrase(front) { return part }
             }
@@ -354,25 +354,10 @@ final class Scan {
     }
 
     func courtesy(atEndOf words: [String]) -> (Reading.Part, Int)? {
-        var best: (Reading.Part, Int)?
-        for (part, phrases) in Reader.courtesyTables where part == .thanks || part == .bye {
-            for phrase in phrases
-            where phrase.count > (best?.1 ?? 0) && phrase.count < words.count
-                && Array(words.suffix(phrase.count)) == phrase
-            {
-                best = (part, phrase.count)
-            }
-        }
-        return best
+        Reader.closings.suffix(of: words, limit: words.count - 1)
     }
 
     func courtesy(atStartOf words: [String]) -> (Reading.Part, Int)? {
-        var best: (Reading.Part, Int)?
-        for (part, phrases) in Reader.courtesyTables {
-            for phrase in phrases where phrase.count > (best?.1 ?? 0) && words.starts(with: phrase) {
-                best = (part, phrase.count)
-            }
-        }
-        return best
+        Reader.openings.prefix(of: words[...])
     }
 }

@@ -12,13 +12,17 @@ extension Reader {
         }
     }
 
+    /// The words of phrases, for the tables that only typo correction needs (built on its first use).
+    static func words(of phrases: [String]) -> [String] {
+        phrases.flatMap { $0.split(separator: " ").map(String.init) }
+    }
+
     /// Every word the phrase tables use, for putting typos right.
     static let vocabulary: Set<String> = {
-        var words: Set<String> = []
-        var phrases: [[String]] = tables.flatMap(\.1) + Phrases.filler + Phrases.questions.flatMap(\.1)
+        var phrases: [String] = tables.flatMap(\.1) + Phrases.filler + Phrases.questions.flatMap(\.1)
         phrases += Phrases.addVerbs + Phrases.removeVerbs + Phrases.clear + Phrases.oneMore + Phrases.vague
         phrases += embeddedFulfilment.flatMap(\.1) + setStarts
-        for phrase in phrases { words.formUnion(phrase) }
+        var words = Set(Reader.words(of: phrases))
         for (_, keywords) in commandKeywords { words.formUnion(keywords) }
         words.formUnion(commandWords)
         words.formUnion(Phrases.numbers.keys)
@@ -26,21 +30,21 @@ extension Reader {
     }()
 
     /// The words typos are put right to: those that carry a meaning (commands, answers, questions, verbs), four
-    /// letters or more. Filler is not among them: `small` must not become `shall`.
-    static let correctionTargets: [[UInt8]] = {
-        var words: Set<String> = []
-        var phrases: [[String]] = tables.flatMap(\.1) + Phrases.questions.flatMap(\.1)
+    /// letters or more, by their first letter. Filler is not among them: `small` must not become `shall`.
+    static let correctionTargets: [UInt8: [[UInt8]]] = {
+        var phrases: [String] = tables.flatMap(\.1) + Phrases.questions.flatMap(\.1)
         phrases += Phrases.addVerbs + Phrases.removeVerbs + Phrases.clear + embeddedFulfilment.flatMap(\.1)
-        for phrase in phrases { words.formUnion(phrase) }
+        var words = Set(Reader.words(of: phrases))
         for (_, keywords) in commandKeywords { words.formUnion(keywords) }
-        return words.filter { $0.utf8.count >= 4 }.sorted().map { Array($0.utf8) }
+        let targets = words.filter { $0.utf8.count >= 4 }.sorted().map { Array($0.utf8) }
+        return Dictionary(grouping: targets, by: { $0[0] })
     }()
 
     static func correction(of word: String) -> String? {
         let typed = Array(word.utf8)
         var best: [[UInt8]] = []
         var bestDistance = Int.max
-        for target in correctionTargets where target.first == typed.first {
+        for target in correctionTargets[typed[0]] ?? [] {
             let distance: Int
             if typed.count == 3 {
                 // Three letters: only a dropped letter of a four-letter word (`wnt`, `mor`).
@@ -74,8 +78,8 @@ extension Reader {
     /// What each word of the tables can be part of (`thank`: thanks), to tell whether two corrections agree.
     static let meanings: [String: Set<String>] = {
         var map: [String: Set<String>] = [:]
-        func note(_ phrases: [[String]], _ meaning: String) {
-            for phrase in phrases { for word in phrase { map[word, default: []].insert(meaning) } }
+        func note(_ phrases: [String], _ meaning: String) {
+            for word in Reader.words(of: phrases) { map[word, default: []].insert(meaning) }
         }
         for (part, phrases) in tables { note(phrases, part.description) }
         for (question, phrases) in Phrases.questions { note(phrases, question.rawValue) }
@@ -92,8 +96,10 @@ extension Reader {
         return index == short.count
     }
 
-    /// `no` that can open a longer answer (`no make am pickup`); `change …` is an edit, not a no.
-    static let plainNo = Phrases.split(["no", "nope", "nah", "no o", "not yet"])
+    /// An answer that can open a longer line (`no make am pickup`, `yes 2 jollof`); `change …` is an edit, not a no.
+    static let answers = PhraseSet([
+        (Reading.Part.yes, Phrases.yes), (.no, ["no", "nope", "nah", "no o", "not yet"]),
+    ])
 
     /// One part said twice in a row (`yes, go ahead`, `deliver it to my house`) is said once.
     static func deduplicated(_ parts: [Reading.Part]) -> [Reading.Part] {
@@ -106,17 +112,6 @@ extension Reader {
             result.append(part)
         }
         return result
-    }
-
-    /// The longest phrase of `tables` that starts `words`, and how many words it took.
-    static func longestStart(of words: [String], in tables: [(Reading.Part, [[String]])]) -> (Reading.Part, Int)? {
-        var best: (Reading.Part, Int)?
-        for (part, phrases) in tables {
-            for phrase in phrases where phrase.count > (best?.1 ?? 0) && words.starts(with: phrase) {
-                best = (part, phrase.count)
-            }
-        }
-        return best
     }
 
     /// `same thing i ordered last time`, `same order as last week`, `repeat what i had before`: the last order.
@@ -138,7 +133,7 @@ extension Reader {
 
     /// A question, by its phrase (and where it stands) or by the words it must hold.
     static func question(in words: [String]) -> (Question, Range<Int>?)? {
-        if let (question, range) = find(Phrases.questions, in: words) { return (question, range) }
+        if let (question, range) = questionSet.anywhere(in: words) { return (question, range) }
         let set = Set(words)
         let deliveryWords: Set<String> = ["delivery", "deliver", "deliveries"]
         if !set.isDisjoint(with: deliveryWords),
@@ -153,8 +148,9 @@ extension Reader {
         return nil
     }
 
-    static let fillerByLength = Phrases.filler.sorted { $0.count > $1.count }
-    static let fillerWords = Set(Phrases.filler.filter { $0.count == 1 }.map { $0[0] })
+    static let questionSet = PhraseSet(Phrases.questions)
+    static let fillerSet = PhraseSet(Phrases.filler, meaning: true)
+    static let fillerWords = Set(Phrases.filler.filter { !$0.contains(" ") })
 
     /// Words that only ask for a change (`change it to …`, `i want make am …`), dropped once what changes is known.
     static let commandNoise: Set<String> = [
@@ -164,27 +160,24 @@ extension Reader {
     ]
 
     /// `yes correct`, `ok ok`, `thanks thank you`: one kind of phrase said more than once is said once.
-    /// The tables a phrase may be said twice from (`yes correct`), longest phrases first.
-    static let tilingTables: [(Reading.Part, [[String]])] = tables.filter {
+    static let tilingSets: [(Reading.Part, PhraseSet<Bool>)] = tables.filter {
         [.yes, .no, .hello, .thanks, .bye, .howFar].contains($0.0)
-    }.map { ($0.0, $0.1.sorted { $0.count > $1.count }) }
+    }.map { ($0.0, PhraseSet($0.1, meaning: true)) }
 
     static func tiled(_ words: [String]) -> Reading.Part? {
         guard words.count > 1 else { return nil }
-        for (part, phrases) in tilingTables {
+        for (part, phrases) in tilingSets {
             var index = 0
             var pieces = 0
-            tiling: while index < words.count {
-                for phrase in phrases where words[index...].starts(with: phrase) {
-                    index += phrase.count
+            while index < words.count {
+                if let (_, length) = phrases.prefix(of: words[index...]) {
+                    index += length
                     pieces += 1
-                    continue tiling
-                }
-                if fillerWords.contains(words[index]) {
+                } else if fillerWords.contains(words[index]) {
                     index += 1
-                    continue
+                } else {
+                    break
                 }
-                break
             }
             if index == words.count && pieces > 0 { return part }
         }
@@ -222,7 +215,7 @@ extension Reader {
         "may", "might", "like", "would", "kindly", "love", "id", "ill", "just", "quickly", "full", "current", "latest",
     ]
 
-    static let tables: [(Reading.Part, [[String]])] =
+    static let tables: [(Reading.Part, [String])] =
         [
             (.yes, Phrases.yes), (.no, Phrases.no), (.back, Phrases.back), (.clear, Phrases.clear),
             (.changeAddress, Phrases.changeAddress), (.sameAddress, Phrases.sameAddress), (.reorder, Phrases.reorder),
@@ -230,37 +223,39 @@ extension Reader {
             (.hello, Phrases.hello), (.howFar, Phrases.howFar), (.thanks, Phrases.thanks), (.bye, Phrases.bye),
         ] + Phrases.global.map { (Reading.Part.global($0.0), $0.1) }
 
-    static let phraseTable: [[String]: Reading.Part] = {
-        var table: [[String]: Reading.Part] = [:]
-        for (part, phrases) in tables {
-            for phrase in phrases where table[phrase] == nil { table[phrase] = part }
-        }
-        return table
-    }()
+    static let phraseSet = PhraseSet(tables)
 
-    static func phrase(_ words: [String]) -> Reading.Part? { phraseTable[words] }
+    static func phrase(_ words: [String]) -> Reading.Part? { phraseSet.whole(words) }
 
-    static let courtesyTables: [(Reading.Part, [[String]])] = [
-        (.hello, Phrases.hello), (.howFar, Phrases.howFar), (.thanks, Phrases.thanks), (.bye, Phrases.bye),
-    ]
+    /// Greetings and thanks that open a line, and thanks or goodbyes that close one.
+    static let openings = PhraseSet([
+        (Reading.Part.hello, Phrases.hello), (.howFar, Phrases.howFar), (.thanks, Phrases.thanks), (.bye, Phrases.bye),
+    ])
+    static let closings = PhraseSet([(Reading.Part.thanks, Phrases.thanks), (.bye, Phrases.bye)])
 
     /// Fulfilment said inside a longer line (`2 jollof for pickup`); alone, the full tables apply.
-    static let embeddedFulfilment: [(Reading.Part, [[String]])] = [
+    static let embeddedFulfilment: [(Reading.Part, [String])] = [
         (
             .pickup,
-            Phrases.split([
+            [
                 "for pickup", "pickup", "pick up", "for pick up", "takeaway", "take away", "i go come carry am",
-                "i will pick up", "i ll pick up", "i go come pick am", "i will come and pick", "self pickup",
-            ])
+                "i will pick up", "ill pick up", "i go come pick am", "i will come and pick", "self pickup",
+            ]
         ),
         (
             .delivery,
-            Phrases.split([
+            [
                 "for delivery", "delivery", "deliver", "deliver it", "deliver am", "home delivery", "door delivery",
                 "deliver to my house", "bring am come", "to my house", "deliver to me",
-            ])
+            ]
         ),
     ]
+
+    static let embeddedSet = PhraseSet(embeddedFulfilment)
+    static let addressSet = PhraseSet([
+        (Reading.Part.changeAddress, Phrases.changeAddress), (.sameAddress, Phrases.sameAddress),
+    ])
+    static let sameAddressSet = PhraseSet([(Reading.Part.sameAddress, Phrases.sameAddress)])
 
     /// Words that only shape a question: dropped once the question is known.
     static let questionWords: Set<String> = [
@@ -269,55 +264,36 @@ extension Reader {
         "again", "still", "today", "now", "tell", "me", "know", "want", "to", "pls", "sir", "ma", "we", "us", "am",
     ]
 
-    /// The longest phrase of `tables` found as consecutive words, and where.
-    static func find<Value>(_ tables: [(Value, [[String]])], in words: [String]) -> (Value, Range<Int>)? {
-        var best: (Value, Range<Int>)?
-        for (value, phrases) in tables {
-            for phrase in phrases where phrase.count <= words.count && phrase.count > (best?.1.count ?? 0) {
-                for start in 0...(words.count - phrase.count) where words[start] == phrase[0] {
-                    if Array(words[start..<(start + phrase.count)]) == phrase {
-                        best = (value, start..<(start + phrase.count))
-                        break
-                    }
-                }
-            }
-        }
-        return best
-    }
-
-    static let fillerByFirstWord: [String: [[String]]] = Dictionary(
-        grouping: Phrases.filler.sorted { $0.count > $1.count }, by: { $0[0] })
-
     /// The words without filler phrases, wherever they stand.
     static func withoutFiller(_ words: [String]) -> [String] {
         var kept: [String] = []
         var index = 0
-        outer: while index < words.count {
-            for phrase in fillerByFirstWord[words[index]] ?? [] where words[index...].starts(with: phrase) {
-                index += phrase.count
-                continue outer
+        while index < words.count {
+            if let (_, length) = fillerSet.prefix(of: words[index...]) {
+                index += length
+            } else {
+                kept.append(words[index])
+                index += 1
             }
-            kept.append(words[index])
-            index += 1
         }
         return kept
     }
 
     // MARK: - Orders and edits
 
-    static let setStarts = Phrases.split([
+    static let setStarts = [
         "make it", "make am", "make", "let it be", "change it to", "change to", "update it to", "make the",
-    ])
+    ]
+    static let setStartSet = PhraseSet(setStarts, meaning: true)
+    static let addVerbSet = PhraseSet(Phrases.addVerbs, meaning: true)
+    static let removeVerbSet = PhraseSet(Phrases.removeVerbs, meaning: true)
+    static let oneMoreSet = PhraseSet(Phrases.oneMore, meaning: true)
+    static let vagueSet = PhraseSet(Phrases.vague, meaning: true)
 
-    /// The words after the longest of `phrases` that starts them, or nil when none does.
-    static func strip(_ phrases: [[String]], from words: [String]) -> [String]? {
-        var best: [String]?
-        var length = 0
-        for phrase in phrases where phrase.count > length && words.count > phrase.count && words.starts(with: phrase) {
-            best = Array(words.dropFirst(phrase.count))
-            length = phrase.count
-        }
-        return best
+    /// The words after the longest phrase of `phrases` that starts them (something must be left), or nil.
+    static func strip(_ phrases: PhraseSet<Bool>, from words: [String]) -> [String]? {
+        guard let (_, length) = phrases.prefix(of: words[...], limit: words.count - 1) else { return nil }
+        return Array(words.dropFirst(length))
     }
 
     // MARK: - Numbers
@@ -364,19 +340,17 @@ extension Reader {
     static func markingVague(_ words: [String]) -> [String] {
         var marked: [String] = []
         var index = 0
-        outer: while index < words.count {
-            for phrase in vagueByLength where words[index...].starts(with: phrase) {
+        while index < words.count {
+            if let (_, length) = vagueSet.prefix(of: words[index...]) {
                 marked.append(vagueMark)
-                index += phrase.count
-                continue outer
+                index += length
+            } else {
+                marked.append(words[index])
+                index += 1
             }
-            marked.append(words[index])
-            index += 1
         }
         return marked
     }
-
-    static let vagueByLength = Phrases.vague.sorted { $0.count > $1.count }
 
     static func amount(_ word: String) -> Reading.Amount? {
         if word == vagueMark { return .vague }
