@@ -37,7 +37,7 @@ struct Folded: Equatable {
             let text = String(decoding: kept, as: UTF8.self)
             word.removeAll(keepingCapacity: true)
             words += 1
-            tokens.append(Folded.softWords.contains(text) ? .softBreak : .word(text))
+            tokens.append(Folded.isSoftWord(text) ? .softBreak : .word(text))
         }
         func breakWith(_ token: Token) {
             flush()
@@ -108,8 +108,14 @@ struct Folded: Equatable {
         self.tokens = collapsed
     }
 
-    /// Words that join the things a customer lists. `n` is how `and` is often texted (`jollof n coke`).
-    static let softWords: Set<String> = ["and", "n", "plus", "nd", "but", "then", "&"]
+    /// Words that join the things a customer lists. `n` is how `and` is often texted (`jollof n coke`). A switch,
+    /// not a set: nothing to build in a process that reads one message.
+    static func isSoftWord(_ word: String) -> Bool {
+        switch word {
+        case "and", "n", "plus", "nd", "but", "then": true
+        default: false
+        }
+    }
 
     /// Emoji that say something at an order counter; the rest carry no meaning here.
     static let emoji: [UInt32: String] = [

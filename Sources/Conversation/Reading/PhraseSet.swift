@@ -5,7 +5,9 @@
 /// are written, so a process that serves one request (CGI) pays a few hundred hash inserts, not the splitting of
 /// every phrase into arrays of words.
 struct PhraseSet<Value: Sendable>: Sendable {
-    private let meanings: [String: Value]
+    /// What the phrases mean, each once, by position: the dictionary holds small numbers, not the meanings.
+    private let values: [Value]
+    private let meanings: [String: UInt16]
     /// The first words of the phrases: most positions in a line start none, and are skipped at once.
     private let firstWords: Set<Substring>
     /// The phrases' lengths in words, longest first.
@@ -13,19 +15,31 @@ struct PhraseSet<Value: Sendable>: Sendable {
 
     /// The first list to name a phrase keeps it.
     init(_ groups: [(Value, [String])]) {
-        var meanings: [String: Value] = [:]
+        let count = groups.reduce(0) { $0 + $1.1.count }
+        var meanings: [String: UInt16] = [:]
+        meanings.reserveCapacity(count)
         var firstWords: Set<Substring> = []
-        var lengths: Set<Int> = []
-        for (value, phrases) in groups {
-            for phrase in phrases where meanings[phrase] == nil {
-                meanings[phrase] = value
-                firstWords.insert(phrase.prefix { $0 != " " })
-                lengths.insert(phrase.utf8.reduce(1) { $1 == UInt8(ascii: " ") ? $0 + 1 : $0 })
+        firstWords.reserveCapacity(count)
+        var longest = 1
+        // Backwards, so that where two lists name a phrase the first one's meaning is written last and kept.
+        for (position, (_, phrases)) in groups.enumerated().reversed() {
+            let code = UInt16(position)
+            for phrase in phrases {
+                meanings[phrase] = code
+                var words = 1
+                var first: String.Index?
+                for index in phrase.utf8.indices where phrase.utf8[index] == UInt8(ascii: " ") {
+                    if first == nil { first = index }
+                    words += 1
+                }
+                firstWords.insert(phrase[..<(first ?? phrase.endIndex)])
+                longest = max(longest, words)
             }
         }
+        self.values = groups.map(\.0)
         self.meanings = meanings
         self.firstWords = firstWords
-        self.lengths = lengths.sorted(by: >)
+        self.lengths = Array((1...longest).reversed())
     }
 
     init(_ phrases: [String], meaning value: Value) {
@@ -35,7 +49,7 @@ struct PhraseSet<Value: Sendable>: Sendable {
     /// The words, all of them, as one phrase.
     func whole<Words: Collection<String>>(_ words: Words) -> Value? {
         guard let first = words.first, firstWords.contains(Substring(first)) else { return nil }
-        return meanings[words.joined(separator: " ")]
+        return meanings[words.joined(separator: " ")].map { values[Int($0)] }
     }
 
     /// The longest phrase that starts `words` (at most `limit` words of it), and its length.
@@ -43,7 +57,9 @@ struct PhraseSet<Value: Sendable>: Sendable {
         guard let first = words.first, firstWords.contains(Substring(first)) else { return nil }
         for length in lengths where length <= min(words.count, limit) {
             let start = words.startIndex
-            if let value = meanings[words[start..<(start + length)].joined(separator: " ")] { return (value, length) }
+            if let code = meanings[words[start..<(start + length)].joined(separator: " ")] {
+                return (values[Int(code)], length)
+            }
         }
         return nil
     }
@@ -53,7 +69,7 @@ struct PhraseSet<Value: Sendable>: Sendable {
         for length in lengths where length <= min(words.count, limit) {
             let start = words.count - length
             guard firstWords.contains(Substring(words[start])) else { continue }
-            if let value = meanings[words[start...].joined(separator: " ")] { return (value, length) }
+            if let code = meanings[words[start...].joined(separator: " ")] { return (values[Int(code)], length) }
         }
         return nil
     }
