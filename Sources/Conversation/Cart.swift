@@ -4,7 +4,11 @@ import Domain
 extension Machine {
     func subtotal(_ lines: [OrderLine]) -> Kobo { lines.reduce(Kobo(0)) { $0 + $1.total } }
 
-    func itemCount(_ lines: [OrderLine]) -> Int { lines.reduce(0) { $0 + $1.quantity } }
+    /// `3 items`: how much the cart holds, in words.
+    var itemsInCart: String { Copy.itemCount(state.cart.reduce(0) { $0 + $1.quantity }) }
+
+    /// `2 × Jollof Rice: ₦5,000`: one line of a cart, a summary or a receipt.
+    func lineText(_ line: OrderLine) -> String { Copy.orderLine(line.quantity, line.name, money(line.total)) }
 
     /// What a message asked of the cart, done in the order typed, then one reply: a question when one is needed
     /// (which dish, how many), else the cart as it now is (the summary when checking out).
@@ -60,12 +64,14 @@ extension Machine {
                         continue
                     }
                 }
-                guard let id = dishInCart(dish, notes: &notes) else { continue }
+                guard let id = dishInCart(dish) else {
+                    if let missing = notInCart(dish) { notes.append(missing) }
+                    continue
+                }
                 notes.append(takeOut(id, quantity: quantity))
                 edited = true
             case .set(let dish, let quantity):
-                var unused: [String] = []
-                if let id = dishInCart(dish, notes: &unused, keep: false) {
+                if let id = dishInCart(dish) {
                     guard quantity > 0 else {
                         notes.append(takeOut(id, quantity: nil))
                         edited = true
@@ -159,23 +165,25 @@ extension Machine {
         }
     }
 
-    /// The cart line a dish names, or nil (with a note, when `keep`) when it names none.
-    func dishInCart(_ dish: Reading.Dish, notes: inout [String], keep: Bool = true) -> Int64? {
+    /// The cart line a dish names, or nil when it names none.
+    func dishInCart(_ dish: Reading.Dish) -> Int64? {
         let inCart = Set(state.cart.map(\.itemID))
         switch dish {
-        case .item(let id):
-            if inCart.contains(id) { return id }
-            if keep { notes.append(Copy.notInCart(item(id)?.name ?? Copy.thatItem)) }
-            return nil
+        case .item(let id): return inCart.contains(id) ? id : nil
         case .last:
             if let id = state.lastItemID, inCart.contains(id) { return id }
             return state.cart.last?.itemID
-        case .oneOf(let ids):
-            let present = ids.filter(inCart.contains)
-            if present.count == 1 { return present[0] }
-            if keep, present.isEmpty, let first = ids.first { notes.append(Copy.notInCart(item(first)?.name ?? "")) }
-            // Several in the cart fit: the first, which the cart reply then shows.
-            return present.first
+        // Several in the cart fit: the first, which the cart reply then shows.
+        case .oneOf(let ids): return ids.first(where: inCart.contains)
+        }
+    }
+
+    /// Why `dishInCart` found nothing, when the dish was named (`one more` after an empty cart needs no note).
+    func notInCart(_ dish: Reading.Dish) -> String? {
+        switch dish {
+        case .item(let id): Copy.notInCart(item(id)?.name ?? Copy.thatItem)
+        case .oneOf(let ids): ids.first.map { Copy.notInCart(item($0)?.name ?? "") }
+        case .last: nil
         }
     }
 
@@ -225,7 +233,7 @@ extension Machine {
         state.step = .cartUpdated
         state.itemID = nil
         let body = lines(
-            note, Copy.cartLine(Copy.itemCount(itemCount(state.cart)), money(subtotal(state.cart))), "", Copy.whatNext)
+            note, Copy.cartLine(itemsInCart, money(subtotal(state.cart))), "", Copy.whatNext)
         var rows: [ListReply.Row] = [
             .init(
                 id: "checkout", title: Copy.checkoutButton, description: Copy.checkoutRow(money(subtotal(state.cart)))),
@@ -260,7 +268,7 @@ extension Machine {
         state.step = .viewingCart
         state.offersNumbers = true
         let numbered = state.cart.enumerated().map { offset, line in
-            "\(offset + 1). \(line.quantity) × \(line.name): \(money(line.total))"
+            "\(offset + 1). \(lineText(line))"
         }
         let body = lines(
             note, Copy.cartHeader, numbered.joined(separator: "\n"), "", Copy.subtotal(money(subtotal(state.cart))),

@@ -147,7 +147,7 @@ extension Machine {
         guard let fulfilment = state.fulfilment, !state.cart.isEmpty else { return checkout() }
         state.step = .confirming
         let subtotal = subtotal(state.cart)
-        let itemLines = state.cart.map { "\($0.quantity) × \($0.name): \(money($0.total))" }
+        let itemLines = state.cart.map(lineText)
         var totals = [Copy.subtotalLine(money(subtotal))]
         if fulfilment.isDelivery { totals.append(Copy.deliveryFeeLine(money(deliveryFee))) }
         totals.append(Copy.totalLine(money(subtotal + deliveryFee)))
@@ -240,23 +240,21 @@ extension Machine {
         guard let last = state.lastOrder, let previous = last.lines, !previous.isEmpty else {
             return showCategories(note: Copy.nothingToReorder)
         }
-        let (lines, changes) = refreshed(previous)
-        guard !lines.isEmpty else {
-            return showCategories(note: Machine.joined(changes, Copy.lastOrderUnavailable))
+        let (kept, changes) = refreshed(previous)
+        guard !kept.isEmpty else {
+            return showCategories(note: lines(changes, Copy.lastOrderUnavailable))
         }
-        let replaced = !state.cart.isEmpty && state.cart != lines
-        state.cart = lines
-        state.lastItemID = lines.last?.itemID
+        let replaced = !state.cart.isEmpty && state.cart != kept
+        state.cart = kept
+        state.lastItemID = kept.last?.itemID
         switch last.fulfilment {
         case .pickup?: state.fulfilment = .pickup
         case .delivery(let address)?: state.fulfilment = .delivery(state.savedAddress ?? address)
         case nil: state.fulfilment = nil
         }
-        lead.append(Machine.joined(Copy.lastOrderAgain, replaced ? Copy.replacedCart : nil, changes))
+        lead.append(lines(Copy.lastOrderAgain, replaced ? Copy.replacedCart : nil, changes))
         checkout()
     }
-
-    static func joined(_ parts: String?...) -> String { parts.compactMap { $0 }.joined(separator: "\n") }
 
     // MARK: - Back after a pause
 
@@ -265,7 +263,7 @@ extension Machine {
         let changes = refreshCart()
         guard !state.cart.isEmpty else { return showWelcome(note: changes) }
         state.step = .resuming
-        let cartLines = state.cart.map { "\($0.quantity) × \($0.name): \(money($0.total))" }
+        let cartLines = state.cart.map(lineText)
         say(
             .buttons(
                 ButtonsReply(

@@ -23,6 +23,9 @@ enum Copy {
     static let categoryEmpty = "Sorry, that category has nothing available right now."
 
     static func itemCount(_ count: Int) -> String { count == 1 ? "1 item" : "\(count) items" }
+    static func orderLine(_ quantity: Int, _ name: String, _ amount: String) -> String {
+        "\(quantity) × \(name): \(amount)"
+    }
 
     static func lastTime(_ lines: [String], total: String) -> String {
         "Last time you had:\n" + lines.joined(separator: "\n") + "\nTotal \(total)."
@@ -111,7 +114,6 @@ enum Copy {
     static let menuChangedBeforeCheckout = "Before you check out, the menu has changed:"
     static let menuChangedBeforeConfirm = "Before you confirm, the menu has changed:"
 
-    static func matchesSeveral(_ name: String) -> String { "\"\(name)\" fits more than one dish." }
     static let whichOne = "Which one?"
     static let whichHint = "Tap *Pick*, or reply with a number."
     static let pickButton = "Pick"
@@ -259,7 +261,6 @@ enum Copy {
         "Order *\(code)* (\(total)) is waiting for payment. Type *pay* for a payment link, or *menu* to start a new "
             + "order."
     }
-    static let locationSentName = "Location"
 
     // MARK: - The kitchen
 
@@ -354,7 +355,6 @@ enum Copy {
     static let menuButton = "Menu"
 
     static func weAreAt(_ address: String) -> String { "We're at \(address)." }
-    static let pinBelow = "Here's our pin:"
     static let noAddress = "Sorry, I don't have our address to hand. Type *agent* and someone will tell you."
     static let alwaysOpen = "We take orders at any time."
     static func openUntil(_ time: String) -> String { "We're open now and close \(time)." }
@@ -398,8 +398,6 @@ enum Copy {
     static func newQuantityFor(_ name: String, maximum: Int) -> String {
         "Type a new quantity for \(name) (1 to \(maximum)), or 0 to remove it."
     }
-    static let chooseFulfilment = "Please choose *Delivery* or *Pickup*."
-    static let answerYesOrNo = "Please answer *yes* or *no*."
 
     // MARK: - Coming back
 

@@ -107,7 +107,7 @@ extension Machine {
         }
         let hint =
             state.cart.isEmpty
-            ? Copy.orderHint : Copy.cartHint(Copy.itemCount(itemCount(state.cart)), money(subtotal(state.cart)))
+            ? Copy.orderHint : Copy.cartHint(itemsInCart, money(subtotal(state.cart)))
         say(.buttons(ButtonsReply(body: lines(line, hint), buttons: pointerButtons())))
     }
 
@@ -258,8 +258,7 @@ extension Machine {
                 question.append(Copy.cancelOrderQuestion(pending.code, total: money(pending.total)))
             }
             if !state.cart.isEmpty {
-                question.append(
-                    Copy.clearCartQuestion(Copy.itemCount(itemCount(state.cart)), money(subtotal(state.cart))))
+                question.append(Copy.clearCartQuestion(itemsInCart, money(subtotal(state.cart))))
             }
             say(
                 .buttons(

@@ -64,7 +64,7 @@ extension Machine {
 
     /// What was bought, what it cost, and where it goes.
     func receipt(_ order: ConfirmedOrder) -> String {
-        let itemLines = order.lines.map { "\($0.quantity) × \($0.name): \(money($0.total))" }
+        let itemLines = order.lines.map(lineText)
         var totals: [String] = []
         if order.fulfilment.isDelivery {
             totals = [Copy.subtotalLine(money(order.subtotal)), Copy.deliveryFeeLine(money(order.deliveryFee))]

@@ -220,7 +220,7 @@ struct Machine {
     }
 
     func cartNote() -> String {
-        Copy.cartStillHas(Copy.itemCount(itemCount(state.cart)), money(subtotal(state.cart)))
+        Copy.cartStillHas(itemsInCart, money(subtotal(state.cart)))
     }
 
     var reader: Reader {
@@ -309,13 +309,6 @@ struct Machine {
 /// Joins the lines that are present with newlines; nil lines are left out, "" gives a blank line.
 func lines(_ parts: String?...) -> String {
     parts.compactMap { $0 }.joined(separator: "\n")
-}
-
-extension Input {
-    var isUnsupported: Bool {
-        if case .unsupported = self { return true }
-        return false
-    }
 }
 
 extension String {

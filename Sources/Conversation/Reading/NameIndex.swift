@@ -59,11 +59,9 @@ struct NameIndex: Sendable {
     }
 
     /// How well the typed words fit: every word's fit added up (3 exact, 2 a start, 1 a typo or a description word).
-    struct Fit: Equatable, Comparable {
+    struct Fit: Equatable {
         var ids: [Int64]
         var score: Int
-
-        static func < (lhs: Fit, rhs: Fit) -> Bool { lhs.score < rhs.score }
     }
 
     static let categoryWords: Set<String> = [

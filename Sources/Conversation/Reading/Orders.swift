@@ -3,13 +3,13 @@ import Domain
 /// Dishes, quantities and edits in a segment's words.
 extension Scan {
     func readOrder(_ segment: [String]) -> [Reading.Part] {
+        var words = Reader.withoutFiller(segment)
         if segment.contains("instead") {
-            let items = addParts(Reader.withoutFiller(segment))
+            let items = addParts(words)
             if items.count == 1, case .add(.exactly(let quantity), let dish) = items[0] {
                 return [.set(dish, quantity)]
             }
         }
-        var words = Reader.withoutFiller(segment)
         // Edits first: they start with their verb.
         if let rest = Reader.strip(Reader.setStartSet, from: words) {
             return setParts(rest)

@@ -4,10 +4,10 @@
 enum Phrases {
     /// Carry no meaning for an order: dropped wherever they stand (`abeg make i get 2 jollof pls`).
     static let filler: [String] = [
-        "i want", "i wanted", "i would like", "id like", "id like", "i will like", "ill like", "i wan", "i wan buy",
+        "i want", "i wanted", "i would like", "id like", "i will like", "ill like", "i wan", "i wan buy",
         "i wan chop", "i wan order", "i want to order", "i want to buy", "i need", "can i get", "could i get",
         "can i have", "could i have", "may i have", "can you give me", "give me", "gimme", "let me have", "let me get",
-        "let me", "ill have", "ill have", "i will have", "ill take", "i will take", "ill do", "get me", "send me",
+        "let me", "ill have", "i will have", "ill take", "i will take", "ill do", "get me", "send me",
         "make i get", "make i buy", "make i chop", "make una give me", "make una bring", "make we", "bring me", "abeg",
         "biko", "una get", "una don get", "you get", "do you have", "do you sell", "do una have", "una dey sell",
         "have you got", "is there", "any", "you have", "una have", "is there any",
@@ -22,8 +22,8 @@ enum Phrases {
         "can we get", "can we have", "could we have", "could we get", "we will have", "well have", "for us",
         "i would like to order", "i would like to have", "id like to order", "like to order", "to order",
         "would like", "i would love", "id love", "i shall have", "i will like to order", "actually", "oh",
-        "sorry", "so", "ok so", "show me", "i go take", "i go buy", "i go chop", "i go get", "we go take",
-        "wetin una get", "wetin una dey sell", "what do you have", "what una get", "show", "let me see",
+        "sorry", "so", "ok so", "show me", "i go take", "i go buy", "i go chop", "i go get", "wetin una get",
+        "wetin una dey sell", "what do you have", "what una get", "show", "let me see",
         "i want to see", "see",
         "can i see", "may i see", "myself", "very much", "ehn", "shey", "abi", "na", "dey", "e",
     ]
@@ -41,13 +41,13 @@ enum Phrases {
 
     static let howFar: [String] = [
         "how far", "how far na", "how you dey", "how una dey", "how are you", "how r u", "how are u", "how u dey",
-        "kedu", "kedu ka i mere", "bawo ni", "how body", "wetin dey", "whats up", "whats up", "wassup",
+        "kedu", "kedu ka i mere", "bawo ni", "how body", "wetin dey", "whats up", "wassup",
     ]
 
     static let thanks: [String] = [
         "thank you", "thanks", "thank u", "thx", "tnx", "tnks", "tanks", "tank you", "thanks a lot",
         "thank you so much",
-        "thanks so much", "thank you very much", "thanks very much", "thanks a lot", "thank you a lot",
+        "thanks so much", "thank you very much", "thanks very much", "thank you a lot",
         "much appreciated", "appreciate", "tanx", "thanx", "thnx", "thnks", "thank", "thks", "ty",
         "tysm", "thanks alot", "e se", "ese", "e se gan", "o se", "ose", "e seun", "eseun", "o seun",
         "oseun", "e se pupo", "na gode",
@@ -62,8 +62,8 @@ enum Phrases {
     static let yes: [String] = [
         "yes", "y", "yeah", "yea", "ya", "yep", "yup", "yh", "yes pls", "yes please", "yes o", "ok", "okay", "okk",
         "okies", "k", "kk", "oki", "okey", "alright", "all right", "sure", "go ahead", "go on", "proceed", "confirm",
-        "confirmed", "yes confirm", "ok confirm", "ok go ahead", "correct", "thats correct", "thats correct",
-        "that is correct", "its correct", "its correct", "right", "perfect", "fine", "good", "cool", "done", "oya",
+        "confirmed", "yes confirm", "ok confirm", "ok go ahead", "correct", "thats correct", "that is correct",
+        "its correct", "right", "perfect", "fine", "good", "cool", "done", "oya",
         "oya now", "send it", "send link", "send the link", "send me the link", "place order", "place the order",
         "place my order", "i confirm", "na so", "e correct", "no wahala", "yes na", "sure thing", "do it",
         "ok na", "ehen", "exactly", "ok o", "i agree",
@@ -71,15 +71,14 @@ enum Phrases {
 
     static let no: [String] = [
         "no", "nope", "nah", "not yet", "no o", "not really", "edit", "change", "change it", "i want to change",
-        "make changes", "wait", "hold on", "abeg wait", "i no want", "no be so", "thats wrong", "thats wrong",
-        "wrong", "not correct",
+        "make changes", "wait", "hold on", "abeg wait", "i no want", "no be so", "thats wrong", "wrong", "not correct",
     ]
 
     static let back: [String] = ["back", "go back", "previous", "return", "go back pls", "back to menu"]
 
     static let pickup: [String] = [
-        "pickup", "pick up", "for pickup", "i will pick up", "ill pick up", "ill pick up", "i will pick it up",
-        "ill pick it up", "ill pick it up", "i go pick am", "i go pick up", "i will come and pick",
+        "pickup", "pick up", "for pickup", "i will pick up", "ill pick up", "i will pick it up",
+        "ill pick it up", "i go pick am", "i go pick up", "i will come and pick",
         "ill come and pick",
         "i will come pick", "i go come carry am", "i go come carry", "i go come collect", "i go come pick am",
         "collect", "collection", "i will collect", "ill collect", "takeaway", "take away", "take out", "carry out",
@@ -120,7 +119,7 @@ enum Phrases {
 
     static let skip: [String] = [
         "skip", "no need", "none", "nothing", "no landmark", "no email", "not needed", "skip it", "no thanks",
-        "no thank you", "nil", "nope skip", "leave it", "its fine", "its fine", "no vex skip",
+        "no thank you", "nil", "nope skip", "leave it", "its fine", "no vex skip",
     ]
 
     static let more: [String] = [
@@ -134,7 +133,7 @@ enum Phrases {
             [
                 "menu", "show menu", "show me the menu", "the menu", "see menu", "menu pls", "send menu",
                 "send me the menu", "wetin una get", "wetin una dey sell", "wetin dey", "what do you have",
-                "what do you sell", "whats on the menu", "whats on the menu", "what is on the menu", "food",
+                "what do you sell", "whats on the menu", "what is on the menu", "food",
                 "categories", "home", "start", "add more", "list", "price list", "pricelist", "order food",
                 "i want to order", "i wan order", "order", "food menu", "una menu", "your menu",
             ]
@@ -143,15 +142,15 @@ enum Phrases {
             .cart,
             [
                 "cart", "my cart", "view cart", "show cart", "show my cart", "basket", "my basket", "my order",
-                "see my order", "show my order", "whats in my cart", "whats in my cart", "wetin dey my cart",
+                "see my order", "show my order", "whats in my cart", "wetin dey my cart",
                 "my orders", "order summary", "see cart",
             ]
         ),
         (
             .checkout,
             [
-                "checkout", "check out", "check me out", "im done", "im done", "i am done", "thats all",
-                "thats all", "that is all", "na all", "na everything", "finish", "i don finish", "done ordering",
+                "checkout", "check out", "check me out", "im done", "i am done", "thats all",
+                "that is all", "na all", "na everything", "finish", "i don finish", "done ordering",
                 "complete order", "complete my order", "proceed to checkout", "go to checkout",
             ]
         ),
@@ -159,7 +158,7 @@ enum Phrases {
             .cancel,
             [
                 "cancel", "cancel order", "cancel my order", "cancel it", "cancel everything", "cancel am",
-                "i want to cancel", "i dont want it again", "i dont want it again", "i no want am again",
+                "i want to cancel", "i dont want it again", "i no want am again",
                 "forget it", "forget am", "abort",
             ]
         ),
@@ -206,12 +205,12 @@ enum Phrases {
         (
             .whereIsMyFood,
             [
-                "where is my food", "where my food", "wheres my food", "wheres my food", "my food", "my order never",
+                "where is my food", "where my food", "wheres my food", "my food", "my order never",
                 "order never reach", "food never reach", "where is my order", "where my order", "wheres my order",
-                "wheres my order", "is my food ready", "is my order ready", "my food don ready", "food don ready",
+                "is my food ready", "is my order ready", "my food don ready", "food don ready",
                 "my order don ready", "has my order left", "is my food coming", "my food never come",
                 "food never come", "my rider", "where is the rider", "rider", "still waiting", "im still waiting",
-                "im still waiting", "i dey wait", "when is my food coming", "when will my food arrive",
+                "i dey wait", "when is my food coming", "when will my food arrive",
                 "e never reach", "never reach", "order don reach", "food don reach", "on the way", "on its way",
                 "my order on the way",
             ]
@@ -261,7 +260,7 @@ enum Phrases {
     /// Verbs that take a dish out of the cart.
     static let removeVerbs: [String] = [
         "remove", "delete", "take out", "takeout", "take off", "drop", "minus", "comot", "commot", "cancel",
-        "no", "no more", "without", "i dont want", "i dont want", "i no want", "i no need", "forget", "scrap",
+        "no", "no more", "without", "i dont want", "i no want", "i no need", "forget", "scrap",
         "remove the", "subtract", "reduce", "less",
     ]
 

@@ -31,12 +31,12 @@ public struct Reader: Sendable, Equatable {
         case .anything:
             return reading
         case .address:
-            // A number alone is no address (`2`, `1.`): the step decides what it answers.
-            if reading.isPlainlySomethingElse(freeText: true) || Reader.isBareNumber(reading) { return reading }
+            // A number alone is no address: the step decides what it answers.
+            if reading.isPlainlySomethingElse || reading.isBareNumber { return reading }
             let trimmed = text.trimmed
             return trimmed.isEmpty ? reading : Reading(parts: [.address(trimmed)])
         case .email:
-            if !text.contains("@"), reading.isPlainlySomethingElse(freeText: true) { return reading }
+            if !text.contains("@"), reading.isPlainlySomethingElse { return reading }
             let trimmed = text.trimmed.lowercased()
             return trimmed.isEmpty ? reading : Reading(parts: [.email(trimmed)])
         }
@@ -56,11 +56,6 @@ public struct Reader: Sendable, Equatable {
             }
         }
         return nil
-    }
-
-    static func isBareNumber(_ reading: Reading) -> Bool {
-        if reading.parts.count == 1, case .number = reading.parts[0] { return true }
-        return false
     }
 }
 
@@ -244,9 +239,8 @@ final class Scan {
         return readCore(words, after: parts) + closing
     }
 
-    func readCore(_ segment: [String], after opening: [Reading.Part]) -> [Reading.Part] {
+    func readCore(_ segment: [String], after parts: [Reading.Part]) -> [Reading.Part] {
         var words = segment
-        let parts = opening
         if let part = whole(words) { return parts + [part] }
         // `no make am pickup`, `yes 2 jollof`: an answer, then more (but `no coke` takes the coke out).
         if let (answer, length) = Reader.answers.prefix(of: words[...]),

@@ -2,10 +2,7 @@ import Domain
 
 /// The reader's tables, compiled once per process, and the helpers that read words without the menu.
 extension Reader {
-    // MARK: - Segments
-
-    // MARK: - One segment
-
+    /// How many typed words went unread: a typo correction is kept only when it reads more.
     static func unreadCount(_ parts: [Reading.Part]) -> Int {
         parts.reduce(0) { count, part in
             if case .unread(let text) = part { count + text.split(separator: " ").count } else { count }
@@ -155,7 +152,7 @@ extension Reader {
     /// Words that only ask for a change (`change it to …`, `i want make am …`), dropped once what changes is known.
     static let commandNoise: Set<String> = [
         "use", "shall", "myself", "ourselves", "rather", "prefer", "ill", "id", "would", "like", "no", "yes", "ok",
-        "change", "switch", "to", "it", "am", "make", "i", "want", "rather", "let", "do", "we", "us", "instead",
+        "change", "switch", "to", "it", "am", "make", "i", "want", "let", "do", "we", "us", "instead",
         "please", "pls", "abeg", "the", "order", "my", "go", "will", "na", "e", "be", "can", "you", "so", "una",
     ]
 
@@ -209,10 +206,10 @@ extension Reader {
     /// The words that may stand around a command's keyword.
     static let commandWords: Set<String> = [
         "send", "show", "see", "view", "check", "open", "give", "me", "your", "the", "my", "i", "want", "to", "speak",
-        "talk", "chat", "with", "a", "can", "could", "let", "see", "please", "pls", "abeg", "una", "us", "we", "make",
+        "talk", "chat", "with", "a", "can", "could", "let", "please", "pls", "abeg", "una", "us", "we", "make",
         "need", "real", "what", "is", "in", "order", "of", "full", "whole", "again", "now", "go", "get", "on", "at",
         "an", "this", "that", "am", "any", "some", "one", "there", "here", "do", "you", "have", "for", "from",
-        "may", "might", "like", "would", "kindly", "love", "id", "ill", "just", "quickly", "full", "current", "latest",
+        "may", "might", "like", "would", "kindly", "love", "id", "ill", "just", "quickly", "current", "latest",
     ]
 
     static let tables: [(Reading.Part, [String])] =
@@ -260,8 +257,8 @@ extension Reader {
     /// Words that only shape a question: dropped once the question is known.
     static let questionWords: Set<String> = [
         "what", "whats", "when", "where", "how", "is", "are", "do", "does", "you", "u", "una", "dey", "e", "go",
-        "will", "it", "be", "can", "i", "does", "much", "s", "your", "guys", "pls", "please", "abeg", "o", "the",
-        "again", "still", "today", "now", "tell", "me", "know", "want", "to", "pls", "sir", "ma", "we", "us", "am",
+        "will", "it", "be", "can", "i", "much", "s", "your", "guys", "pls", "please", "abeg", "o", "the",
+        "again", "still", "today", "now", "tell", "me", "know", "want", "to", "sir", "ma", "we", "us", "am",
     ]
 
     /// The words without filler phrases, wherever they stand.

@@ -41,8 +41,6 @@ public struct Reading: Equatable, Sendable, CustomStringConvertible {
 
     public var parts: [Part]
 
-    var isEmpty: Bool { parts.isEmpty }
-
     /// The dishes and edits, without courtesy: what changes the cart.
     var orders: [Part] {
         parts.filter {
@@ -119,15 +117,20 @@ extension Reading.Dish: CustomStringConvertible {
 extension Reading {
     /// In free text (an address, a landmark, an email): whether the reading is clearly something else, a word, a
     /// question or an order that reads whole, rather than the text awaited.
-    func isPlainlySomethingElse(freeText: Bool) -> Bool {
+    var isPlainlySomethingElse: Bool {
         guard !parts.isEmpty else { return false }
         for part in parts {
             switch part {
-            case .unread, .number, .address, .email: return false
-            case .category: return false
+            case .unread, .number, .address, .email, .category: return false
             default: continue
             }
         }
         return true
+    }
+
+    /// A number alone (`2`, `1.`): what it answers is the step's to decide.
+    var isBareNumber: Bool {
+        if parts.count == 1, case .number = parts[0] { return true }
+        return false
     }
 }
