@@ -70,35 +70,27 @@ enum StateCoding {
     /// The state, or nil for anything but the JSON `encode` (or `Codable`) writes.
     static func read(_ bytes: [UInt8]) -> State? {
         guard let json = try? JSONValue.parse(bytes), json.isObject,
-            let step = json.string("step").flatMap(State.Step.init)
+            let step = json.string("step").flatMap(State.Step.init),
+            let categoryID = json.optional("categoryID", \.int64), let page = json.optional("page", Self.int),
+            let itemID = json.optional("itemID", \.int64), let ambiguity = json.optional("ambiguity", Self.ambiguity),
+            let cart = json.optional("cart", Self.lines), let fulfilment = json.optional("fulfilment", Self.fulfilment),
+            let email = json.optional("email", \.string), let emailSkipped = json.optional("emailSkipped", bool),
+            let pendingOrder = json.optional("pendingOrder", Self.pending),
+            let lastOrder = json.optional("lastOrder", Self.brief),
+            let latestSentAt = json.optional("latestSentAt", \.int64),
+            let apologised = json.optional("apologisedForDelay", bool),
+            let handoffUntil = json.optional("handoffUntil", \.int64),
+            let offersNumbers = json.optional("offersNumbers", bool),
+            let lastItemID = json.optional("lastItemID", \.int64),
+            let savedAddress = json.optional("savedAddress", Self.address),
+            let pendingPin = json.optional("pendingPin", Self.address)
         else { return nil }
         var state = State(step: step)
-        // A key that is there but unreadable is a reason to let JSONDecoder judge, as State(from:) would throw.
-        func optional<Value>(_ key: String, _ read: (JSONValue) -> Value?) -> Value?? {
-            guard let value = json[key], !value.isNull else { return .some(nil) }
-            guard let read = read(value) else { return nil }
-            return .some(read)
-        }
-        guard let categoryID = optional("categoryID", { $0.int64 }), let page = optional("page", { $0.int64 }),
-            let itemID = optional("itemID", { $0.int64 }), let ambiguity = optional("ambiguity", Self.ambiguity),
-            let cart = optional("cart", { $0.array?.map(Self.line) }),
-            let fulfilment = optional("fulfilment", Self.fulfilment),
-            let email = optional("email", { $0.string }), let emailSkipped = optional("emailSkipped", bool),
-            let pendingOrder = optional("pendingOrder", Self.pending),
-            let lastOrder = optional("lastOrder", Self.brief),
-            let latestSentAt = optional("latestSentAt", { $0.int64 }),
-            let apologised = optional("apologisedForDelay", bool),
-            let handoffUntil = optional("handoffUntil", { $0.int64 }),
-            let offersNumbers = optional("offersNumbers", bool), let lastItemID = optional("lastItemID", { $0.int64 }),
-            let savedAddress = optional("savedAddress", Self.address),
-            let pendingPin = optional("pendingPin", Self.address)
-        else { return nil }
-        guard page.map({ Int(exactly: $0) != nil }) ?? true, cart.map({ !$0.contains(nil) }) ?? true else { return nil }
         state.categoryID = categoryID
-        state.page = page.flatMap { Int(exactly: $0) } ?? 0
+        state.page = page ?? 0
         state.itemID = itemID
         state.ambiguity = ambiguity
-        state.cart = cart?.compactMap { $0 } ?? []
+        state.cart = cart ?? []
         state.fulfilment = fulfilment
         state.email = email
         state.emailSkipped = emailSkipped ?? false
@@ -147,25 +139,28 @@ enum StateCoding {
         return nil
     }
 
+    /// An `Int` as `JSONDecoder` reads one: a JSON number that is a whole number in range.
+    static func int(_ value: JSONValue) -> Int? { value.int64.flatMap { Int(exactly: $0) } }
+
+    /// Every line, or nil when one of them is unreadable.
+    static func lines(_ value: JSONValue) -> [OrderLine]? {
+        guard let lines = value.array?.map(line), !lines.contains(where: { $0 == nil }) else { return nil }
+        return lines.compactMap { $0 }
+    }
+
     static func line(_ value: JSONValue) -> OrderLine? {
         guard let itemID = value.int64("itemID"), let name = value.string("name"),
-            let price = value.int64("unitPrice").flatMap({ Int(exactly: $0) }),
-            let quantity = value.int64("quantity").flatMap({ Int(exactly: $0) })
+            let price = value.int("unitPrice"), let quantity = value.int("quantity")
         else { return nil }
         return OrderLine(itemID: itemID, name: name, unitPrice: Kobo(price), quantity: quantity)
     }
 
     static func ambiguity(_ value: JSONValue) -> Ambiguity? {
         guard let action = value.string("action").flatMap(Ambiguity.Action.init),
-            let candidates = value["candidates"]?.array
+            let candidates = value["candidates"]?.array, let quantity = value.optional("quantity", Self.int)
         else { return nil }
         let ids = candidates.compactMap(\.int64)
         guard ids.count == candidates.count else { return nil }
-        var quantity: Int?
-        if let raw = value["quantity"], !raw.isNull {
-            guard let read = raw.int64.flatMap({ Int(exactly: $0) }) else { return nil }
-            quantity = read
-        }
         return Ambiguity(action: action, quantity: quantity, candidates: ids)
     }
 
@@ -179,51 +174,40 @@ enum StateCoding {
     }
 
     static func address(_ value: JSONValue) -> Address? {
-        guard value.isObject else { return nil }
-        var address = Address()
-        for (key, field) in [("text", 0), ("placeName", 1)] {
-            guard let raw = value[key], !raw.isNull else { continue }
-            guard let text = raw.string else { return nil }
-            if field == 0 { address.text = text } else { address.placeName = text }
-        }
-        for key in ["latitude", "longitude"] {
-            guard let raw = value[key], !raw.isNull else { continue }
-            guard let number = raw.double else { return nil }
-            if key == "latitude" { address.latitude = number } else { address.longitude = number }
-        }
-        return address
+        guard value.isObject, let text = value.optional("text", \.string),
+            let placeName = value.optional("placeName", \.string), let latitude = value.optional("latitude", \.double),
+            let longitude = value.optional("longitude", \.double)
+        else { return nil }
+        return Address(text: text, latitude: latitude, longitude: longitude, placeName: placeName)
     }
 
     static func pending(_ value: JSONValue) -> PendingOrder? {
-        guard let code = value.string("code"), let total = value.int64("total").flatMap({ Int(exactly: $0) }),
-            let email = value.string("email"), let attempt = value.int64("attempt").flatMap({ Int(exactly: $0) })
+        guard let code = value.string("code"), let total = value.int("total"), let email = value.string("email"),
+            let attempt = value.int("attempt"),
+            let url = value.optional("paymentURL", \.string)
         else { return nil }
-        var url: String?
-        if let raw = value["paymentURL"], !raw.isNull {
-            guard let read = raw.string else { return nil }
-            url = read
-        }
         return PendingOrder(
             code: OrderCode(rawValue: code), total: Kobo(total), email: email, attempt: attempt, paymentURL: url)
     }
 
     static func brief(_ value: JSONValue) -> OrderBrief? {
-        guard let code = value.string("code"), let total = value.int64("total").flatMap({ Int(exactly: $0) }),
-            let status = value.string("status").flatMap(OrderStatus.init)
+        guard let code = value.string("code"), let total = value.int("total"),
+            let status = value.string("status").flatMap(OrderStatus.init),
+            let lines = value.optional("lines", Self.lines),
+            let fulfilment = value.optional("fulfilment", Self.fulfilment),
+            let paidAt = value.optional("paidAt", \.int64)
         else { return nil }
-        var brief = OrderBrief(code: OrderCode(rawValue: code), total: Kobo(total), status: status)
-        if let raw = value["lines"], !raw.isNull {
-            guard let lines = raw.array?.map(line), !lines.contains(where: { $0 == nil }) else { return nil }
-            brief.lines = lines.compactMap { $0 }
-        }
-        if let raw = value["fulfilment"], !raw.isNull {
-            guard let read = fulfilment(raw) else { return nil }
-            brief.fulfilment = read
-        }
-        if let raw = value["paidAt"], !raw.isNull {
-            guard let read = raw.int64 else { return nil }
-            brief.paidAt = read
-        }
-        return brief
+        return OrderBrief(
+            code: OrderCode(rawValue: code), total: Kobo(total), status: status, lines: lines, fulfilment: fulfilment,
+            paidAt: paidAt)
+    }
+}
+
+extension JSONValue {
+    /// An optional member as `Codable` reads it: `.some(nil)` when absent or null, the value when `read` reads it,
+    /// and nil when it is there but unreadable (where `State(from:)` would throw, so `JSONDecoder` must judge).
+    fileprivate func optional<Value>(_ key: String, _ read: (JSONValue) -> Value?) -> Value?? {
+        guard let value = self[key], !value.isNull else { return .some(nil) }
+        return read(value).map { .some($0) }
     }
 }

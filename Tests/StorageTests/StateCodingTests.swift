@@ -107,5 +107,19 @@ import Testing
         #expect(StateCoding.read(Array(#"{"step":"viewingCart","email":5}"#.utf8)) == nil)
         #expect(throws: (any Error).self) { try StateCoding.decode(Array(#"{"step":"viewingCart","email":5}"#.utf8)) }
         #expect(throws: (any Error).self) { try StateCoding.decode(Array(#"{"page":1}"#.utf8)) }
+        // An optional member deep inside that is there but of the wrong type: not read as absent.
+        for json in [
+            #"{"step":"confirming","savedAddress":{"latitude":"6.5"}}"#,
+            #"{"step":"confirming","lastOrder":{"code":"WO-1","total":100,"status":"paid","paidAt":"soon"}}"#,
+            #"{"step":"confirming","ambiguity":{"action":"add","quantity":1.5,"candidates":[1]}}"#,
+        ] {
+            #expect(StateCoding.read(Array(json.utf8)) == nil, "\(json)")
+            #expect(throws: (any Error).self, "\(json)") { try StateCoding.decode(Array(json.utf8)) }
+        }
+        // … and absent or null, they are.
+        let plain =
+            #"{"step":"confirming","savedAddress":{"text":null},"lastOrder":{"code":"WO-1","total":100,"status":"paid"}}"#
+        #expect(StateCoding.read(Array(plain.utf8))?.savedAddress == Address())
+        #expect(StateCoding.read(Array(plain.utf8))?.lastOrder?.paidAt == nil)
     }
 }
