@@ -59,25 +59,28 @@ let package = Package(
         .target(
             /** Outbound HTTP as values (request, response) and the transport interface */
             name: "HTTPClient", exclude: ["README.md"]),
+        .target(
+            /** JSON as the providers and the store write and read it: a direct writer and lenient readers */
+            name: "JSON", exclude: ["README.md"]),
 
         // MARK: - Providers (pure builders, decoders and signature checks)
         .target(
             /** WhatsApp Cloud API: webhook decoding, X-Hub-Signature-256, message bodies, error envelope */
-            name: "WhatsApp", dependencies: ["HTTPClient", crypto], exclude: ["README.md"]),
+            name: "WhatsApp", dependencies: ["HTTPClient", "JSON", crypto], exclude: ["README.md"]),
         .testTarget(
-            name: "WhatsAppTests", dependencies: ["WhatsApp", "TestSupport"],
+            name: "WhatsAppTests", dependencies: ["WhatsApp", "JSON", "TestSupport"],
             resources: [.copy("Fixtures"), .copy("Goldens")]),
         .target(
             /** Paystack: transaction requests and webhook signatures */
-            name: "Paystack", dependencies: ["HTTPClient", "Domain", crypto], exclude: ["README.md"]),
+            name: "Paystack", dependencies: ["HTTPClient", "JSON", "Domain", crypto], exclude: ["README.md"]),
         .testTarget(
-            name: "PaystackTests", dependencies: ["Paystack", "TestSupport", "HTTPClient", "Domain"],
+            name: "PaystackTests", dependencies: ["Paystack", "TestSupport", "HTTPClient", "JSON", "Domain"],
             resources: [.copy("Fixtures")]),
 
         // MARK: - Storage
         .target(
             /** SQLite: append-only migrations and the Store's intention-named transactions */
-            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation", "HTTPClient"], exclude: ["README.md"]),
+            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation", "JSON"], exclude: ["README.md"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
 
         // MARK: - Application
@@ -85,7 +88,7 @@ let package = Package(
             /** Routes and handlers, the environment of live clients, the outbox sender */
             name: "App",
             dependencies: [
-                "Domain", "Conversation", "Gateway", "HTTPClient", "WhatsApp", "Paystack", "Storage", crypto,
+                "Domain", "Conversation", "Gateway", "HTTPClient", "JSON", "WhatsApp", "Paystack", "Storage", crypto,
             ],
             exclude: ["README.md"]),
         .testTarget(

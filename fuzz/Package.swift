@@ -30,10 +30,12 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enable-testing"])]),
         .target(name: "Gateway", path: "Sources/Gateway", exclude: ["README.md"]),
         .target(name: "HTTPClient", path: "Sources/HTTPClient", exclude: ["README.md"]),
+        .target(name: "JSON", path: "Sources/JSON", exclude: ["README.md"]),
         .target(
-            name: "WhatsApp", dependencies: ["HTTPClient", crypto], path: "Sources/WhatsApp", exclude: ["README.md"]),
+            name: "WhatsApp", dependencies: ["HTTPClient", "JSON", crypto], path: "Sources/WhatsApp",
+            exclude: ["README.md"]),
         .target(
-            name: "Paystack", dependencies: ["HTTPClient", "Domain", crypto], path: "Sources/Paystack",
+            name: "Paystack", dependencies: ["HTTPClient", "JSON", "Domain", crypto], path: "Sources/Paystack",
             exclude: ["README.md"]),
         // Only the configuration file parser of Bootstrap: the rest of that module opens stores and sockets.
         .target(
@@ -48,7 +50,7 @@ let package = Package(
         fuzzTarget("gateway-request", ["Gateway"]),
         fuzzTarget("config-file", ["BootstrapConfig", "Domain"]),
         fuzzTarget("order-words", ["Conversation", "Domain"]),
-        fuzzTarget("conversation", ["Conversation", "Domain", "HTTPClient"]),
+        fuzzTarget("conversation", ["Conversation", "Domain", "JSON"]),
     ]
 )
 

@@ -2,6 +2,7 @@ import Domain
 import FoundationEssentials
 import Gateway
 import HTTPClient
+import JSON
 import Paystack
 import Storage
 

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import HTTPClient
+import JSON
 
 // Spec: https://paystack.com/docs/payments/webhooks (apis.md B3). Decode only a body whose signature was valid.
 // Lenient where Paystack's samples disagree with each other (`metadata` as 0, "" or an object, `amount` as a

@@ -1,6 +1,7 @@
 import Domain
 import FoundationEssentials
 import HTTPClient
+import JSON
 
 // Spec: https://paystack.com/docs/api/transaction/#initialize (apis.md B1).
 

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTPClient
+import JSON
 
 // Spec: https://paystack.com/docs/api/transaction/#verify (apis.md B2).
 

@@ -1,7 +1,7 @@
 import Conversation
 import Domain
 import FoundationEssentials
-import HTTPClient
+import JSON
 
 /// A conversation's state to and from the JSON its row holds, written and read by hand: `JSONEncoder` and
 /// `JSONDecoder` spent about 37 µs a message on it, a sixth of a FastCGI worker's time on whole orders

@@ -1,4 +1,5 @@
 import HTTPClient
+import JSON
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
 // and …/messages/interactive-list-messages, …/messages/interactive-reply-buttons-messages.

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import HTTPClient
+import JSON
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
 // NB: branch on `error.code`, not on the title; a 200 means accepted, not delivered (statuses tell the rest).

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTPClient
+import JSON
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview
 // NB: one POST can carry several entries, changes, messages and statuses; Meta retries the whole body for

@@ -1,10 +1,10 @@
 import Foundation
-import HTTPClient
+import JSON
 import TestSupport
 import Testing
 @_spi(Reference) import WhatsApp
 
-/// `WebhookNotification.decode` reads the bytes itself (HTTPClient's `JSONValue`) instead of going through
+/// `WebhookNotification.decode` reads the bytes itself (the JSON module's `JSONValue`) instead of going through
 /// `JSONDecoder`, which cost a tenth of a FastCGI worker's time. It must mean the same thing as the decoder it
 /// replaced: the same notification from every body `JSONDecoder` accepts, a refusal of every body it refuses.
 /// The fuzzer's whatsapp-webhook target checks the same on millions of mutated bodies (fuzz/README.md).

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPClient
+import JSON
 import Testing
 
 /// `JSONBody` replaced `JSONEncoder` for the bodies we send; it must write what `JSONEncoder` with sorted keys and

@@ -2,7 +2,7 @@ import Conversation
 import Domain
 import FoundationEssentials
 import FuzzSupport
-import HTTPClient
+import JSON
 
 // The pure reducer driven by a script of events, written like the input lines of the conversation transcripts
 // (Tests/ConversationTests/Transcripts), which are the seeds: `> text`, `> tap ID`, `> pin LAT,LON [NAME | ADDRESS]`,

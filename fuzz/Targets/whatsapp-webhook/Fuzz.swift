@@ -53,7 +53,7 @@ private func check(_ notification: WebhookNotification) {
     }
 }
 
-/// The decoder reads the bytes itself (HTTPClient's JSONValue); Foundation's JSONDecoder is the reference it must
+/// The decoder reads the bytes itself (the JSON module's JSONValue); Foundation's JSONDecoder is the reference it must
 /// agree with: the same notification, or both a refusal. (Which refusal, not-json or not-envelope, is not compared:
 /// the handler keeps the body and answers 200 for both, and on garbage JSONDecoder's choice depends on how far its
 /// lazy scan got.)
