@@ -47,6 +47,9 @@ public enum MenuImport {
         }
     }
 
+    /// ["coke", "cocacola"] → `coke; cocacola`: how the column, the database and `menu list` write them.
+    public static func aliasesText(_ aliases: [String]) -> String { aliases.joined(separator: "; ") }
+
     /// What is wrong with a list of aliases, if anything: each at most 40 characters, at most 10.
     public static func aliasProblems(_ aliases: [String]) -> [String] {
         var problems: [String] = []

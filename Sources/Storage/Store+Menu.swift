@@ -21,6 +21,7 @@ extension Store {
                     "SELECT name FROM menuItem WHERE name = ? COLLATE NOCASE", [entry.name]
                 ).first?[0].string
                 // Aliases change only when the file has the column (`coalesce` keeps them otherwise).
+                let aliases = entry.aliases.map(MenuImport.aliasesText)
                 try database.query(
                     """
                     INSERT INTO menuItem (categoryID, name, description, priceKobo, available, position, aliases)
@@ -33,7 +34,7 @@ extension Store {
                     """,
                     [
                         existing ?? entry.name, entry.description, entry.price.rawValue, entry.available,
-                        entry.aliases?.joined(separator: "; "), entry.category, entry.aliases?.joined(separator: "; "),
+                        aliases, entry.category, aliases,
                     ])
                 if existing == nil { result.itemsAdded += 1 } else { result.itemsUpdated += 1 }
             }
@@ -71,7 +72,7 @@ extension Store {
                 try database.query("UPDATE menuItem SET available = ? WHERE id = ?", [available, id])
             case .aliases(let aliases):
                 try database.query(
-                    "UPDATE menuItem SET aliases = ? WHERE id = ?", [aliases.joined(separator: "; "), id])
+                    "UPDATE menuItem SET aliases = ? WHERE id = ?", [MenuImport.aliasesText(aliases), id])
             case .remove:
                 // Orders keep their own copy of each line (name and price), so nothing points here.
                 try database.query("DELETE FROM menuItem WHERE id = ?", [id])

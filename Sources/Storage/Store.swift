@@ -135,7 +135,7 @@ public final class Store {
                     """,
                     [
                         entry.name, entry.description, entry.naira * 100, index + 1,
-                        entry.aliases.joined(separator: "; "), entry.category,
+                        MenuImport.aliasesText(entry.aliases), entry.category,
                     ])
                 result.itemsAdded += database.changes
             }

@@ -28,7 +28,7 @@ struct MenuCommand: ParsableCommand {
                         rows.append([
                             "\(item.id)", category.name, item.name,
                             item.price.formatted(symbol: config["CURRENCY_SYMBOL"]),
-                            item.aliases.joined(separator: "; "), item.available ? "" : "sold out",
+                            MenuImport.aliasesText(item.aliases), item.available ? "" : "sold out",
                         ])
                     }
                 }
@@ -181,7 +181,7 @@ struct MenuCommand: ParsableCommand {
                     print(
                         found.aliases.isEmpty
                             ? "\(found.name) has no aliases."
-                            : "\(found.name): \(found.aliases.joined(separator: "; "))")
+                            : "\(found.name): \(MenuImport.aliasesText(found.aliases))")
                     return
                 }
                 let removed = Set(remove.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
@@ -193,7 +193,7 @@ struct MenuCommand: ParsableCommand {
                 print(
                     updated.isEmpty
                         ? "\(found.name) has no aliases now."
-                        : "\(found.name) is also called: \(updated.joined(separator: "; ")).")
+                        : "\(found.name) is also called: \(MenuImport.aliasesText(updated)).")
             }
         }
     }
@@ -237,7 +237,6 @@ extension ParsableCommand {
     }
 }
 
-/// An item by id, or by its name ignoring case.
 /// An item by id, by its name ignoring case, or as a customer would name it (`coca-cola`, `jollof`): the reader of
 /// typed orders finds it, and a name that fits several items lists them instead of guessing.
 func menuItem(_ key: String, in store: Store) throws -> MenuItem {

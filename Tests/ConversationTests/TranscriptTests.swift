@@ -25,9 +25,10 @@ import Testing
 ///   placed earlier in the transcript (the payment desk's events)
 ///   `! kitchen CODE STATUS [unpaid] [reason…]`  staff moved the order on (or cancelled it, with a reason)
 ///   `! staff-took-over` / `! staff-handed-back` / `! staff-sent TEXT…`  a person takes, returns or writes in the chat
-/// Header lines: `# comment`, `menu: long` or `menu: wide` (14 categories), `settings: deliveryFee=50000 minimumOrder=300000 receiptEmail=ask
-/// preparationMinutes=25 location=6.43,3.42`, `name: Ada`, `menu: long`, `hours: Mon-Fri 13:00-22:00` (UTC; the
-/// clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`, `address: …` and `phone: …` (the restaurant's).
+/// Header lines: `# comment`, `menu: long` (a long category) or `menu: wide` (14 categories), `settings:
+/// deliveryFee=50000 minimumOrder=300000 receiptEmail=ask preparationMinutes=25 location=6.43,3.42`, `name: Ada`,
+/// `hours: Mon-Fri 13:00-22:00` (UTC; the clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`, `address: …`
+/// and `phone: …` (the restaurant's), `target: SCENARIO N` (reaches the payment link within N customer messages).
 @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Transcripts")

@@ -85,6 +85,10 @@ import Testing
         #expect(problems.isEmpty)
         let entries = try MenuImport.check(rows, symbol: "₦", code: "NGN").get()
         #expect(entries.map(\.aliases) == [["coke", "Cocacola"], []])
+        // The text the database and `menu list` hold reads back as the same aliases.
+        #expect(MenuImport.aliasesText(["coke", "Cocacola"]) == "coke; Cocacola")
+        #expect(
+            MenuImport.aliases(MenuImport.aliasesText(["coke", "Coca Cola", "7up"])) == ["coke", "Coca Cola", "7up"])
         let (plain, _) = MenuImport.readCSV("category,name,price\nDrinks,Zobo Drink,600")
         #expect(try MenuImport.check(plain, symbol: "₦", code: "NGN").get()[0].aliases == nil)
         let long = [
