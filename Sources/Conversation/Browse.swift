@@ -2,8 +2,6 @@ import Domain
 
 /// The welcome, the categories, a category's dishes and the quantity question.
 extension Machine {
-    var orderableItems: [MenuItem] { menu.items.filter(\.available) }
-
     func item(_ id: Int64) -> MenuItem? { menu.items.first { $0.id == id } }
 
     func categoryItems(_ categoryID: Int64?) -> [MenuItem] {

@@ -250,6 +250,7 @@ struct Machine {
         }
         let parts = id.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let number = parts.count > 1 ? Int64(parts[1]) : nil
+        if let question = Machine.question(answeredBy: parts[0]), state.step != question { return staleTap() }
         switch (parts[0], number) {
         case ("category", let categoryID?): showCategory(categoryID, page: 0)
         case ("more", let categoryID?):
@@ -271,31 +272,29 @@ struct Machine {
         case ("pickup", _): chooseFulfilment(delivery: false)
         case ("same-address", _): useSavedAddress()
         case ("change-address", _): askAddress()
-        case ("skip-landmark", _):
-            guard state.step == .awaitingLandmark else { return staleTap() }
-            afterFulfilment()
-        case ("skip-email", _):
-            guard state.step == .awaitingEmail else { return staleTap() }
-            skipEmail()
+        case ("skip-landmark", _): afterFulfilment()
+        case ("skip-email", _): skipEmail()
         case ("confirm", _): confirm()
-        case ("edit", _):
-            guard state.step == .confirming else { return staleTap() }
-            offerChanges()
+        case ("edit", _): offerChanges()
         case ("summary", _): showSummary()
         case ("reorder", _): reorder()
-        case ("resume", _):
-            guard state.step == .resuming else { return staleTap() }
-            resume()
-        case ("fresh", _):
-            guard state.step == .resuming else { return staleTap() }
-            startFresh()
-        case ("cancel-yes", _):
-            guard state.step == .confirmingCancel else { return staleTap() }
-            cancelNow()
-        case ("cancel-no", _):
-            guard state.step == .confirmingCancel else { return staleTap() }
-            keepAfterCancelQuestion()
+        case ("resume", _): resume()
+        case ("fresh", _): startFresh()
+        case ("cancel-yes", _): cancelNow()
+        case ("cancel-no", _): keepAfterCancelQuestion()
         default: staleTap()
+        }
+    }
+
+    /// The question a button answers, for buttons that answer only one: their tap counts while it is open.
+    static func question(answeredBy button: String) -> State.Step? {
+        switch button {
+        case "skip-landmark": .awaitingLandmark
+        case "skip-email": .awaitingEmail
+        case "edit": .confirming
+        case "resume", "fresh": .resuming
+        case "cancel-yes", "cancel-no": .confirmingCancel
+        default: nil
         }
     }
 
