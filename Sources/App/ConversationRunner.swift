@@ -61,6 +61,8 @@ public struct ConversationRunner: Sendable {
                 result.records.append(.placeOrder(order, currency: settings.currencyCode))
             case .cancelOrder(let code):
                 result.records.append(.cancelOrder(code))
+            case .replaceOrder(let code, let replacement):
+                result.records.append(.replaceOrder(code, by: replacement))
             case .initializePayment(let payment):
                 result.records.append(.paymentAttempt(payment))
                 let request = InitializeRequest(

@@ -52,7 +52,7 @@ public struct OrderBoard {
         switch (request.method, parts.count) {
         case ("GET", 1), ("HEAD", 1):
             return Outcome(page(request: request, user: user, store: store))
-        case ("POST", 4) where parts[1] == "orders" && ["advance", "cancel"].contains(parts[3]):
+        case ("POST", 4) where parts[1] == "orders" && ["advance", "cancel", "confirm", "refund"].contains(parts[3]):
             return post(request, code: OrderCode(rawValue: parts[2]), action: parts[3], user: user, store: store)
         case ("GET", _), ("POST", _): return Outcome(.text(404, "not found"))
         default: return Outcome(.methodNotAllowed(allow: ["GET", "POST"]))
@@ -98,8 +98,16 @@ public struct OrderBoard {
         let notice: String
         let at = now()
         do {
-            let result = try desk.apply(
-                action == "advance" ? .advance : .cancel, to: code, reason: form["reason"], store: store, now: at)
+            if action == "refund" {
+                notice = try refund(code, form: form, user: user, store: store, now: at)
+                return redirect(notice: notice)
+            }
+            let result: OrderDesk.Result =
+                switch action {
+                case "confirm": try desk.confirm(code, store: store, now: at)
+                case "advance": try desk.apply(.advance, to: code, store: store, now: at)
+                default: try desk.apply(.cancel, to: code, reason: form["reason"], store: store, now: at)
+                }
             switch result {
             case .moved(let from, let to, let message):
                 log.info("order moved", ["order": code.rawValue, "to": to.rawValue, "by": user])
@@ -113,11 +121,36 @@ public struct OrderBoard {
             log.error("order not moved", ["order": code.rawValue, "error": "\(error)"])
             return Outcome(.text(503, "storage unavailable"))
         }
-        // Post/Redirect/Get: a reload of the board never repeats the move.
+        return redirect(notice: notice)
+    }
+
+    /// Post/Redirect/Get: a reload of the board never repeats the move.
+    func redirect(notice: String) -> Outcome {
         let location = "/staff/?notice=" + Percent.encode(notice)
         return Outcome(
             Response(status: 303, headers: [Response.Header("Location", location)], body: []), afterResponse: wakeSender
         )
+    }
+
+    /// The Refund form: a reason always (the browser asks for one, but only this check counts), an amount when
+    /// not everything goes back.
+    func refund(_ code: OrderCode, form: [String: String], user: String, store: Store, now at: Int64) throws -> String {
+        let reason = (form["reason"] ?? "").trimmingSpaces
+        guard !reason.isEmpty else { return "\(code): a refund needs a reason; nothing was refunded." }
+        var amount: Kobo?
+        if let text = form["amount"]?.trimmingSpaces, !text.isEmpty {
+            guard let parsed = Kobo.parse(text, symbol: settings.currencySymbol, code: "") else {
+                return "\(code): \"\(text)\" is not an amount; nothing was refunded."
+            }
+            amount = parsed
+        }
+        switch try desk.refund(code, amount: amount, reason: reason, store: store, now: at) {
+        case .requested(let amount, _):
+            log.info("refund requested", ["order": code.rawValue, "by": user])
+            return "\(code): refund of \(amount.formatted(symbol: settings.currencySymbol)) sent to Paystack."
+        case .refused(let why): return "\(code): \(why); nothing was refunded."
+        case .notFound: return "No order \(code)."
+        }
     }
 
     /// Hex HMAC-SHA256 of the user and the day: valid for the day it was made and the next (a board left open

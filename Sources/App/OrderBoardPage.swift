@@ -103,6 +103,17 @@ public enum OrderBoardPage {
             html += "<form method=\"post\" action=\"/staff/orders/\(code)/advance\">\(hidden)"
             html += "<button class=\"advance\" type=\"submit\">Mark \(escape(next.label))</button></form>"
         }
+        if order.status == .paymentReview {
+            html += "<form method=\"post\" action=\"/staff/orders/\(code)/confirm\">\(hidden)"
+            html += "<button class=\"advance\" type=\"submit\">Confirm payment: cook it</button></form>"
+        }
+        if order.status == .paymentReview || order.status.isPaid {
+            html += "<form method=\"post\" action=\"/staff/orders/\(code)/refund\" class=\"refund\">\(hidden)"
+            html +=
+                "<input name=\"amount\" inputmode=\"decimal\" maxlength=\"12\" placeholder=\"All\" aria-label=\"Amount\">"
+            html += "<input name=\"reason\" required maxlength=\"200\" placeholder=\"Reason for the refund\">"
+            html += "<button type=\"submit\">Refund</button></form>"
+        }
         if OrderLifecycle.canCancel(order.status) {
             html += "<form method=\"post\" action=\"/staff/orders/\(code)/cancel\" class=\"cancel\">\(hidden)"
             html += "<input name=\"reason\" required maxlength=\"200\" placeholder=\"Reason (told to the customer)\">"
@@ -127,7 +138,10 @@ public enum OrderBoardPage {
         font-size:14px}form{margin:6px 0 0}button{font:inherit;border:0;border-radius:6px;padding:8px 12px;\
         cursor:pointer}.advance{background:#128c7e;color:#fff;width:100%;font-weight:bold}.cancel{display:flex;\
         gap:6px}.cancel input{flex:1;min-width:0;font:inherit;padding:6px;border:1px solid #d1d5db;\
-        border-radius:6px}.cancel button{background:#fee2e2;color:#991b1b}.notice{background:#d1fae5;\
+        border-radius:6px}.cancel button{background:#fee2e2;color:#991b1b}.refund{display:flex;gap:6px}\
+        .refund input{min-width:0;font:inherit;padding:6px;border:1px solid #d1d5db;border-radius:6px}\
+        .refund input[name=amount]{width:5em}.refund input[name=reason]{flex:1}.refund button{background:#e0e7ff;\
+        color:#3730a3}.notice{background:#d1fae5;\
         border-radius:8px;padding:10px 12px;margin:8px}.payment_review{border-left:4px solid #d97706}
         """
 

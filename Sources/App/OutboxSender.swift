@@ -121,6 +121,9 @@ public struct OutboxSender {
         if item.kind == OutboxKind.paystackInitialize {
             return try initializePayment(item)
         }
+        if item.kind == OutboxKind.paystackRefund {
+            return try requestRefund(item)
+        }
         guard item.kind == OutboxKind.whatsAppMessage else {
             try store.failOutbox(
                 id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil)
@@ -270,5 +273,104 @@ public struct OutboxSender {
             step: { snapshot, customer in
                 conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: at)
             })
+    }
+
+    // MARK: - Refunds
+
+    /// One `POST /refund`. Never sent twice blindly: the row is marked `unknown` (in its own commit) before the
+    /// request leaves, so a sender killed mid-request leaves a refund that a person checks on the dashboard, not
+    /// one that a restart sends again. Only a request that provably never reached Paystack (no connection, 429)
+    /// goes back to `requested` and is retried.
+    func requestRefund(_ item: Store.OutboxItem) throws -> Report {
+        var report = Report()
+        guard let refund = try store.refund(outboxID: item.id) else {
+            try store.failOutbox(id: item.id, error: "refund not found", code: nil, fbtraceID: nil)
+            report.failed = 1
+            return report
+        }
+        let marked = try store.writeTransaction {
+            try store.markRefund(id: refund.id, .unknown, from: [.requested], now: now())
+        }
+        guard marked else {
+            try settleRefund(
+                item, refund, .unknown(reason: "a sender stopped while asking Paystack for it; it may have reached it"))
+            report.failed = 1
+            return report
+        }
+        guard !settings.paystackSecretKey.isEmpty else {
+            log.error("PAYSTACK_SECRET_KEY is not set; refund not requested", ["order": refund.orderCode.rawValue])
+            try settleRefund(item, refund, .refused(message: "no secret key configured"))
+            report.failed = 1
+            return report
+        }
+        let request = createRefundRequest(
+            apiURL: settings.paystackAPIURL, secretKey: settings.paystackSecretKey, body: item.payload)
+        var outcome: RefundOutcome
+        do {
+            let response = try transport.send(request)
+            outcome = classifyRefundResponse(status: response.status, body: response.body)
+        } catch {
+            outcome = Self.neverSent(error) ? .retryable(reason: "\(error)") : .unknown(reason: "\(error)")
+        }
+        if case .retryable(let reason) = outcome {
+            if now() - item.createdAt < settings.giveUpAfterMilliseconds {
+                try store.writeTransaction {
+                    try store.markRefund(id: refund.id, .requested, from: [.unknown], error: reason, now: now())
+                    try store.rescheduleOutbox(
+                        id: item.id, nextAttemptAt: now() + delay(afterAttempts: item.attempts), error: reason,
+                        code: nil)
+                }
+                log.warning("refund will be retried", ["order": refund.orderCode.rawValue, "reason": reason])
+                report.retried = 1
+                return report
+            }
+            outcome = .refused(message: "gave up after \(item.attempts) attempts: \(reason)")
+        }
+        try settleRefund(item, refund, outcome)
+        if case .accepted = outcome { report.sent = 1 } else { report.failed = 1 }
+        return report
+    }
+
+    /// Paystack's answer on the refund row, the outbox row, the order's notes, staff's phones and (when staff asked
+    /// for it and Paystack took it) the customer's chat, in one transaction.
+    func settleRefund(_ item: Store.OutboxItem, _ refund: Store.RefundRow, _ outcome: RefundOutcome) throws {
+        let at = now()
+        let money = refund.amount.formatted(symbol: conversation.settings.currencySymbol)
+        let menu = try store.loadMenu()
+        try store.writeTransaction {
+            let note: String
+            switch outcome {
+            case .accepted(let id, _, _):
+                try store.markRefund(id: refund.id, .pending, from: [.unknown], paystackID: id, now: at)
+                try store.completeOutboxRow(id: item.id, now: at)
+                note = "refund of \(money) accepted by Paystack"
+                log.info("refund accepted", ["order": refund.orderCode.rawValue])
+                // A cancellation and a second payment told the customer already; a refund staff asked for later
+                // is news to them.
+                if refund.requestedBy == "staff" {
+                    try store.stepConversation(of: refund.customer, now: at) { snapshot, customer in
+                        conversation.step(
+                            .refundStarted(refund.orderCode, amount: refund.amount), snapshot: snapshot,
+                            customer: customer, menu: menu, now: at)
+                    }
+                }
+                try store.addOrderAttention(id: refund.orderID, note: note, now: at)
+                return
+            case .refused(let message):
+                try store.markRefund(id: refund.id, .failed, from: [.unknown], error: message, now: at)
+                try store.failOutbox(id: item.id, error: message, code: nil, fbtraceID: nil)
+                note = "Paystack REFUSED the refund of \(money): \(message). The customer has not got it back."
+                log.error("refund refused", ["order": refund.orderCode.rawValue, "reason": message])
+            case .unknown(let reason), .retryable(let reason):
+                try store.markRefund(id: refund.id, .unknown, from: [.unknown, .requested], error: reason, now: at)
+                try store.failOutbox(id: item.id, error: reason, code: nil, fbtraceID: nil)
+                note =
+                    "the refund of \(money) may or may not have reached Paystack (\(reason)): look for it under "
+                    + "Refunds on the Paystack dashboard before refunding again"
+                log.error("refund outcome unknown", ["order": refund.orderCode.rawValue, "reason": reason])
+            }
+            try store.addOrderAttention(id: refund.orderID, note: note, now: at)
+            try store.enqueue(conversation.staffEntries(.orderNote(refund.orderCode, note: note)), now: at)
+        }
     }
 }

@@ -25,8 +25,6 @@ public struct PaymentDesk: Sendable {
         case unknownReference = "unknown_reference"
         /// The order moved to paid: the customer and staff were told.
         case confirmed
-        /// Paid after its link expired: confirmed, and flagged for staff.
-        case confirmedLate = "confirmed_late"
         /// This payment had already confirmed the order (a replay under another event name, or reconcile).
         case alreadyConfirmed = "already_confirmed"
         /// Money arrived but did not match; the order waits for a person.
@@ -80,6 +78,8 @@ public struct PaymentDesk: Sendable {
                 try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.unknownReference.rawValue)
                 return Applied(outcome: .unknownReference, outboxRows: 0)
             }
+            // Linked first: the charge is one of the order's own while it is settled (a second payment refunds it).
+            try store.setPaymentEventOutcome(id: eventID, outcome: "received", order: order.id)
             var work = Work(desk: self, store: store, order: order, now: now)
             let outcome = try work.settle(charge)
             try store.setPaymentEventOutcome(
@@ -160,48 +160,79 @@ private struct Work {
 
     mutating func settle(_ charge: Charge) throws -> PaymentDesk.Outcome {
         let problem = PaymentDesk.mismatch(charge, order: order, mode: desk.mode, symbol: settings.currencySymbol)
+        if order.status.isPaid { return try extraPayment(charge, problem: problem) }
         if let problem {
             detail = problem
             return try review(reason: "\(problem) (reference \(charge.reference))", charge: charge)
         }
+        let reason: String
         switch order.status {
-        case .awaitingPayment, .expired:
-            let late = order.status == .expired
+        case .awaitingPayment:
             // The guard that makes confirmation happen once: a conditional UPDATE inside the write lock.
             guard
                 try store.transitionOrder(
-                    id: order.id, to: .paid, from: [.awaitingPayment, .expired], now: now,
-                    paidReference: charge.reference)
+                    id: order.id, to: .paid, from: [.awaitingPayment], now: now, paidReference: charge.reference)
             else { return .alreadyConfirmed }
             try store.markPaymentPaid(reference: charge.reference, transactionID: charge.id, now: now)
-            var flag: String?
-            if late {
-                flag = "Paid after its payment link expired: check the order is still wanted."
-                try store.addOrderAttention(id: order.id, note: "paid after its payment link expired", now: now)
-                detail = "paid after its link expired"
-            }
             let confirmed = ConfirmedOrder(
                 code: order.code, lines: order.lines, fulfilment: order.fulfilment, subtotal: order.subtotal,
                 deliveryFee: order.deliveryFee, total: order.total)
             try tellCustomer(.paymentConfirmed(confirmed))
-            try tellStaff(.newOrder(confirmed, customer: try staffCustomer(), flag: flag))
-            return late ? .confirmedLate : .confirmed
-        case _ where order.status.isPaid:
-            if order.paidReference == charge.reference { return .alreadyConfirmed }
-            try store.markPaymentPaid(reference: charge.reference, transactionID: charge.id, now: now)
-            let reason =
-                "paid a second time (reference \(charge.reference); it was paid by \(order.paidReference ?? "?")): "
-                + "refund one of them"
-            detail = reason
-            try store.addOrderAttention(id: order.id, note: reason, now: now)
-            try tellStaff(.needsReview(order.code, customer: try staffCustomer(), reason: reason))
-            return .secondPayment
+            try tellStaff(.newOrder(confirmed, customer: try staffCustomer(), flag: nil))
+            return .confirmed
+        case .expired:
+            // Hours may have passed: the kitchen may be closed, the customer may have eaten. A person decides.
+            reason = "paid after its payment link expired (reference \(charge.reference))"
+        case .cancelled:
+            if let replacement = try store.replacement(ofPayment: charge.reference) {
+                reason =
+                    "paid through its old link after the customer replaced it with order \(replacement) "
+                    + "(reference \(charge.reference))"
+            } else {
+                reason = "paid after the order was cancelled (reference \(charge.reference))"
+            }
+        case .paymentReview:
+            reason = "paid again while an earlier payment is being checked (reference \(charge.reference))"
         default:
-            let reason = "paid while the order was \(order.status.rawValue) (reference \(charge.reference))"
-            detail = reason
-            return try review(reason: reason, charge: charge)
+            reason = "paid while the order was \(order.status.label) (reference \(charge.reference))"
         }
+        detail = reason
+        return try review(reason: reason, charge: charge)
     }
+
+    /// Money for an order that is already paid: the order stays confirmed. A second payment that matches is
+    /// refunded at once (the customer paid twice by mistake); anything odder is put to staff. Either way the
+    /// customer is told.
+    mutating func extraPayment(_ charge: Charge, problem: String?) throws -> PaymentDesk.Outcome {
+        if order.paidReference == charge.reference { return .alreadyConfirmed }
+        try store.markPaymentPaid(reference: charge.reference, transactionID: charge.id, now: now)
+        let amount = Kobo(charge.amount)
+        let paidBy = order.paidReference ?? "?"
+        let refundable = try store.charges(orderID: order.id).first {
+            $0.reference == charge.reference && $0.refundable.rawValue > 0
+        }
+        let note: String
+        if problem == nil, let refundable {
+            try Refunds.queue(
+                refundable.refundable, from: refundable, order: order, reason: "paid twice: the second payment",
+                requestedBy: "second-payment", store: store, now: now)
+            note =
+                "paid a second time (reference \(charge.reference); it was paid by \(paidBy)): the second "
+                + "payment (\(money(amount))) is being refunded automatically. The order stays confirmed."
+        } else {
+            note =
+                "another payment came in (reference \(charge.reference), \(problem ?? money(amount))) for an order "
+                + "already paid by \(paidBy). The order stays confirmed; refund the extra payment: whatsorder orders "
+                + "refund \(order.code) --amount \(amount.rawValue / 100) --reason \"paid twice\""
+        }
+        detail = note
+        try store.addOrderAttention(id: order.id, note: note, now: now)
+        try tellCustomer(.extraPayment(order.code, amount: amount, refunding: problem == nil && refundable != nil))
+        try tellStaff(.orderNote(order.code, note: note))
+        return .secondPayment
+    }
+
+    func money(_ amount: Kobo) -> String { amount.formatted(symbol: settings.currencySymbol) }
 
     /// Money the order cannot take by itself: the order waits for a person, who is told why; the customer is told
     /// someone will check, never the reason (it may be a mistake on our side).
@@ -214,12 +245,33 @@ private struct Work {
         return .review
     }
 
+    /// Paystack's word on a refund: it settles our refund row (or records one made on the dashboard), and the
+    /// order is refunded once everything its charges took has gone back.
     mutating func refund(_ refund: Refund, event: String) throws {
         let amount = Kobo(refund.amount)
-        let money = amount.formatted(symbol: settings.currencySymbol)
+        let money = money(amount)
+        guard refund.currency == order.currency else {
+            let note = "a \(refund.currency) refund event for an order in \(order.currency): not applied"
+            detail = note
+            try store.addOrderAttention(id: order.id, note: note, now: now)
+            return
+        }
+        let row = try store.refundForEvent(
+            orderID: order.id, reference: refund.transactionReference, amount: amount, currency: refund.currency,
+            now: now)
         switch refund.status {
         case "processed":
-            let whole = refund.amount >= order.total.rawValue
+            guard
+                try store.markRefund(id: row.id, .processed, from: [.requested, .pending, .unknown, .failed], now: now)
+            else {
+                detail = "refund of \(money) already recorded as processed"
+                return
+            }
+            let taken = try store.charges(orderID: order.id).reduce(0) { $0 + $1.amount.rawValue }
+            let returned = try store.refunds(orderID: order.id).filter { $0.status == .processed }
+                .reduce(0) { $0 + $1.amount.rawValue }
+            // Without a recorded charge (an order paid before charges were kept), the order's total stands in.
+            let whole = returned >= (taken > 0 ? taken : order.total.rawValue)
             if whole {
                 _ = try store.transitionOrder(
                     id: order.id, to: .refunded,
@@ -231,13 +283,18 @@ private struct Work {
             try tellCustomer(.orderRefunded(order.code, amount: amount))
             try tellStaff(.orderNote(order.code, note: note))
         case "failed":
-            let note = "the refund of \(money) FAILED at Paystack"
+            guard try store.markRefund(id: row.id, .failed, from: [.requested, .pending, .unknown], now: now) else {
+                detail = "refund of \(money) already settled"
+                return
+            }
+            let note = "the refund of \(money) FAILED at Paystack: the customer has not got it back"
             detail = note
             try store.addOrderAttention(id: order.id, note: note, now: now)
+            try tellCustomer(.refundFailed(order.code, amount: amount))
             try tellStaff(.orderNote(order.code, note: note))
         default:
+            try store.markRefund(id: row.id, .pending, from: [.requested, .unknown], now: now)
             detail = "refund \(refund.status) (\(money))"
-            try store.addOrderAttention(id: order.id, note: "refund \(refund.status) (\(money))", now: now)
         }
     }
 

@@ -100,7 +100,7 @@ public struct PaymentReconciler {
                     store: store, now: now())
                 report.outboxRows += applied.outboxRows
                 switch applied.outcome {
-                case .confirmed, .confirmedLate: report.confirmed += 1
+                case .confirmed: report.confirmed += 1
                 case .review, .secondPayment: report.reviewed += 1
                 default: break
                 }

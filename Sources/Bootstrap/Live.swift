@@ -212,7 +212,8 @@ public enum Live {
         let name = config["TEMPLATE_ORDER_UPDATE"]
         return OrderDesk(
             conversation: try conversationRunner(config),
-            template: name.isEmpty ? nil : OrderDesk.Template(name: name, language: config["TEMPLATE_LANGUAGE"]))
+            template: name.isEmpty ? nil : OrderDesk.Template(name: name, language: config["TEMPLATE_LANGUAGE"]),
+            mode: paystackMode(secretKey: config["PAYSTACK_SECRET_KEY"]))
     }
 
     /// Uniform in 0..<1 from the system generator; only jitter uses it.

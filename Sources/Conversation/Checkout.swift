@@ -12,6 +12,11 @@ extension Machine {
             return showCategories(note: Copy.addSomethingFirst)
         }
         if let closed = closedNotice() { return showCart(note: closed) }
+        // One unpaid order at a time, and the customer says which: the old link still takes money.
+        if let pending = state.pendingOrder, state.replacing != pending.code {
+            state.step = .choosingUnpaid
+            return prompt(note: nil)
+        }
         if let changes = refreshCart() {
             return showCart(note: lines(Copy.menuChangedBeforeCheckout, changes))
         }
@@ -204,11 +209,17 @@ extension Machine {
         guard let fulfilment = state.fulfilment, !state.cart.isEmpty else { return checkout() }
         let subtotal = subtotal(state.cart)
         guard subtotal >= settings.minimumOrder else { return checkout() }
+        let replaced = state.pendingOrder
+        if let replaced, state.replacing != replaced.code {
+            // A summary reached without checkout's question (a cart resumed after a pause) asks it here.
+            state.step = .choosingUnpaid
+            return prompt(note: nil)
+        }
         let code = OrderCode(rawValue: "WO-" + context.newID.uppercased())
         let total = subtotal + deliveryFee
         let email = state.email ?? placeholderEmail
-        if let replaced = state.pendingOrder {
-            effects.append(.cancelOrder(replaced.code))
+        if let replaced {
+            effects.append(.replaceOrder(replaced.code, by: code))
         }
         effects.append(
             .placeOrder(
@@ -217,7 +228,7 @@ extension Machine {
                     deliveryFee: deliveryFee, total: total, email: email, emailIsPlaceholder: state.email == nil)))
         let pending = PendingOrder(code: code, total: total, email: email, attempt: 1)
         // The thank-you goes first: a customer's outbox rows leave in order, and the link follows Paystack's answer.
-        say(.text(Copy.placed(code, total: money(total))))
+        say(.text(lines(replaced.map { Copy.replacedOrder($0.code) }, Copy.placed(code, total: money(total)))))
         effects.append(
             .initializePayment(
                 PaymentRequest(
@@ -228,8 +239,49 @@ extension Machine {
             code: code, total: total, status: .awaitingPayment, lines: state.cart, fulfilment: fulfilment)
         state.cart = []
         state.fulfilment = nil
+        state.replacing = nil
         resetFlow()
         state.step = .awaitingPayment
+    }
+
+    // MARK: - An order still unpaid
+
+    /// *Pay that order*: its link (or a fresh one); the cart waits for after.
+    mutating func payUnpaid() {
+        guard let pending = state.pendingOrder else { return checkout() }
+        lead.append(Copy.cartKept)
+        guard let url = pending.paymentURL else { return pay() }
+        state.step = .awaitingPayment
+        say(
+            .link(
+                LinkReply(
+                    body: Copy.payLink(pending.code, total: money(pending.total), url: url),
+                    buttonTitle: Copy.payNowButton, url: url)))
+    }
+
+    /// *Replace it*: checkout goes on with the cart; the unpaid order is cancelled when the new one is confirmed.
+    mutating func replaceUnpaid() {
+        guard let pending = state.pendingOrder else { return checkout() }
+        state.replacing = pending.code
+        checkout()
+    }
+
+    /// Typed at the question: `replace am`, `the new one`, `cancel the old one` replace; `pay`, `the first one`
+    /// pay. Anything else is read as usual.
+    mutating func answeredUnpaidQuestion(_ text: String) -> Bool {
+        let words = Set(Folded(text).words)
+        let replacing: Set<String> = ["replace", "new", "newone", "instead", "swap", "change"]
+        let dropping: Set<String> = ["cancel", "forget", "drop", "leave", "remove", "delete"]
+        let old: Set<String> = ["old", "first", "previous", "former", "existing", "that", "last", "1st"]
+        if !words.isDisjoint(with: replacing) || (!words.isDisjoint(with: dropping) && !words.isDisjoint(with: old)) {
+            replaceUnpaid()
+            return true
+        }
+        if !words.isDisjoint(with: old) || words.contains("pay") {
+            payUnpaid()
+            return true
+        }
+        return false
     }
 
     // MARK: - Order again

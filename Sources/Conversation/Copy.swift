@@ -202,6 +202,16 @@ enum Copy {
     static func placed(_ code: OrderCode, total: String) -> String {
         "Thank you! Order *\(code)* is placed: \(total).\nI'm getting your secure Paystack payment link now…"
     }
+    static func unpaidQuestion(_ code: OrderCode, total: String, items: String, cart: String) -> String {
+        "Order *\(code)* (\(total)) is still waiting for payment, and I take one unpaid order at a time.\n"
+            + "1. Pay for *\(code)* (your cart stays)\n2. Replace it with your cart (\(items), \(cart))"
+    }
+    static let payThatOrderButton = "Pay that order"
+    static let replaceItButton = "Replace it"
+    static let cartKept = "Your cart is kept: type *checkout* after paying to order it too."
+    static func replacedOrder(_ code: OrderCode) -> String {
+        "Order *\(code)* is cancelled in its place: please don't pay its old link."
+    }
     static func alreadyPlaced(_ code: OrderCode) -> String {
         "Order *\(code)* is already placed. Tap the payment link above, or type *pay* for a new one."
     }
@@ -278,6 +288,25 @@ enum Copy {
     }
     static func reason(_ text: String) -> String { "Reason: \(text)." }
     static let refundOnItsWay = "Your payment will be refunded to the card or account you paid with."
+    static func refundingAmount(_ amount: String) -> String {
+        "Your payment of \(amount) is being refunded to the card or account you paid with; I'll tell you here when "
+            + "Paystack has sent it."
+    }
+    static func refundStarted(_ code: OrderCode, amount: String) -> String {
+        "💸 Paystack is refunding \(amount) for order *\(code)* to the card or account you paid with. I'll tell you "
+            + "here when it's done."
+    }
+    static func refundFailed(_ code: OrderCode, amount: String, restaurant: String) -> String {
+        "The refund of \(amount) for order *\(code)* did not go through at Paystack. Someone from \(restaurant) will "
+            + "contact you here to sort it out."
+    }
+    static func extraPayment(_ code: OrderCode, amount: String, refunding: Bool) -> String {
+        "We received another payment of \(amount) for order *\(code)*, which was already paid. Your order is "
+            + "confirmed; "
+            + (refunding
+                ? "the extra payment is being refunded to the card or account you paid with."
+                : "the restaurant is checking the extra payment and will refund it.")
+    }
     static let nothingCharged = "Nothing was charged."
     static let orderAgainAnyTime = "Type *menu* whenever you'd like to order again."
     static func nowStatus(_ code: OrderCode, _ status: String) -> String { "Order *\(code)* is now \(status)." }

@@ -97,7 +97,7 @@ extension Machine {
         }
         switch state.step {
         case .choosingFulfilment, .awaitingAddress, .awaitingLandmark, .awaitingEmail, .confirming, .choosingChange,
-            .confirmingCancel, .resuming, .choosingQuantity, .editingLine, .resolvingName:
+            .confirmingCancel, .resuming, .choosingQuantity, .editingLine, .resolvingName, .choosingUnpaid:
             // A question is open: ask it again, briefly.
             return prompt(note: line)
         default: break
@@ -267,6 +267,24 @@ extension Machine {
                         buttons: [
                             .init(id: "cancel-yes", title: Copy.yesCancelButton),
                             .init(id: "cancel-no", title: Copy.noKeepButton),
+                        ])))
+        case .choosingUnpaid:
+            guard let pending = state.pendingOrder, !state.cart.isEmpty else {
+                if let note { lead.append(note) }
+                return checkout()
+            }
+            state.offersNumbers = true
+            say(
+                .buttons(
+                    ButtonsReply(
+                        body: lines(
+                            note,
+                            Copy.unpaidQuestion(
+                                pending.code, total: money(pending.total), items: itemsInCart,
+                                cart: money(subtotal(state.cart)))),
+                        buttons: [
+                            .init(id: "pay-unpaid", title: Copy.payThatOrderButton),
+                            .init(id: "replace-unpaid", title: Copy.replaceItButton),
                         ])))
         case .awaitingPayment:
             guard let pending = state.pendingOrder else { return showCategories(note: note) }

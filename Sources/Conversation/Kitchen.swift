@@ -18,7 +18,11 @@ extension Machine {
         case .cancelled:
             var parts = [Copy.cancelledByRestaurant(code, restaurant: settings.restaurantName)]
             if let reason = update.reason?.trimmed, !reason.isEmpty { parts.append(Copy.reason(reason)) }
-            parts.append(update.wasPaid ? Copy.refundOnItsWay : Copy.nothingCharged)
+            if !update.wasPaid {
+                parts.append(Copy.nothingCharged)
+            } else {
+                parts.append(update.refunding.map { Copy.refundingAmount(money($0)) } ?? Copy.refundOnItsWay)
+            }
             parts.append(Copy.orderAgainAnyTime)
             text = parts.joined(separator: "\n")
         case .awaitingPayment, .expired, .paid, .paymentReview, .refunded:

@@ -35,6 +35,8 @@ public struct State: Codable, Equatable, Sendable {
     public var savedAddress: Address?
     /// A pin shared before checkout, kept for it.
     public var pendingPin: Address?
+    /// The unpaid order the customer chose to replace with the cart: cancelled when the new one is confirmed.
+    public var replacing: OrderCode?
 
     public init(step: Step = .new) {
         self.step = step
@@ -78,6 +80,8 @@ public struct State: Codable, Equatable, Sendable {
         case resuming
         /// Asked whether to really cancel.
         case confirmingCancel
+        /// Checking out a cart with an order still unpaid: asked whether to pay that one or replace it.
+        case choosingUnpaid
         /// The order is placed; the payment link is on its way or sent.
         case awaitingPayment
     }
@@ -85,7 +89,7 @@ public struct State: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
         case lastOrder, latestSentAt, apologisedForDelay, handoffUntil, offersNumbers, lastItemID, savedAddress
-        case pendingPin
+        case pendingPin, replacing
     }
 
     public init(from decoder: any Decoder) throws {
@@ -108,6 +112,7 @@ public struct State: Codable, Equatable, Sendable {
         lastItemID = try container.decodeIfPresent(Int64.self, forKey: .lastItemID)
         savedAddress = try container.decodeIfPresent(Address.self, forKey: .savedAddress)
         pendingPin = try container.decodeIfPresent(Address.self, forKey: .pendingPin)
+        replacing = try container.decodeIfPresent(OrderCode.self, forKey: .replacing)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -130,6 +135,7 @@ public struct State: Codable, Equatable, Sendable {
         try container.encodeIfPresent(lastItemID, forKey: .lastItemID)
         try container.encodeIfPresent(savedAddress, forKey: .savedAddress)
         try container.encodeIfPresent(pendingPin, forKey: .pendingPin)
+        try container.encodeIfPresent(replacing, forKey: .replacing)
     }
 }
 
@@ -215,6 +221,12 @@ public enum Event: Equatable, Sendable {
     case paymentLinkExpired(OrderCode)
     /// Paystack refunded `amount` of the order.
     case orderRefunded(OrderCode, amount: Kobo)
+    /// Paystack accepted a refund of `amount` and is moving the money.
+    case refundStarted(OrderCode, amount: Kobo)
+    /// A refund the customer was told about did not go through; a person takes it from here.
+    case refundFailed(OrderCode, amount: Kobo)
+    /// Money arrived for an order that was already paid: refunded automatically, or put to staff.
+    case extraPayment(OrderCode, amount: Kobo, refunding: Bool)
     /// Staff moved the order on, or cancelled it.
     case orderUpdated(OrderUpdate)
     /// A person from the restaurant takes the chat (`whatsorder chat pause`).
@@ -231,14 +243,19 @@ public struct OrderUpdate: Equatable, Sendable {
     public var status: OrderStatus
     /// What staff gave as the reason for a cancellation.
     public var reason: String?
-    /// The order had been paid: a cancellation means a refund is on its way.
+    /// Money was taken for the order (whatever its status said): a cancellation must never say nothing was charged.
     public var wasPaid: Bool
+    /// What a cancellation is refunding now; nil when nothing is left to refund (or staff must sort it out).
+    public var refunding: Kobo?
 
-    public init(code: OrderCode, status: OrderStatus, reason: String? = nil, wasPaid: Bool = true) {
+    public init(
+        code: OrderCode, status: OrderStatus, reason: String? = nil, wasPaid: Bool = true, refunding: Kobo? = nil
+    ) {
         self.code = code
         self.status = status
         self.reason = reason
         self.wasPaid = wasPaid
+        self.refunding = refunding
     }
 }
 
@@ -375,6 +392,8 @@ public enum Effect: Equatable, Sendable {
     case placeOrder(PlacedOrder)
     /// Cancel an unpaid order.
     case cancelOrder(OrderCode)
+    /// Cancel an unpaid order the customer replaced with a new one; a payment through its old link goes to staff.
+    case replaceOrder(OrderCode, by: OrderCode)
     /// Ask Paystack for a checkout link; the result comes back as `paymentLinkCreated` or `paymentLinkFailed`.
     case initializePayment(PaymentRequest)
     /// Tell the restaurant's own numbers.

@@ -68,6 +68,11 @@ struct Machine {
         case .paymentNeedsReview(let code): paymentNeedsReview(code)
         case .paymentLinkExpired(let code): linkExpired(code)
         case .orderRefunded(let code, let amount): refunded(code, amount: amount)
+        case .refundStarted(let code, let amount): say(.text(Copy.refundStarted(code, amount: money(amount))))
+        case .refundFailed(let code, let amount):
+            say(.text(Copy.refundFailed(code, amount: money(amount), restaurant: settings.restaurantName)))
+        case .extraPayment(let code, let amount, let refunding):
+            say(.text(Copy.extraPayment(code, amount: money(amount), refunding: refunding)))
         case .orderUpdated(let update): orderUpdated(update)
         case .staffTookOver:
             state.handoffUntil = context.now + settings.handoffTimeout
@@ -282,6 +287,8 @@ struct Machine {
         case ("fresh", _): startFresh()
         case ("cancel-yes", _): cancelNow()
         case ("cancel-no", _): keepAfterCancelQuestion()
+        case ("pay-unpaid", _): payUnpaid()
+        case ("replace-unpaid", _): replaceUnpaid()
         default: staleTap()
         }
     }
@@ -294,6 +301,7 @@ struct Machine {
         case "edit": .confirming
         case "resume", "fresh": .resuming
         case "cancel-yes", "cancel-no": .confirmingCancel
+        case "pay-unpaid", "replace-unpaid": .choosingUnpaid
         default: nil
         }
     }

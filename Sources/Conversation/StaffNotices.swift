@@ -50,7 +50,9 @@ public enum StaffNotice: Equatable, Sendable {
         case .needsReview(let code, let customer, let reason):
             return lines(
                 "⚠️ Payment to check: order *\(code)*", reason, "Customer: \(customer.display)",
-                "The order is NOT confirmed: check it on the Paystack dashboard, then confirm or refund it.")
+                "The order is NOT confirmed. Check the payment on the Paystack dashboard, then:",
+                "• cook it: whatsorder orders confirm \(code)",
+                "• or give the money back: whatsorder orders refund \(code) --reason \"…\"")
         case .orderNote(let code, let note):
             return lines("ℹ️ Order *\(code)*: \(note)")
         case .personRequested(let customer):

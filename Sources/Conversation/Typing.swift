@@ -8,6 +8,7 @@ extension Machine {
         {
             return prompt(note: Copy.outOfRange(maximum: maximumQuantity))
         }
+        if state.step == .choosingUnpaid, answeredUnpaidQuestion(text) { return }
         act(on: reader.read(text, mode: readingMode), offeredNumbers: offeredNumbers)
     }
 
@@ -144,6 +145,12 @@ extension Machine {
                 return prompt(note: Copy.pickOneTo(ambiguity.candidates.count))
             }
             resolve(ambiguity, with: ambiguity.candidates[number - 1])
+        case .choosingUnpaid:
+            switch number {
+            case 1: payUnpaid()
+            case 2: replaceUnpaid()
+            default: prompt(note: Copy.pickOneTo(2))
+            }
         default: askWhatNumber(number)
         }
     }
@@ -151,7 +158,7 @@ extension Machine {
     mutating func askWhatNumber(_ number: Int) {
         switch state.step {
         case .choosingFulfilment, .awaitingAddress, .awaitingLandmark, .awaitingEmail, .confirming, .choosingChange,
-            .confirmingCancel, .resuming:
+            .confirmingCancel, .resuming, .choosingUnpaid:
             return prompt(note: Copy.didNotGet(["\(number)"]))
         case .choosingQuantity, .editingLine:
             // The question on screen is how many: the number answers it even after a detour.
@@ -205,7 +212,7 @@ extension Machine {
         case .choosingQuantity:
             guard let categoryID = state.itemID.flatMap(item)?.categoryID else { return showCategories(note: nil) }
             showCategory(categoryID, page: 0)
-        case .editingLine, .choosingFulfilment: showCart(note: nil)
+        case .editingLine, .choosingFulfilment, .choosingUnpaid: showCart(note: nil)
         case .cartUpdated:
             guard let categoryID = state.categoryID else { return showCategories(note: nil) }
             showCategory(categoryID, page: 0)

@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
     public static let all: [Migration] = [
-        platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases,
+        platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -286,5 +286,32 @@ public enum Migrations {
         name: "v7-menu-aliases",
         sql: """
             ALTER TABLE menuItem ADD COLUMN aliases TEXT NOT NULL DEFAULT '';
+            """)
+    /// Money going back. A refund is a row before it is a request to Paystack: its amount is checked against what
+    /// the order's charges still hold inside the write lock, the request leaves through the outbox (`outboxID`), and
+    /// Paystack's `refund.*` events settle it. A payment attempt whose order the customer replaced keeps the code
+    /// of the order that replaced it, so a late payment through its old link can be named for what it is.
+    static let refunds = Migration(
+        name: "v8-refunds",
+        sql: """
+            ALTER TABLE payment ADD COLUMN supersededBy TEXT;
+            CREATE TABLE refund (
+                id INTEGER PRIMARY KEY,
+                orderID INTEGER NOT NULL REFERENCES customerOrder(id),
+                reference TEXT NOT NULL,
+                amountKobo INTEGER NOT NULL CHECK (amountKobo > 0),
+                currency TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                requestedBy TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('requested', 'pending', 'processed', 'failed', 'unknown')),
+                outboxID INTEGER UNIQUE REFERENCES outbox(id),
+                paystackRefundID INTEGER,
+                lastError TEXT,
+                createdAt INTEGER NOT NULL,
+                updatedAt INTEGER NOT NULL
+            );
+            CREATE INDEX refundOrder ON refund(orderID);
+            CREATE INDEX refundReference ON refund(reference, status);
+            CREATE INDEX paymentEventOrder ON paymentEvent(orderID) WHERE status = 'success';
             """)
 }

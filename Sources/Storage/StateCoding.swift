@@ -58,6 +58,7 @@ enum StateCoding {
         members.append(("lastItemID", state.lastItemID.map(integer)))
         members.append(("savedAddress", state.savedAddress.map(address)))
         members.append(("pendingPin", state.pendingPin.map(address)))
+        members.append(("replacing", state.replacing.map { .string($0.rawValue) }))
         return JSONBody.object(members).bytes
     }
 
@@ -83,7 +84,8 @@ enum StateCoding {
             let offersNumbers = json.optional("offersNumbers", bool),
             let lastItemID = json.optional("lastItemID", \.int64),
             let savedAddress = json.optional("savedAddress", Self.address),
-            let pendingPin = json.optional("pendingPin", Self.address)
+            let pendingPin = json.optional("pendingPin", Self.address),
+            let replacing = json.optional("replacing", \.string)
         else { return nil }
         var state = State(step: step)
         state.categoryID = categoryID
@@ -103,6 +105,7 @@ enum StateCoding {
         state.lastItemID = lastItemID
         state.savedAddress = savedAddress
         state.pendingPin = pendingPin
+        state.replacing = replacing.map(OrderCode.init(rawValue:))
         return state
     }
 

@@ -83,6 +83,9 @@ extension Store {
                 WHERE orderID = (SELECT id FROM customerOrder WHERE code = ?) AND status IN ('initializing', 'link_sent')
                 """,
                 [now, code.rawValue])
+        case .replaceOrder(let code, let replacement):
+            try apply(.cancelOrder(code), customer: customer, now: now)
+            try supersedePayments(of: code, by: replacement, now: now)
         case .paymentAttempt(let request):
             // A new reference per attempt (PRIMARY KEY): no attempt can be initialized twice under one reference.
             try database.query(

@@ -219,6 +219,8 @@ public final class Store {
     public enum Record: Equatable, Sendable {
         case placeOrder(PlacedOrder, currency: String)
         case cancelOrder(OrderCode)
+        /// The customer replaced an unpaid order with a new one: cancelled, and its attempts marked superseded.
+        case replaceOrder(OrderCode, by: OrderCode)
         case paymentAttempt(PaymentRequest)
     }
 

@@ -4,10 +4,11 @@ extension Chromium {
     /// Loads `url` with an `Authorization` header, saves a screenshot, clicks the element `selector` with a real
     /// mouse event at its centre (no script runs in the page, so its CSP is what a user gets), waits for the next
     /// page to load, saves a second screenshot, and returns that page's HTML. Driven over the DevTools protocol by
-    /// a small Python program (standard library only).
+    /// a small Python program (standard library only). `typing` is text typed into form fields first (focus, then
+    /// the keyboard's text input), as a person fills a form before pressing its button.
     public static func click(
         url: String, authorization: String, selector: String, before: String, after: String,
-        width: Int = 390, height: Int = 844
+        typing: [(selector: String, text: String)] = [], width: Int = 390, height: Int = 844
     ) throws -> String {
         guard let chromium = executable else {
             throw StubError("Chromium is not installed (/usr/bin/chromium): run scripts/install-deps")
@@ -17,9 +18,10 @@ extension Chromium {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let script = directory + "/click.py"
         try clickProgram.write(toFile: script, atomically: true, encoding: .utf8)
-        let arguments = [
-            chromium, directory + "/profile", url, authorization, selector, before, after, "\(width)", "\(height)",
-        ]
+        let arguments =
+            [
+                chromium, directory + "/profile", url, authorization, selector, before, after, "\(width)", "\(height)",
+            ] + typing.flatMap { [$0.selector, $0.text] }
         let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
             separator: " ")
         return try shell("timeout -k 5 \(timeoutSeconds) python3 \(script) \(quoted)", in: directory)
@@ -118,8 +120,15 @@ extension Chromium {
             events.clear()
             call("Page.navigate", url=url)
             wait_for_load()
-            screenshot(before)
             root = call("DOM.getDocument")["root"]["nodeId"]
+            typing = sys.argv[10:]
+            for field, text in zip(typing[0::2], typing[1::2]):
+                target = call("DOM.querySelector", nodeId=root, selector=field)["nodeId"]
+                if not target:
+                    raise LookupError("no field matches " + field)
+                call("DOM.focus", nodeId=target)
+                call("Input.insertText", text=text)
+            screenshot(before)
             node = call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
             if not node:
                 raise LookupError("no element matches " + selector)

@@ -21,7 +21,15 @@ public enum PaystackEvents {
     {
         Array(
             #"""
-            {"event":"refund.processed","data":{"status":"processed","transaction_reference":"\#(reference)","refund_reference":"RF\#(reference)","amount":"\#(amount)","currency":"\#(currency)","processor":"mpgs_zen","customer":{"first_name":"Damilola","last_name":"Kwabena","email":"damilola@email.com"},"integration":412829,"domain":"\#(domain)"}}
+            {"event":"refund.processed","data":{"status":"processed","transaction_reference":"\#(reference)","refund_reference":"RF\#(reference)-\#(amount)","amount":"\#(amount)","currency":"\#(currency)","processor":"mpgs_zen","customer":{"first_name":"Damilola","last_name":"Kwabena","email":"damilola@email.com"},"integration":412829,"domain":"\#(domain)"}}
+            """#.utf8)
+    }
+
+    /// `refund.failed` as in Paystack's refund samples (the amount is an integer there).
+    public static func refundFailed(reference: String, amount: Int, domain: String = "test") -> [UInt8] {
+        Array(
+            #"""
+            {"event":"refund.failed","data":{"status":"failed","transaction_reference":"\#(reference)","refund_reference":"TRF_9vgfawjnoz58uxy","amount":\#(amount),"currency":"NGN","processor":"instant-transfer","customer":{"first_name":"Tobi","last_name":"Digz","email":"tobi@mail.com"},"integration":412325,"domain":"\#(domain)"}}
             """#.utf8)
     }
 

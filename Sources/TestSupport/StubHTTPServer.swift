@@ -243,6 +243,7 @@ public enum GraphStub {
     ) throws -> StubHTTPServer {
         try StubHTTPServer { request, sequence in
             if request.path.hasSuffix("/transaction/initialize") { return PaystackStub.initialized(sequence) }
+            if request.path.hasSuffix("/refund") { return PaystackStub.refundQueued(request, id: sequence) }
             if let range = request.path.range(of: "/transaction/verify/") {
                 let reference = String(request.path[range.upperBound...])
                 return verify(reference.removingPercentEncoding ?? reference)
@@ -279,6 +280,30 @@ public enum PaystackStub {
             body: String(
                 decoding: PaystackEvents.verifyResponse(reference: reference, amount: amount, status: status),
                 as: UTF8.self))
+    }
+
+    /// `POST /refund` accepted, as Paystack's refund docs show it: the refund `pending`, with the transaction it
+    /// comes from. The amount is the request's (without one, Paystack refunds the whole transaction: 500000 here).
+    public static func refundQueued(_ request: StubHTTPServer.RecordedRequest, id: Int) -> StubHTTPServer.StubResponse {
+        let json = request.json as? [String: Any]
+        let reference = json?["transaction"] as? String ?? "unknown"
+        let amount = json?["amount"] as? Int ?? 500_000
+        return .init(
+            status: 200,
+            body: #"""
+                {"status":true,"message":"Refund has been queued for processing","data":{"transaction":{"id":1004723697,"domain":"test","reference":"\#(reference)","amount":500000,"paid_at":"2026-11-26T10:10:19.000Z","channel":"card","currency":"NGN","authorization":{"exp_month":null,"exp_year":null,"account_name":null},"customer":{"international_format_phone":null},"plan":{},"subaccount":{"currency":null},"split":{},"order_id":null,"paidAt":"2026-11-26T10:10:19.000Z","pos_transaction_data":null,"source":null,"fees_breakdown":null},"integration":463433,"deducted_amount":0,"channel":null,"merchant_note":"refund","customer_note":"Refund for transaction \#(reference)","status":"pending","refunded_by":"staff@example.com","expected_at":"2026-12-07T10:10:19.000Z","currency":"NGN","domain":"test","amount":\#(amount),"fully_deducted":false,"id":\#(3_018_284 + id),"createdAt":"2026-11-26T11:00:00.000Z","updatedAt":"2026-11-26T11:00:00.000Z"}}
+                """#)
+    }
+
+    /// `POST /refund` refused: more than the transaction holds (Paystack's 400 with `status: false`).
+    public static func refundRefused(message: String = "Refund amount cannot be greater than transaction amount")
+        -> StubHTTPServer.StubResponse
+    {
+        .init(
+            status: 400,
+            body: #"""
+                {"status":false,"message":"\#(message)","meta":{"nextStep":"Try again later"},"type":"validation_error","code":"invalid_params"}
+                """#)
     }
 
     public static func notFound() -> StubHTTPServer.StubResponse {

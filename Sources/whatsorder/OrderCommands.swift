@@ -8,7 +8,7 @@ import Storage
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List orders and move them on (the customer is told at every step).",
-        subcommands: [List.self, Show.self, Advance.self, Cancel.self])
+        subcommands: [List.self, Show.self, Advance.self, Cancel.self, Confirm.self, Refund.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Orders, oldest first.")
@@ -97,35 +97,106 @@ struct Orders: ParsableCommand {
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel an order and tell the customer why (refund a paid one on Paystack).")
+            abstract: "Cancel an order and tell the customer why; a paid one is refunded through Paystack.")
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The order number.") var order: String
         @Option(help: "Told to the customer, e.g. \"we ran out of jollof\".") var reason: String
 
         func run() throws { try move(order, .cancel, reason: reason, options: options) }
     }
+    struct Confirm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accept a payment under review: the order is paid and goes to the kitchen.",
+            discussion: """
+                For an order in payment review (paid after its link expired, after it was cancelled or replaced, \
+                or with the wrong amount): check the payment on the Paystack dashboard first. The customer gets \
+                their receipt and staff the new-order message. Refused (exit 65) when no successful payment is \
+                recorded.
+                """)
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The order number.") var order: String
+
+        func run() throws {
+            try exitOnFailure {
+                let (config, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let found = try findOrder(order, in: store)
+                let desk = try configured { try Live.orderDesk(config) }
+                try report(
+                    try desk.confirm(found.code, store: store, now: Live.nowMilliseconds()), code: found.code,
+                    config: config)
+            }
+        }
+    }
+
+    struct Refund: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refund an order's payment through Paystack, in full or in part.",
+            discussion: """
+                The sender makes Paystack's refund request (POST /refund); Paystack's refund.processed event marks \
+                it done and tells the customer. Without --amount, refunds everything left of the payment. Refused \
+                (exit 65) for more than the payment holds, or for an order with no payment.
+                """)
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The order number.") var order: String
+        @Option(help: "How much, like 1500 or ₦1,500.00 (default: all that is left).") var amount: String?
+        @Option(help: "Why, for the records (required).") var reason: String
+
+        func run() throws {
+            try exitOnFailure {
+                let (config, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let symbol = config["CURRENCY_SYMBOL"]
+                let kobo = try amount.map { text in
+                    guard let kobo = Kobo.parse(text, symbol: symbol, code: config["CURRENCY_CODE"]) else {
+                        throw Failure.data("--amount \"\(text)\" is not an amount (write 1500, 1,500 or ₦1,500.00)")
+                    }
+                    return kobo
+                }
+                let found = try findOrder(order, in: store)
+                let desk = try configured { try Live.orderDesk(config) }
+                let now = Live.nowMilliseconds()
+                switch try desk.refund(found.code, amount: kobo, reason: reason, store: store, now: now) {
+                case .notFound: throw Failure.data("no order \(order)")
+                case .refused(let why): throw Failure.data("\(found.code): \(why)")
+                case .requested(let amount, let reference):
+                    print(
+                        "\(found.code): refund of \(amount.formatted(symbol: symbol)) from payment \(reference) queued "
+                            + "for Paystack; the customer is told when Paystack accepts it.")
+                    SenderWakeup(config: config, log: Live.stderrLogger(config: config, component: "orders")).wake()
+                }
+            }
+        }
+    }
 }
 
 extension ParsableCommand {
+    /// How a move went, for staff: the change, and whether the customer heard of it.
+    func report(_ result: OrderDesk.Result, code: OrderCode, config: Config) throws {
+        switch result {
+        case .notFound: throw Failure.data("no order \(code)")
+        case .refused(let why): throw Failure.data("\(code): \(why)")
+        case .moved(let from, let to, let message):
+            let told: String
+            switch message {
+            case .text: told = "customer told"
+            case .template: told = "customer told with the \(config["TEMPLATE_ORDER_UPDATE"]) template"
+            case .notSent(let why): told = "customer NOT told (\(why))"
+            }
+            print("\(code): \(from.label) → \(to.label); \(told).")
+            SenderWakeup(config: config, log: Live.stderrLogger(config: config, component: "orders")).wake()
+        }
+    }
+
     func move(_ order: String, _ action: OrderLifecycle.Action, reason: String?, options: ConfigOptions) throws {
         try exitOnFailure {
             let (config, store) = try options.openCurrentStore()
             defer { store.close() }
             let found = try findOrder(order, in: store)
             let desk = try configured { try Live.orderDesk(config) }
-            switch try desk.apply(action, to: found.code, reason: reason, store: store, now: Live.nowMilliseconds()) {
-            case .notFound: throw Failure.data("no order \(order)")
-            case .refused(let why): throw Failure.data("\(found.code): \(why)")
-            case .moved(let from, let to, let message):
-                let told: String
-                switch message {
-                case .text: told = "customer told"
-                case .template: told = "customer told with the \(config["TEMPLATE_ORDER_UPDATE"]) template"
-                case .notSent(let why): told = "customer NOT told (\(why))"
-                }
-                print("\(found.code): \(from.label) → \(to.label); \(told).")
-                SenderWakeup(config: config, log: Live.stderrLogger(config: config, component: "orders")).wake()
-            }
+            try report(
+                try desk.apply(action, to: found.code, reason: reason, store: store, now: Live.nowMilliseconds()),
+                code: found.code, config: config)
         }
     }
 }
@@ -157,7 +228,21 @@ func orderSheet(_ found: Store.PayableOrder, config: Config, store: Store) throw
         }
     }
     if let paid = found.paidReference { lines.append("Paid with Paystack reference \(paid)") }
+    for charge in try store.charges(orderID: found.id) {
+        lines.append(
+            "Payment \(charge.reference): \(charge.amount.formatted(symbol: symbol)) \(charge.currency)"
+                + (charge.domain.map { " (\($0))" } ?? ""))
+    }
+    for refund in try store.refunds(orderID: found.id) {
+        lines.append(
+            "Refund of \(refund.amount.formatted(symbol: symbol)) from \(refund.reference): \(refund.status.rawValue)"
+                + " (\(refund.requestedBy): \(refund.reason))" + (refund.lastError.map { "; \($0)" } ?? ""))
+    }
     if let attention = found.attention { lines.append("⚠ \(attention)") }
+    if found.status == .paymentReview {
+        lines.append(
+            "Next: `whatsorder orders confirm \(found.code)` or `whatsorder orders refund \(found.code) --reason …`")
+    }
     if let next = OrderLifecycle.next(after: found.status, delivery: found.fulfilment.isDelivery) {
         lines.append("Next: `whatsorder orders advance \(found.code)` → \(next.label)")
     }

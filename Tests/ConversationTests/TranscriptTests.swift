@@ -374,6 +374,7 @@ enum Transcript {
                     + " = \(order.total.rawValue); email \(order.email)\(order.emailIsPlaceholder ? " (placeholder)" : "")",
             ]
         case .cancelOrder(let code): return ["* cancel order \(code)"]
+        case .replaceOrder(let code, let replacement): return ["* replace order \(code) with \(replacement)"]
         case .notifyStaff(let alert): return ["* notify staff: \(alert)"]
         case .initializePayment(let request):
             return [

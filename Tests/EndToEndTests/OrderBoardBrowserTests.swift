@@ -74,3 +74,64 @@ import Testing
         }
     }
 }
+
+extension OrderBoardBrowserTests {
+    /// The board's money controls: a payment under review confirmed with one click, then part of it refunded with
+    /// a reason typed into the card's form; the refund goes to the Paystack stand-in. Screenshots
+    /// `review-before.png`, `review-after.png`, `refund-before.png` and `refund-after.png`.
+    @Test func staffConfirmAPaymentUnderReviewAndRefundPartOfItInABrowser() throws {
+        #expect(Chromium.executable != nil, "chromium is not installed: run scripts/install-deps")
+        let stack = try Stack(mode: .cgi)
+        defer { stack.stop() }
+        _ = try shell(
+            "printf '%s\\n' '\(Self.password)' | cgi-bin/whatsorder staff add-user bola --config \(stack.configPath)",
+            in: Stack.root)
+        let (ada, reference) = try PaymentTests.placeOrder(stack, phone: "2348030000811")
+        let code = String(reference.dropLast(2))
+        // One naira short: the order waits for a person.
+        #expect(
+            try stack.postPaystack(PaystackEvents.chargeSuccess(reference: reference, amount: 499_900)).status == 200)
+        #expect(try PaymentTests.orderStatus(stack, reference: reference) == "payment_review")
+
+        let board = "http://127.0.0.1:\(stack.port)/staff/"
+        let auth = Self.basic("bola", Self.password)
+        let page = String(decoding: try get(board, auth: auth).body, as: UTF8.self)
+        #expect(page.contains("/staff/orders/\(code)/confirm"))
+        #expect(page.contains("/staff/orders/\(code)/refund"))
+
+        // The browser asks for a reason, but only the server's check counts: a form posted without one refunds
+        // nothing.
+        let csrf = try #require(
+            page.range(of: #"name="csrf" value=""#).map { String(page[$0.upperBound...].prefix(64)) })
+        let bare = try CurlTransport().perform(
+            HTTPRequest(
+                method: "POST", url: board + "orders/\(code)/refund",
+                headers: [("Authorization", auth), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Array("csrf=\(csrf)&reason=&amount=".utf8)))
+        #expect(bare.status == 303)
+        #expect(try stack.count("refund") == 0)
+
+        try FileManager.default.createDirectory(atPath: Self.outputDirectory, withIntermediateDirectories: true)
+        let confirmed = try Chromium.click(
+            url: board, authorization: auth, selector: "[id='\(code)'] button.advance",
+            before: Self.outputDirectory + "/review-before.png", after: Self.outputDirectory + "/review-after.png")
+        #expect(confirmed.contains("\(code): payment review → paid; customer told."))
+        #expect(try PaymentTests.orderStatus(stack, reference: reference) == "paid")
+        try waitUntil { ada.received.contains { OrderingTests.text($0).contains("Order *\(code)* is confirmed") } }
+
+        let refunded = try Chromium.click(
+            url: board, authorization: auth, selector: "[id='\(code)'] form.refund button",
+            before: Self.outputDirectory + "/refund-before.png", after: Self.outputDirectory + "/refund-after.png",
+            typing: [
+                ("[id='\(code)'] form.refund input[name=amount]", "1000"),
+                ("[id='\(code)'] form.refund input[name=reason]", "no plantain in the bag"),
+            ])
+        #expect(refunded.contains("\(code): refund of ₦1,000 sent to Paystack."))
+        try waitUntil { stack.graph.requests.contains { $0.path == "/paystack/refund" } }
+        let request = try #require(
+            stack.graph.requests.first { $0.path == "/paystack/refund" }?.json as? [String: Any])
+        #expect(request["amount"] as? Int == 100_000)
+        #expect((request["merchant_note"] as? String)?.contains("no plantain in the bag") == true)
+        try waitUntil { ada.received.contains { OrderingTests.text($0).contains("Paystack is refunding ₦1,000") } }
+    }
+}

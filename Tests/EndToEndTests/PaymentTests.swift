@@ -126,7 +126,7 @@ import Testing
         for number in Stack.staffNumbers { #expect(Self.texts(stack, to: number).count == 3) }
     }
 
-    @Test func aLinkExpiresAndALatePaymentIsConfirmedAndFlagged() throws {
+    @Test func aLinkExpiresAndALatePaymentWaitsForStaffWhoConfirmIt() throws {
         let stack = try Stack(mode: .fastcgi) { reference in
             PaystackStub.verified(reference: reference, amount: 500_000, status: "abandoned")
         }
@@ -145,14 +145,20 @@ import Testing
         #expect(try stack.query("SELECT status FROM payment").first?[0].string == "abandoned")
         try waitUntil { chidi.received.contains { OrderingTests.text($0).contains("has expired") } }
 
-        // The customer had the page open and paid anyway: the money is not lost.
+        // The customer had the page open and paid anyway: the money is not lost, and a person decides whether
+        // the kitchen still makes it (hours may have passed).
         #expect(
             try stack.postPaystack(PaystackEvents.chargeSuccess(reference: reference, amount: 500_000)).status == 200)
-        try waitUntil { chidi.received.contains { OrderingTests.text($0).contains("Payment received") } }
-        #expect(try Self.orderStatus(stack, reference: reference) == "paid")
+        try waitUntil { chidi.received.contains { OrderingTests.text($0).contains("checking it before confirming") } }
+        #expect(try Self.orderStatus(stack, reference: reference) == "payment_review")
         try waitUntil { !Self.texts(stack, to: Stack.staffNumbers[0]).isEmpty }
         #expect(Self.texts(stack, to: Stack.staffNumbers[0]).first?.contains("after its payment link expired") == true)
-        #expect(try stack.query("SELECT outcome FROM paymentEvent").map { $0[0].string } == ["confirmed_late"])
+        #expect(try stack.query("SELECT outcome FROM paymentEvent").map { $0[0].string } == ["review"])
+        let code = String(reference.dropLast(2))
+        #expect(
+            try stack.whatsorder("orders confirm \(code)").output == "\(code): payment review → paid; customer told.")
+        try waitUntil { chidi.received.contains { OrderingTests.text($0).contains("Payment received") } }
+        #expect(try Self.orderStatus(stack, reference: reference) == "paid")
     }
 
     @Test func badSignaturesAndOtherMethodsAreRefusedThroughNginx() throws {

@@ -9,12 +9,7 @@ import Testing
 @Suite(.serialized) struct RestaurantCommandsTests {
     /// `cgi-bin/whatsorder ARGS --config <the stack's>`: exit code and output (stdout and stderr).
     func whatsorder(_ stack: Stack, _ arguments: String) throws -> (code: Int32, output: String) {
-        let output = try shell(
-            "cgi-bin/whatsorder \(arguments) --config \(stack.configPath) 2>&1; echo \"exit=$?\"", in: Stack.root)
-        var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
-        while lines.last == "" { lines.removeLast() }
-        let code = lines.last.flatMap { Int32($0.dropFirst("exit=".count)) } ?? -1
-        return (code, lines.dropLast().joined(separator: "\n"))
+        try stack.whatsorder(arguments)
     }
 
     @Test func menuImportIsAllOrNothingAndSingleChangesWork() throws {

@@ -216,6 +216,16 @@ final class Stack: @unchecked Sendable {
         return children.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
+    /// `cgi-bin/whatsorder ARGS --config <this stack's>`, as staff run it: exit code and output (stdout and stderr).
+    func whatsorder(_ arguments: String) throws -> (code: Int32, output: String) {
+        let output = try shell(
+            "cgi-bin/whatsorder \(arguments) --config \(configPath) 2>&1; echo \"exit=$?\"", in: Stack.root)
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        while lines.last == "" { lines.removeLast() }
+        let code = lines.last.flatMap { Int32($0.dropFirst("exit=".count)) } ?? -1
+        return (code, lines.dropLast().joined(separator: "\n"))
+    }
+
     @discardableResult
     func run(_ command: String) throws -> String {
         try shell(command, in: Stack.root)

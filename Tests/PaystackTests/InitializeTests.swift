@@ -57,3 +57,42 @@ import Testing
                 == .refused(message: "HTTP 200 without an authorization_url", code: nil))
     }
 }
+
+/// `POST /refund`: the body Paystack documents, and its answers.
+@Suite struct RefundRequestTests {
+    @Test func theBodyNamesTheTransactionTheAmountAndWhy() throws {
+        let body = RefundRequest(
+            transaction: "WO-7K3F9Q2M-1", amount: 150_000, currency: "NGN", merchantNote: "WO-7K3F9Q2M: cold food",
+            customerNote: nil
+        ).body
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"amount":150000,"currency":"NGN","merchant_note":"WO-7K3F9Q2M: cold food","transaction":"WO-7K3F9Q2M-1"}"#
+        )
+        let request = createRefundRequest(apiURL: "https://api.paystack.co/", secretKey: "sk_test_x", body: body)
+        #expect(request.url == "https://api.paystack.co/refund")
+        #expect(request.method == "POST")
+        #expect(request.headers.contains { $0.0 == "Authorization" && $0.1 == "Bearer sk_test_x" })
+    }
+
+    @Test func answersAreClassified() {
+        let queued = Array(
+            #"{"status":true,"message":"Refund has been queued for processing","data":{"transaction":{"id":1004723697,"reference":"T685312322670591","amount":10000},"integration":463433,"deducted_amount":0,"status":"pending","currency":"NGN","domain":"live","amount":"10000","id":3018284}}"#
+                .utf8)
+        #expect(
+            classifyRefundResponse(status: 200, body: queued)
+                == .accepted(id: 3_018_284, status: "pending", amount: 10000))
+        let refused = Array(
+            #"{"status":false,"message":"Refund amount cannot be greater than transaction amount"}"#.utf8)
+        #expect(
+            classifyRefundResponse(status: 400, body: refused)
+                == .refused(message: "Refund amount cannot be greater than transaction amount"))
+        #expect(classifyRefundResponse(status: 429, body: []) == .retryable(reason: "HTTP 429: no message"))
+        // Paystack's side failed after it had the request: it may have queued the refund.
+        #expect(
+            classifyRefundResponse(status: 502, body: Array("<html>".utf8)) == .unknown(reason: "HTTP 502: no message"))
+        #expect(
+            classifyRefundResponse(status: 200, body: Array("{}".utf8))
+                != .accepted(id: nil, status: "pending", amount: nil))
+    }
+}

@@ -48,6 +48,7 @@ import Testing
         state.lastItemID = 9
         state.savedAddress = Address(latitude: 6.5, longitude: 3.3)
         state.pendingPin = Address(text: "blue gate")
+        state.replacing = OrderCode(rawValue: "WO-OLD23456")
         try Self.agree(state)
         state.ambiguity = Ambiguity(action: .add, quantity: nil, candidates: [])
         state.fulfilment = .pickup
@@ -62,11 +63,11 @@ import Testing
         let texts = [
             "hi", "2 jollof and 1 zobo", "1", "2", "rice", "checkout", "pickup", "delivery", "12 Allen Avenue, Ikeja",
             "yes", "no", "same as last time", "remove the zobo", "make it 3 jollof", "cancel", "menu", "more", "back",
-            "ada@example.com", "skip", "same address", "where is my food", "thank you", "pizza", "agent",
+            "ada@example.com", "skip", "same address", "where is my food", "thank you", "pizza", "agent", "replace am",
         ]
         let taps = [
             "category:1", "item:1", "qty:2", "checkout", "pickup", "delivery", "confirm", "edit", "cancel-yes",
-            "cancel-no", "reorder", "skip-landmark", "resume", "fresh", "pick:2",
+            "cancel-no", "reorder", "skip-landmark", "resume", "fresh", "pick:2", "pay-unpaid", "replace-unpaid",
         ]
         var generator = SystemRandomNumberGenerator()
         var state = State()
