@@ -25,16 +25,22 @@ public struct ConversationRunner: Sendable {
     public var utcOffset: @Sendable (Int64) -> Int
     /// `STAFF_WHATSAPP_NUMBERS`, digits only: who hears about paid orders and customers asking for a person.
     public var staffNumbers: [String]
+    /// `TEMPLATE_STAFF_ALERT` (with `TEMPLATE_LANGUAGE`): what a staff number gets when it has not written to the
+    /// business in 24 hours, with the alert flattened to one line as its one parameter. nil: such alerts are
+    /// recorded as not sent (`whatsorder outbox status` names them).
+    public var staffAlertTemplate: OrderDesk.Template?
 
     public init(
         settings: Settings, paymentCallbackURL: String, newID: @escaping @Sendable () -> String,
-        utcOffset: @escaping @Sendable (Int64) -> Int = { _ in 0 }, staffNumbers: [String] = []
+        utcOffset: @escaping @Sendable (Int64) -> Int = { _ in 0 }, staffNumbers: [String] = [],
+        staffAlertTemplate: OrderDesk.Template? = nil
     ) {
         self.settings = settings
         self.paymentCallbackURL = paymentCallbackURL
         self.newID = newID
         self.utcOffset = utcOffset
         self.staffNumbers = staffNumbers
+        self.staffAlertTemplate = staffAlertTemplate
     }
 
     /// The reader of typed text for the current menu, built when the menu changes (a FastCGI worker keeps it).
@@ -74,7 +80,14 @@ public struct ConversationRunner: Sendable {
                     switch alert {
                     case .personRequested: .personRequested(customer: StaffNotice.Customer(customer))
                     }
-                result.outbox += staffEntries(notice)
+                result.outbox += staffEntries(notice, relayOf: customer.id)
+            case .relayToStaff(let relayed):
+                let notice = StaffNotice.relayed(
+                    customer: StaffNotice.Customer(customer), order: relayed.order, text: relayed.text)
+                result.outbox += staffEntries(notice, relayOf: customer.id)
+                result.records.append(.chat(author: .customer, body: relayed.text))
+            case .noteInThread(let note):
+                result.records.append(.chat(author: .bot, body: note))
             }
         }
         return result
@@ -86,15 +99,31 @@ public struct ConversationRunner: Sendable {
             .filter { !$0.isEmpty }
     }
 
-    /// One message per staff number, kept out of the customer's queue.
-    func staffEntries(_ notice: StaffNotice) -> [Store.OutboxEntry] {
+    /// One message per staff number, kept out of the customer's queue, each with the alert template to send
+    /// instead when that number's 24-hour window is closed. `relayOf`: the customer a reply to it answers.
+    func staffEntries(_ notice: StaffNotice, relayOf: CustomerID? = nil) -> [Store.OutboxEntry] {
         let text = notice.text(settings: settings)
         return staffNumbers.map { number in
             Store.OutboxEntry(
                 kind: OutboxKind.whatsAppMessage,
                 payload: messageRequestBody(to: .waID(number), message: .text(body: text, previewURL: false)),
-                staff: true)
+                fallback: staffAlertTemplate.map {
+                    messageRequestBody(
+                        to: .waID(number),
+                        message: .template(
+                            name: $0.name, language: $0.language, bodyParameters: [Self.templateParameter(text)]))
+                },
+                staffNumber: number, relayOf: relayOf)
         }
+    }
+
+    /// A template parameter may hold no newline, no tab and no run of more than four spaces (Meta refuses the
+    /// send: 132018), and is kept short: the alert's lines joined with " · ".
+    static func templateParameter(_ text: String) -> String {
+        let flat = text.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+            .filter { !$0.isEmpty }.joined(separator: " · ")
+        return flat.count > 900 ? String(flat.prefix(899)) + "…" : flat
     }
 
     /// Where a customer's messages go: the phone number when Meta gave one, else the business-scoped user id.

@@ -57,6 +57,8 @@ public struct DevCapture {
                 return Outcome(try captureMessage(request, db: db))
             case ("GET", ["graph", "messages"]):
                 return Outcome(try messages(request, db: db))
+            case ("POST", ["paystack", "refund"]):
+                return try refund(request, db: db)
             case ("POST", ["paystack", "transaction", "initialize"]):
                 return Outcome(try initialize(request, db: db))
             case ("GET", let rest) where rest.count == 4 && rest[0] == "paystack" && rest[2] == "verify":
@@ -155,6 +157,75 @@ public struct DevCapture {
             ("authorization", .object([("last4", .string("4081"))])),
         ])
         return String(decoding: value.bytes, as: UTF8.self)
+    }
+
+    // MARK: - Refunds
+
+    private struct CreateRefund: Decodable {
+        var transaction: String
+        var amount: Int?
+    }
+
+    /// `POST /refund` as Paystack answers it (queued, `pending`); a moment later Paystack's `refund.processed`
+    /// reaches our webhook, signed like the fake checkout's charge. Dev mode keeps no refund ledger: Paystack's own
+    /// check that a refund is no larger than the payment is the only one made here.
+    func refund(_ request: Request, db: DevCaptureStore) throws -> Outcome {
+        guard let body = try? JSONDecoder().decode(CreateRefund.self, from: Data(request.body)) else {
+            return Outcome(json(#"{"status":false,"message":"Invalid request"}"#, status: 400))
+        }
+        guard let payment = try db.payment(reference: body.transaction), payment.paid else {
+            return Outcome(json(#"{"status":false,"message":"Transaction not found"}"#, status: 400))
+        }
+        let amount = body.amount ?? payment.amount.rawValue
+        guard amount > 0, amount <= payment.amount.rawValue else {
+            return Outcome(
+                json(
+                    #"{"status":false,"message":"Refund amount cannot be greater than transaction amount"}"#,
+                    status: 400))
+        }
+        let answer = JSONBody.object([
+            ("status", .bool(true)), ("message", .string("Refund has been queued for processing")),
+            (
+                "data",
+                .object([
+                    ("transaction", .object([("reference", .string(body.transaction))])),
+                    ("status", .string("pending")),
+                    ("amount", .integer(amount)), ("currency", .string(payment.currency)), ("domain", .string("test")),
+                    ("id", .integer(Int(now() % 1_000_000_000))),
+                ])
+            ),
+        ])
+        let event = JSONBody.object([
+            ("event", .string("refund.processed")),
+            (
+                "data",
+                .object([
+                    ("status", .string("processed")), ("transaction_reference", .string(body.transaction)),
+                    ("refund_reference", .string("DEV-\(body.transaction)-\(amount)-\(now())")),
+                    ("amount", .integer(amount)), ("currency", .string(payment.currency)), ("domain", .string("test")),
+                ])
+            ),
+        ]).bytes
+        let base = base(request)
+        let settings = settings
+        let transport = transport
+        let log = log
+        return Outcome(
+            json(answer),
+            afterResponse: {
+                let response = try? transport.send(
+                    HTTPRequest(
+                        method: "POST", url: "\(base)/webhooks/paystack/",
+                        headers: [
+                            ("Content-Type", "application/json"),
+                            (
+                                "X-Paystack-Signature",
+                                paystackSignatureHeader(body: event, secret: settings.paystackSecret)
+                            ),
+                        ],
+                        body: event))
+                log.info("fake refund.processed sent", ["status": "\(response?.status ?? 0)"])
+            })
     }
 
     // MARK: - The fake checkout

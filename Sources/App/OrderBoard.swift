@@ -54,6 +54,12 @@ public struct OrderBoard {
             return Outcome(page(request: request, user: user, store: store))
         case ("POST", 4) where parts[1] == "orders" && ["advance", "cancel", "confirm", "refund"].contains(parts[3]):
             return post(request, code: OrderCode(rawValue: parts[2]), action: parts[3], user: user, store: store)
+        case ("GET", 2) where parts[1] == "chats", ("HEAD", 2) where parts[1] == "chats":
+            return Outcome(chats(request: request, user: user, store: store))
+        case ("GET", 3) where parts[1] == "chats", ("HEAD", 3) where parts[1] == "chats":
+            return Outcome(chat(parts[2], request: request, user: user, store: store))
+        case ("POST", 4) where parts[1] == "chats" && ["send", "resume"].contains(parts[3]):
+            return chatPost(request, number: parts[2], action: parts[3], user: user, store: store)
         case ("GET", _), ("POST", _): return Outcome(.text(404, "not found"))
         default: return Outcome(.methodNotAllowed(allow: ["GET", "POST"]))
         }
@@ -81,10 +87,95 @@ public struct OrderBoard {
             log.error("board not read", ["error": "\(error)"])
             return .text(503, "storage unavailable")
         }
-        return OrderBoardPage.response(
-            OrderBoardPage.Model(
-                restaurantName: settings.restaurantName, user: user, csrf: csrfToken(user: user, at: at),
-                cards: orders, symbol: settings.currencySymbol, notice: request.query["notice"]))
+        return OrderBoardPage.response(model(request: request, user: user, store: store, at: at, cards: orders))
+    }
+
+    func model(request: Request, user: String, store: Store, at: Int64, cards: [OrderBoardPage.Card] = [])
+        -> OrderBoardPage.Model
+    {
+        let waiting = (try? store.chatThreads(now: at).filter { $0.handoffUntil != nil && $0.waiting }.count) ?? 0
+        return OrderBoardPage.Model(
+            restaurantName: settings.restaurantName, user: user, csrf: csrfToken(user: user, at: at), cards: cards,
+            symbol: settings.currencySymbol, notice: request.query["notice"], waitingChats: waiting)
+    }
+
+    // MARK: - Chats
+
+    /// "14:05" on the restaurant's clock.
+    func clock(_ milliseconds: Int64) -> String {
+        let offset = Int64(desk.conversation.utcOffset(milliseconds))
+        let minute = Int((milliseconds / 1000 + offset) % 86_400 / 60)
+        return OrderBoardPage.format2(minute / 60) + ":" + OrderBoardPage.format2(minute % 60)
+    }
+
+    func chats(request: Request, user: String, store: Store) -> Response {
+        let at = now()
+        do {
+            let model = model(request: request, user: user, store: store, at: at)
+            let body = ChatPages.list(try store.chatThreads(now: at), clock: clock, model: model)
+            return OrderBoardPage.page(
+                OrderBoardPage.shell(body, model: model, title: "chats", refresh: "/staff/chats"))
+        } catch {
+            log.error("chats not read", ["error": "\(error)"])
+            return .text(503, "storage unavailable")
+        }
+    }
+
+    func chat(_ number: String, request: Request, user: String, store: Store) -> Response {
+        let at = now()
+        do {
+            guard let customer = try chatCustomer(number, store: store) else { return .text(404, "no such customer") }
+            let model = model(request: request, user: user, store: store, at: at)
+            let until = try store.chatThreads(now: at, since: 30 * 86_400_000)
+                .first { $0.customer.id == customer.id }?.handoffUntil
+            let thread = ChatPages.Thread(
+                number: customer.identity.waID ?? number, name: customer.name,
+                lines: try store.chatThread(customer.id), withPerson: until != nil)
+            let body = ChatPages.thread(thread, clock: clock, model: model)
+            // No refresh: it would throw away an answer half typed. Sending or reloading shows what is new.
+            return OrderBoardPage.page(OrderBoardPage.shell(body, model: model, title: "chats", refresh: nil))
+        } catch {
+            log.error("chat not read", ["error": "\(error)"])
+            return .text(503, "storage unavailable")
+        }
+    }
+
+    func chatCustomer(_ number: String, store: Store) throws -> Store.CustomerRecord? {
+        let digits = String(number.unicodeScalars.filter { ("0"..."9").contains($0) })
+        guard !digits.isEmpty else { return nil }
+        return try store.customer(CustomerIdentity(waID: digits, userID: nil))
+    }
+
+    func chatPost(_ request: Request, number: String, action: String, user: String, store: Store) -> Outcome {
+        let form = Query.parse(String(decoding: request.body, as: UTF8.self))
+        guard !settings.secret.isEmpty, validCSRF(form["csrf"] ?? "", user: user, at: now()) else {
+            log.warning("chat POST without a valid CSRF token", ["user": user])
+            return Outcome(.text(403, "forbidden"))
+        }
+        let at = now()
+        let notice: String
+        // Only digits go back into the redirect's Location.
+        let number = String(number.unicodeScalars.filter { ("0"..."9").contains($0) })
+        do {
+            guard let customer = try chatCustomer(number, store: store) else {
+                return Outcome(.text(404, "no such customer"))
+            }
+            let chat = ChatDesk(conversation: desk.conversation)
+            notice = try store.writeTransaction {
+                if action == "resume" {
+                    _ = try chat.resume(customer.id, by: user, store: store, now: at)
+                    return "The bot answers +\(number) again; they were told."
+                }
+                switch try chat.send(form["text"] ?? "", to: customer.id, by: user, store: store, now: at) {
+                case .sent: return "Sent to +\(number)."
+                case .refused(let why): return "Not sent: \(why)."
+                }
+            }
+        } catch {
+            log.error("chat not sent", ["error": "\(error)"])
+            return Outcome(.text(503, "storage unavailable"))
+        }
+        return redirect(notice: notice, to: "/staff/chats/\(number)")
     }
 
     // MARK: - Moves
@@ -125,8 +216,8 @@ public struct OrderBoard {
     }
 
     /// Post/Redirect/Get: a reload of the board never repeats the move.
-    func redirect(notice: String) -> Outcome {
-        let location = "/staff/?notice=" + Percent.encode(notice)
+    func redirect(notice: String, to path: String = "/staff/") -> Outcome {
+        let location = path + "?notice=" + Percent.encode(notice)
         return Outcome(
             Response(status: 303, headers: [Response.Header("Location", location)], body: []), afterResponse: wakeSender
         )

@@ -23,6 +23,8 @@ public enum OrderBoardPage {
         public var symbol: String
         /// What the last action did, shown once at the top.
         public var notice: String?
+        /// Customers with a person whose last message nobody has answered yet.
+        public var waitingChats: Int = 0
     }
 
     /// The board's columns, in the order the kitchen works.
@@ -36,6 +38,10 @@ public enum OrderBoardPage {
     ]
 
     public static func response(_ model: Model) -> Response {
+        page(html(model))
+    }
+
+    static func page(_ html: String) -> Response {
         Response(
             status: 200,
             headers: [
@@ -46,15 +52,12 @@ public enum OrderBoardPage {
                 Response.Header("X-Frame-Options", "DENY"),
                 Response.Header("Content-Security-Policy", contentSecurityPolicy),
             ],
-            body: Array(html(model).utf8))
+            body: Array(html.utf8))
     }
 
     static func html(_ model: Model) -> String {
         let escape = PaymentReturnPage.escape
-        var body = ""
-        if let notice = model.notice, !notice.isEmpty {
-            body += "<p class=\"notice\" role=\"status\">\(escape(notice))</p>"
-        }
+        var body = ChatPages.notice(model)
         for section in sections {
             let cards = model.cards.filter { section.statuses.contains($0.order.status) }
             body += "<section><h2>\(escape(section.title)) <span class=\"count\">\(cards.count)</span></h2>"
@@ -62,15 +65,24 @@ public enum OrderBoardPage {
             for card in cards { body += self.card(card, model: model) }
             body += "</section>"
         }
+        return shell(body, model: model, title: "orders")
+    }
+
+    /// The page around a view: the header with who is signed in and the way between Orders and Chats. `refresh`:
+    /// where the page reloads itself every 30 seconds; nil for a page with a form someone may be typing into.
+    static func shell(_ body: String, model: Model, title: String, refresh: String? = "/staff/") -> String {
+        let escape = PaymentReturnPage.escape
+        let chats = model.waitingChats > 0 ? "Chats (\(model.waitingChats) waiting)" : "Chats"
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="refresh" content="30; url=/staff/">
-            <title>Orders · \(escape(model.restaurantName))</title>
+            \(refresh.map { "<meta http-equiv=\"refresh\" content=\"30; url=\($0)\">" } ?? "")
+            <title>\(escape(title.capitalized)) · \(escape(model.restaurantName))</title>
             <style>\(css)</style></head>
-            <body><header><h1>\(escape(model.restaurantName)): orders</h1>
-            <p class="who">Signed in as \(escape(model.user)) · refreshes every 30 s</p></header>
+            <body><header><h1>\(escape(model.restaurantName)): \(escape(title))</h1>
+            <nav><a href="/staff/">Orders</a> · <a href="/staff/chats">\(escape(chats))</a></nav>
+            <p class="who">Signed in as \(escape(model.user))\(refresh == nil ? "" : " · refreshes every 30 s")</p></header>
             <main>\(body)</main></body></html>
             """
     }
@@ -142,7 +154,13 @@ public enum OrderBoardPage {
         .refund input{min-width:0;font:inherit;padding:6px;border:1px solid #d1d5db;border-radius:6px}\
         .refund input[name=amount]{width:5em}.refund input[name=reason]{flex:1}.refund button{background:#e0e7ff;\
         color:#3730a3}.notice{background:#d1fae5;\
-        border-radius:8px;padding:10px 12px;margin:8px}.payment_review{border-left:4px solid #d97706}
+        border-radius:8px;padding:10px 12px;margin:8px}.payment_review{border-left:4px solid #d97706}\
+        nav{margin:4px 0 0;font-size:15px}nav a{color:#fff}.waiting{border-left:4px solid #d97706}.said{margin:2px 0;\
+        color:#374151}.thread{list-style:none;padding:0;margin:0 0 8px}.thread li{background:#fff;border-radius:8px;\
+        padding:6px 10px;margin:4px 0;max-width:85%}.thread li.staff{margin-left:auto;background:#dcf8c6}\
+        .thread li.bot{background:none;color:#6b7280;font-size:13px;text-align:center;max-width:100%}\
+        .reply textarea{width:100%;box-sizing:border-box;font:inherit;padding:6px;border:1px solid #d1d5db;\
+        border-radius:6px}
         """
 
     /// The inline stylesheet is allowed by its hash, computed from the text itself so the two cannot drift; forms

@@ -177,6 +177,14 @@ public struct WhatsAppWebhook {
             report.unusable.append("message \(message.id) has no sender")
             return
         }
+        // The restaurant's own numbers are staff, never customers: no cart, no bot.
+        if let number = identity.waID, conversation.staffNumbers.contains(number) {
+            let (outcome, rows) = try ChatDesk(conversation: conversation).staffWrote(
+                message, number: number, summary: Self.summary(message.content), store: store, now: received)
+            if outcome == .duplicate { report.duplicates += 1 } else { report.handled += 1 }
+            report.outboxRows += rows
+            return
+        }
         let input = Self.input(for: message.content)
         let record = Store.InboundRecord(
             providerID: message.id, identity: identity, customerName: contact?.name,
@@ -235,7 +243,7 @@ public struct WhatsAppWebhook {
                 latitude: location.latitude, longitude: location.longitude, name: location.name,
                 address: location.address)
         case .reaction, .system: return nil
-        case .media(let kind, _): return .unsupported(kind: kind)
+        case .media(let kind, let caption): return .unsupported(kind: kind, caption: caption)
         case .order: return .unsupported(kind: "order")
         case .contacts: return .unsupported(kind: "contacts")
         case .unsupported(let type, _): return .unsupported(kind: type)

@@ -115,6 +115,10 @@ public struct Config: Sendable {
             meaning:
                 "approved utility template for status updates outside the 24-hour window ({{1}} order, {{2}} status)"),
         Key(
+            name: "TEMPLATE_STAFF_ALERT", defaultValue: "", secret: false,
+            meaning:
+                "approved utility template for alerts to a staff number silent for 24 hours ({{1}} the alert)"),
+        Key(
             name: "TEMPLATE_LANGUAGE", defaultValue: "en", secret: false,
             meaning: "the language code the template was approved in (en, en_US, …)"),
         Key(

@@ -181,7 +181,9 @@ public enum Live {
             paymentCallbackURL: config["PAYSTACK_CALLBACK_URL"],
             newID: { OrderIDs.make { UInt64.random(in: 0...UInt64.max) } },
             utcOffset: try utcOffset(zone: config["TIME_ZONE"]),
-            staffNumbers: ConversationRunner.staffNumbers(from: config["STAFF_WHATSAPP_NUMBERS"]))
+            staffNumbers: ConversationRunner.staffNumbers(from: config["STAFF_WHATSAPP_NUMBERS"]),
+            staffAlertTemplate: config["TEMPLATE_STAFF_ALERT"].isEmpty
+                ? nil : OrderDesk.Template(name: config["TEMPLATE_STAFF_ALERT"], language: config["TEMPLATE_LANGUAGE"]))
     }
 
     /// The offset of `zone` (an IANA name such as Africa/Lagos) from UTC at a moment, from the system's tz

@@ -460,4 +460,10 @@ enum Copy {
     static func personAsked(_ restaurant: String) -> String {
         "I've asked someone from \(restaurant) to reply to you here. Anything you send now goes to them."
     }
+    static func passedOn(_ restaurant: String) -> String {
+        "✓ Passed to \(restaurant). They'll answer here. (Type *bot* to go back to ordering with me.)"
+    }
+    static func backWithTheBot(_ restaurant: String) -> String { "You're back with the \(restaurant) assistant." }
+    static let wentBackToTheBot = "went back to the bot"
+    static let askedForAPerson = "asked to talk to a person"
 }

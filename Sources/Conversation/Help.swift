@@ -17,7 +17,9 @@ extension Machine {
         case .pay: pay()
         case .agent:
             state.handoffUntil = context.now + settings.handoffTimeout
+            state.handoffAcknowledged = false
             effects.append(.notifyStaff(.personRequested))
+            effects.append(.noteInThread(Copy.askedForAPerson))
             say(.text(Copy.personAsked(settings.restaurantName)))
         }
     }

@@ -37,6 +37,8 @@ public struct State: Codable, Equatable, Sendable {
     public var pendingPin: Address?
     /// The unpaid order the customer chose to replace with the cart: cancelled when the new one is confirmed.
     public var replacing: OrderCode?
+    /// While with a person: the customer was told once that their messages are passed on.
+    public var handoffAcknowledged: Bool
 
     public init(step: Step = .new) {
         self.step = step
@@ -45,6 +47,7 @@ public struct State: Codable, Equatable, Sendable {
         self.emailSkipped = false
         self.apologisedForDelay = false
         self.offersNumbers = true
+        self.handoffAcknowledged = false
     }
 
     public enum Step: String, Codable, Equatable, Sendable {
@@ -89,7 +92,7 @@ public struct State: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
         case lastOrder, latestSentAt, apologisedForDelay, handoffUntil, offersNumbers, lastItemID, savedAddress
-        case pendingPin, replacing
+        case pendingPin, replacing, handoffAcknowledged
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +116,7 @@ public struct State: Codable, Equatable, Sendable {
         savedAddress = try container.decodeIfPresent(Address.self, forKey: .savedAddress)
         pendingPin = try container.decodeIfPresent(Address.self, forKey: .pendingPin)
         replacing = try container.decodeIfPresent(OrderCode.self, forKey: .replacing)
+        handoffAcknowledged = try container.decodeIfPresent(Bool.self, forKey: .handoffAcknowledged) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -136,6 +140,7 @@ public struct State: Codable, Equatable, Sendable {
         try container.encodeIfPresent(savedAddress, forKey: .savedAddress)
         try container.encodeIfPresent(pendingPin, forKey: .pendingPin)
         try container.encodeIfPresent(replacing, forKey: .replacing)
+        if handoffAcknowledged { try container.encode(handoffAcknowledged, forKey: .handoffAcknowledged) }
     }
 }
 
@@ -287,7 +292,7 @@ public enum Input: Equatable, Sendable {
     case choice(id: String, title: String)
     case location(latitude: Double, longitude: Double, name: String?, address: String?)
     /// Media, stickers, contacts, polls and anything else the bot cannot read.
-    case unsupported(kind: String)
+    case unsupported(kind: String, caption: String? = nil)
 }
 
 /// The restaurant's settings a conversation needs. Built from configuration once per process.
@@ -398,6 +403,22 @@ public enum Effect: Equatable, Sendable {
     case initializePayment(PaymentRequest)
     /// Tell the restaurant's own numbers.
     case notifyStaff(StaffAlert)
+    /// Pass what a customer sent while with a person to the staff numbers (and the handoff's thread).
+    case relayToStaff(RelayedMessage)
+    /// A line for the handoff's thread about what happened (went back to the bot).
+    case noteInThread(String)
+}
+
+/// A customer's message as staff read it on their phones: the words, or the kind of thing sent and its caption.
+public struct RelayedMessage: Equatable, Sendable {
+    public var text: String
+    /// The customer's current or latest order, so staff know what it is about.
+    public var order: OrderCode?
+
+    public init(text: String, order: OrderCode?) {
+        self.text = text
+        self.order = order
+    }
 }
 
 /// Why a conversation needs a person; the edge adds who the customer is.

@@ -76,6 +76,7 @@ struct Machine {
         case .orderUpdated(let update): orderUpdated(update)
         case .staffTookOver:
             state.handoffUntil = context.now + settings.handoffTimeout
+            state.handoffAcknowledged = false
             say(.text(Copy.takingOver(settings.restaurantName)))
         case .staffHandedBack:
             guard state.handoffUntil != nil else { return }
@@ -99,10 +100,19 @@ struct Machine {
         state.apologisedForDelay = false
 
         if let until = state.handoffUntil {
-            // A person has the chat: the message is recorded for them, and the bot stays out of the way.
-            if context.now < until { return }
-            state.handoffUntil = nil
-            lead.append(Copy.sorryToKeepYouWaiting(settings.restaurantName))
+            if context.now < until {
+                // A person has the chat: the message goes to them, and the bot stays out of the way unless asked
+                // back (`bot`, `menu`).
+                guard let leaving = leavesHandoff(input) else { return relay(input) }
+                state.handoffUntil = nil
+                effects.append(.noteInThread(Copy.wentBackToTheBot))
+                lead.append(Copy.backWithTheBot(settings.restaurantName))
+                // `bot` asks for nothing more than the bot: where things stand. `menu` is the menu.
+                if leaving == .justTheBot { return prompt(note: nil) }
+            } else {
+                state.handoffUntil = nil
+                lead.append(Copy.sorryToKeepYouWaiting(settings.restaurantName))
+            }
         }
         // Numbers answer only the reply that offered them; each reply that does says so again.
         let offeredNumbers = state.offersNumbers
@@ -130,6 +140,37 @@ struct Machine {
         case .choice(let id, _): choice(id)
         case .text(let text): typed(text, offeredNumbers: offeredNumbers)
         }
+    }
+
+    enum Leaving { case justTheBot, withAWord }
+
+    /// `bot`, `menu` or `restart` while with a person: the customer wants the bot back. nil: a message for staff.
+    mutating func leavesHandoff(_ input: Input) -> Leaving? {
+        guard case .text(let text) = input else { return nil }
+        let parts = reader.read(text).parts
+        if parts.contains(.global(.menu)) || parts.contains(.global(.restart)) { return .withAWord }
+        let words = Folded(text).words
+        return words.contains("bot") && words.count <= 4 ? .justTheBot : nil
+    }
+
+    /// Passes the message to staff; the customer hears once per handoff that it went.
+    mutating func relay(_ input: Input) {
+        let text: String
+        switch input {
+        case .text(let body): text = body
+        case .choice(_, let title): text = "[tapped] \(title)"
+        case .location(let latitude, let longitude, let name, let address):
+            text =
+                "📍 " + [name, address].compactMap { $0?.trimmed.nonEmpty }.map { $0 + " " }.joined(separator: ", ")
+                + "https://maps.google.com/?q=\(latitude),\(longitude)"
+        case .unsupported(let kind, let caption):
+            text = "[\(kind)]" + (caption?.trimmed.nonEmpty.map { " \($0)" } ?? "")
+        }
+        effects.append(
+            .relayToStaff(RelayedMessage(text: text, order: state.pendingOrder?.code ?? state.lastOrder?.code)))
+        guard !state.handoffAcknowledged else { return }
+        state.handoffAcknowledged = true
+        say(.text(Copy.passedOn(settings.restaurantName)))
     }
 
     /// The first message ever: a greeting, and whatever it asked for. `2 jollof and 1 zobo for pickup` is an order,

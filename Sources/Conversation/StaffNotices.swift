@@ -11,6 +11,10 @@ public enum StaffNotice: Equatable, Sendable {
     case orderNote(OrderCode, note: String)
     /// A customer asked for a person; the bot is quiet in their chat until staff hand it back or it times out.
     case personRequested(customer: StaffNotice.Customer)
+    /// What a customer with a person sent; a reply to this message answers them.
+    case relayed(customer: StaffNotice.Customer, order: OrderCode?, text: String)
+    /// A staff number wrote something the bot cannot pass on, and why.
+    case staffHelp(String)
 
     public struct Customer: Equatable, Sendable {
         public var name: String?
@@ -58,8 +62,15 @@ public enum StaffNotice: Equatable, Sendable {
         case .personRequested(let customer):
             return lines(
                 "🙋 \(customer.display) asked to talk to a person. The bot is paused in their chat.",
-                "Reply: whatsorder chat send \(customer.number) \"…\"",
+                "Reply to this message to answer them here (or: whatsorder chat send \(customer.number) \"…\").",
                 "Hand back: whatsorder chat resume \(customer.number)")
+        case .relayed(let customer, let order, let text):
+            let plus = customer.number.allSatisfy(\.isNumber) ? "+" : ""
+            let who = (customer.name.map { "\($0) (\(plus)\(customer.number))" } ?? "\(plus)\(customer.number)")
+            return lines(
+                "💬 \(who)\(order.map { ", order \($0)" } ?? ""): \(text)", "↩️ Reply to this message to answer.")
+        case .staffHelp(let text):
+            return text
         }
     }
 }

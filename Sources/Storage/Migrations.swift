@@ -8,7 +8,7 @@ public struct Migration: Sendable {
 /// Every migration in order. Append only: a test pins the list of names.
 public enum Migrations {
     public static let all: [Migration] = [
-        platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds,
+        platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -313,5 +313,39 @@ public enum Migrations {
             CREATE INDEX refundOrder ON refund(orderID);
             CREATE INDEX refundReference ON refund(reference, status);
             CREATE INDEX paymentEventOrder ON paymentEvent(orderID) WHERE status = 'success';
+            """)
+    /// Staff on WhatsApp. Their own messages (`staffInbound`, UNIQUE by Meta's id like a customer's) say when each
+    /// staff number last wrote, which is when WhatsApp's 24-hour window for alerts to it is open, and carry their
+    /// replies. A staff message that speaks for a customer (a relayed message, a request for a person) keeps that
+    /// customer (`relay`), so a reply to it on the staff member's phone (its `context.id`) answers them. `chatMessage`
+    /// is the handoff's thread both ways, for `chat show` and the board.
+    static let staffChats = Migration(
+        name: "v9-staff-chats",
+        sql: """
+            CREATE TABLE staffInbound (
+                id INTEGER PRIMARY KEY,
+                providerID TEXT NOT NULL UNIQUE,
+                number TEXT NOT NULL,
+                replyTo TEXT,
+                customerID INTEGER REFERENCES customer(id),
+                summary TEXT,
+                outcome TEXT NOT NULL DEFAULT 'received',
+                receivedAt INTEGER NOT NULL
+            );
+            CREATE INDEX staffInboundNumber ON staffInbound(number, receivedAt);
+            CREATE TABLE relay (
+                outboxID INTEGER PRIMARY KEY REFERENCES outbox(id),
+                customerID INTEGER NOT NULL REFERENCES customer(id)
+            );
+            CREATE TABLE chatMessage (
+                id INTEGER PRIMARY KEY,
+                customerID INTEGER NOT NULL REFERENCES customer(id),
+                author TEXT NOT NULL CHECK (author IN ('customer', 'staff', 'bot')),
+                who TEXT,
+                body TEXT NOT NULL,
+                createdAt INTEGER NOT NULL
+            );
+            CREATE INDEX chatMessageCustomer ON chatMessage(customerID, id);
+            CREATE INDEX chatMessageRecent ON chatMessage(createdAt);
             """)
 }

@@ -59,6 +59,7 @@ enum StateCoding {
         members.append(("savedAddress", state.savedAddress.map(address)))
         members.append(("pendingPin", state.pendingPin.map(address)))
         members.append(("replacing", state.replacing.map { .string($0.rawValue) }))
+        if state.handoffAcknowledged { members.append(("handoffAcknowledged", .bool(true))) }
         return JSONBody.object(members).bytes
     }
 
@@ -85,7 +86,8 @@ enum StateCoding {
             let lastItemID = json.optional("lastItemID", \.int64),
             let savedAddress = json.optional("savedAddress", Self.address),
             let pendingPin = json.optional("pendingPin", Self.address),
-            let replacing = json.optional("replacing", \.string)
+            let replacing = json.optional("replacing", \.string),
+            let handoffAcknowledged = json.optional("handoffAcknowledged", bool)
         else { return nil }
         var state = State(step: step)
         state.categoryID = categoryID
@@ -106,6 +108,7 @@ enum StateCoding {
         state.savedAddress = savedAddress
         state.pendingPin = pendingPin
         state.replacing = replacing.map(OrderCode.init(rawValue:))
+        state.handoffAcknowledged = handoffAcknowledged ?? false
         return state
     }
 

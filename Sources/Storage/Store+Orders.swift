@@ -86,6 +86,8 @@ extension Store {
         case .replaceOrder(let code, let replacement):
             try apply(.cancelOrder(code), customer: customer, now: now)
             try supersedePayments(of: code, by: replacement, now: now)
+        case .chat(let author, let body):
+            try addChatMessage(customer: customer, author: author, who: nil, body: body, now: now)
         case .paymentAttempt(let request):
             // A new reference per attempt (PRIMARY KEY): no attempt can be initialized twice under one reference.
             try database.query(

@@ -46,8 +46,30 @@ extension Store {
         }
     }
 
-    /// Queues one row. An unsendable entry is stored already failed, with its reason.
+    /// Queues one row. An unsendable entry is stored already failed, with its reason. A staff entry outside its
+    /// number's 24-hour window is its template instead, or stored unsent without one.
     func insertOutbox(_ entry: OutboxEntry, customer: CustomerID?, inboundID: Int64?, now: Int64) throws {
+        var entry = entry
+        if let number = entry.staffNumber, entry.unsendable == nil, try !staffWindowOpen(number, now: now) {
+            if let template = entry.fallback {
+                entry = OutboxEntry(
+                    kind: entry.kind, payload: template, staffNumber: number, relayOf: entry.relayOf)
+            } else {
+                entry.unsendable = Self.staffNotTold
+            }
+        }
+        try insertOutboxRow(entry, customer: customer, inboundID: inboundID, now: now)
+        if let relayOf = entry.relayOf {
+            try database.query(
+                "INSERT INTO relay (outboxID, customerID) VALUES (last_insert_rowid(), ?)", [relayOf.rawValue])
+        }
+    }
+
+    /// Why a staff alert was not sent: WhatsApp takes only templates outside the number's window.
+    public static let staffNotTold =
+        "not sent: this staff number has not written to the business in 24 hours and TEMPLATE_STAFF_ALERT is not set"
+
+    private func insertOutboxRow(_ entry: OutboxEntry, customer: CustomerID?, inboundID: Int64?, now: Int64) throws {
         if let reason = entry.unsendable {
             try database.query(
                 """

@@ -181,17 +181,24 @@ public final class Store {
         /// Set when the row must not be sent at all (outside the window with no template): it is stored as failed
         /// with this reason, so staff can see what the customer was not told.
         public var unsendable: String?
-        /// For the restaurant's own numbers: not part of the customer's ordered queue.
-        public var staff: Bool
+        /// For one of the restaurant's own numbers: not part of the customer's ordered queue, and sent as the
+        /// fallback (the alert template) when that number has not written to us in 24 hours.
+        public var staffNumber: String?
+        /// The customer this staff message speaks for: a reply to it on the staff member's phone answers them.
+        public var relayOf: CustomerID?
+
+        public var staff: Bool { staffNumber != nil }
 
         public init(
-            kind: String, payload: [UInt8], fallback: [UInt8]? = nil, unsendable: String? = nil, staff: Bool = false
+            kind: String, payload: [UInt8], fallback: [UInt8]? = nil, unsendable: String? = nil,
+            staffNumber: String? = nil, relayOf: CustomerID? = nil
         ) {
             self.kind = kind
             self.payload = payload
             self.fallback = fallback
             self.unsendable = unsendable
-            self.staff = staff
+            self.staffNumber = staffNumber
+            self.relayOf = relayOf
         }
     }
 
@@ -222,6 +229,8 @@ public final class Store {
         /// The customer replaced an unpaid order with a new one: cancelled, and its attempts marked superseded.
         case replaceOrder(OrderCode, by: OrderCode)
         case paymentAttempt(PaymentRequest)
+        /// A line of a handoff's thread: what the customer sent while with a person, or what happened to it.
+        case chat(author: ChatAuthor, body: String)
     }
 
     /// A conversation step: pure (the reducer plus rendering), run inside or just before the transaction.

@@ -25,6 +25,29 @@ public func tapMessage(
         """#.utf8)
 }
 
+/// A staff member's reply on their phone to a message we sent them (WhatsApp's reply: `context.id` is the wamid of
+/// the message answered), shaped as Meta's sample of a reply with context.
+public func replyMessage(
+    id: String, from: String, to wamid: String, text: String, name: String = "Bola",
+    sentAt: Int = Int(Date().timeIntervalSince1970)
+) -> [UInt8] {
+    let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    return Array(
+        #"""
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"\#(name)"},"wa_id":"\#(from)"}],"messages":[{"context":{"from":"15550783881","id":"\#(wamid)"},"from":"\#(from)","id":"\#(id)","timestamp":"\#(sentAt)","text":{"body":"\#(escaped)"},"type":"text"}]}}]}]}
+        """#.utf8)
+}
+
+/// A photo with a caption, shaped as Meta's image sample (the media itself is fetched separately, by its id).
+public func imageMessage(
+    id: String, from: String = "2348012345678", caption: String, sentAt: Int = Int(Date().timeIntervalSince1970)
+) -> [UInt8] {
+    Array(
+        #"""
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Ada"},"wa_id":"\#(from)"}],"messages":[{"from":"\#(from)","id":"\#(id)","timestamp":"\#(sentAt)","type":"image","image":{"caption":"\#(caption)","mime_type":"image/jpeg","sha256":"4654+8g=","id":"65463453"}}]}}]}]}
+        """#.utf8)
+}
+
 /// A value several test threads share, behind a lock.
 public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()

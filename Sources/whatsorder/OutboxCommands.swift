@@ -59,7 +59,7 @@ struct Outbox: ParsableCommand {
 
         func run() throws {
             try exitOnFailure {
-                let (_, store) = try options.openStore()
+                let (config, store) = try options.openStore()
                 defer { store.close() }
                 let counts = try store.outboxCounts()
                 for status in ["pending", "sending", "sent", "failed"] {
@@ -67,6 +67,21 @@ struct Outbox: ParsableCommand {
                 }
                 // WhatsApp's API takes no idempotency key: a send whose answer was lost may have gone out twice.
                 print("possible duplicates\t\(try store.possibleDuplicateSends())")
+                // Staff alerts WhatsApp would have refused: the number had not written in 24 hours, no template.
+                let untold = try store.untoldStaff(since: Live.nowMilliseconds() - 7 * 86_400_000)
+                if !untold.isEmpty {
+                    let clock = StaffClock(config: config)
+                    print(
+                        "\nStaff NOT told (their number has not written to the business in 24 hours and "
+                            + "TEMPLATE_STAFF_ALERT is not set), last 7 days:")
+                    for alert in untold {
+                        let json = try? JSONSerialization.jsonObject(with: Data(alert.payload)) as? [String: Any]
+                        let to = json?["to"] as? String ?? "?"
+                        let text = (json?["text"] as? [String: Any])?["body"] as? String ?? ""
+                        let first = text.split(separator: "\n").first.map(String.init) ?? ""
+                        print("  \(to)  \(clock.short(alert.at))  \(first)")
+                    }
+                }
             }
         }
     }

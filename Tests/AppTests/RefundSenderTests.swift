@@ -18,6 +18,12 @@ import Testing
         handler: @escaping @Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse
     ) throws -> (SenderHarness, OutboxSender, OrderCode) {
         let setup = try SenderHarness(handler: handler)
+        // The staff numbers wrote this morning: alerts to them go out as text.
+        for number in staffNumbers {
+            _ = try setup.harness.store.recordStaffInbound(
+                providerID: "wamid.morning.\(number)", number: number, replyTo: nil, summary: "hi",
+                now: setup.now - 3_600_000)
+        }
         PaymentLinkTests.order(setup)
         var conversation = ConversationRunner.testing
         conversation.staffNumbers = staffNumbers

@@ -17,7 +17,10 @@ final class Harness: @unchecked Sendable {
     let webhook: WhatsAppWebhook
     private let wakeCounter = Locked(0)
 
-    init(appSecret: String = appSecret, verifyToken: String = "verify-token", migrate: Bool = true) throws {
+    init(
+        appSecret: String = appSecret, verifyToken: String = "verify-token", migrate: Bool = true,
+        staffNumbers: [String] = [], staffAlertTemplate: OrderDesk.Template? = nil
+    ) throws {
         let store: Store
         if migrate {
             store = try Store.inMemory()
@@ -27,9 +30,12 @@ final class Harness: @unchecked Sendable {
         }
         self.store = store
         let counter = wakeCounter
+        var conversation = ConversationRunner.testing
+        conversation.staffNumbers = staffNumbers
+        conversation.staffAlertTemplate = staffAlertTemplate
         webhook = WhatsAppWebhook(
             settings: .init(verifyToken: verifyToken, appSecret: appSecret),
-            conversation: .testing, now: { 1_764_000_000_000 }, store: { store },
+            conversation: conversation, now: { 1_764_000_000_000 }, store: { store },
             wakeSender: { counter.mutate { $0 += 1 } }, log: .silent)
     }
 

@@ -16,7 +16,7 @@ import Testing
 ///   `> tap ID`                        the customer taps a row or button offered by the bot's latest replies
 ///   `> tap-earlier ID`                the customer taps a button of an older message, still on their screen
 ///   `> pin LAT,LON [NAME | ADDRESS]`  the customer shares a location
-///   `> (KIND)`                        an unsupported message (image, sticker, …)
+///   `> (KIND)` / `> (KIND: CAPTION)`  an unsupported message (image, sticker, …), with its caption
 ///   `~ wait 7h`                       time passes before the next message (s, m, h)
 ///   `~ delay 2h`                      the next message reaches us 2h after it was sent
 ///   `~ sold-out ID` / `~ price ID KOBO`  the restaurant changes the menu
@@ -306,7 +306,10 @@ enum Transcript {
             return .location(latitude: coordinates[0], longitude: coordinates[1], name: name, address: address)
         }
         if text.hasPrefix("("), text.hasSuffix(")") {
-            return .unsupported(kind: String(text.dropFirst().dropLast()))
+            // `(image: a caption)`: the kind, and what the customer wrote under it.
+            let inside = text.dropFirst().dropLast().split(separator: ":", maxSplits: 1).map(String.init)
+            return .unsupported(
+                kind: inside[0], caption: inside.count > 1 ? inside[1].trimmingCharacters(in: .whitespaces) : nil)
         }
         // `\n` in an input line is a line break within one message.
         return .text(text.replacingOccurrences(of: "\\n", with: "\n"))
@@ -376,6 +379,9 @@ enum Transcript {
         case .cancelOrder(let code): return ["* cancel order \(code)"]
         case .replaceOrder(let code, let replacement): return ["* replace order \(code) with \(replacement)"]
         case .notifyStaff(let alert): return ["* notify staff: \(alert)"]
+        case .relayToStaff(let relayed):
+            return ["* relay to staff\(relayed.order.map { " (order \($0))" } ?? ""): \(relayed.text)"]
+        case .noteInThread(let note): return ["* thread: \(note)"]
         case .initializePayment(let request):
             return [
                 "* initialize payment \(request.reference) for \(request.order): \(request.amount.rawValue) "

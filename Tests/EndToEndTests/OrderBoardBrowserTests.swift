@@ -135,3 +135,48 @@ extension OrderBoardBrowserTests {
         try waitUntil { ada.received.contains { OrderingTests.text($0).contains("Paystack is refunding ₦1,000") } }
     }
 }
+
+extension OrderBoardBrowserTests {
+    /// The board's Chats view: the waiting thread opened from the list, an answer typed and sent, the bot
+    /// resumed. Screenshots `chats-list.png`, `chat-thread.png`, `chat-sent.png` and `chat-resumed.png`.
+    @Test func staffAnswerACustomerAndResumeTheBotFromTheChatsView() throws {
+        #expect(Chromium.executable != nil, "chromium is not installed: run scripts/install-deps")
+        let stack = try Stack(mode: .fastcgi)
+        defer { stack.stop() }
+        _ = try shell(
+            "printf '%s\\n' '\(Self.password)' | cgi-bin/whatsorder staff add-user bola --config \(stack.configPath)",
+            in: Stack.root)
+        let tayo = OrderingTests.Customer(stack: stack, phone: "2348030000821")
+        _ = try tayo.say("agent")
+        _ = try tayo.say("Abeg, can you deliver to Yaba by 7pm?")
+        let auth = Self.basic("bola", Self.password)
+        let chats = "http://127.0.0.1:\(stack.port)/staff/chats"
+        let list = String(decoding: try get(chats, auth: auth).body, as: UTF8.self)
+        #expect(list.contains("1 waiting"))
+        #expect(list.contains("Abeg, can you deliver to Yaba by 7pm?"))
+
+        try FileManager.default.createDirectory(atPath: Self.outputDirectory, withIntermediateDirectories: true)
+        let thread = try Chromium.click(
+            url: chats, authorization: auth, selector: "a[href='/staff/chats/2348030000821']",
+            before: Self.outputDirectory + "/chats-list.png", after: Self.outputDirectory + "/chat-thread.png")
+        #expect(thread.contains("asked to talk to a person"))
+        #expect(thread.contains("Abeg, can you deliver to Yaba by 7pm?"))
+
+        let sent = try Chromium.click(
+            url: chats + "/2348030000821", authorization: auth, selector: "form.reply button",
+            before: Self.outputDirectory + "/chat-typed.png", after: Self.outputDirectory + "/chat-sent.png",
+            typing: [("form.reply textarea", "Yes! Before 7pm. Bola")])
+        #expect(sent.contains("Sent to +2348030000821."))
+        try waitUntil { tayo.received.contains { OrderingTests.text($0) == "Yes! Before 7pm. Bola" } }
+        #expect(try stack.whatsorder("chat show 2348030000821").output.contains("staff bola: Yes! Before 7pm. Bola"))
+
+        let resumed = try Chromium.click(
+            url: chats + "/2348030000821", authorization: auth, selector: "form[action$='/resume'] button",
+            before: Self.outputDirectory + "/chat-before-resume.png",
+            after: Self.outputDirectory + "/chat-resumed.png")
+        #expect(resumed.contains("The bot answers +2348030000821 again"))
+        try waitUntil { tayo.received.contains { OrderingTests.text($0).contains("You're back with") } }
+        let menu = try tayo.say("menu")
+        #expect(OrderingTests.offers(menu[0]).contains("category:1"))
+    }
+}

@@ -37,10 +37,11 @@ final class Stack: @unchecked Sendable {
 
     /// `verify` is the Paystack stub's answer to `transaction/verify`; reconcile runs only when a test runs it
     /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop. `threads` is the WhatsApp
-    /// webhook's `--threads` (scripts/stack's default when nil: one process serving 16 at once).
+    /// webhook's `--threads` (scripts/stack's default when nil: one process serving 16 at once). `staffWrote`: the
+    /// staff numbers have written to the business within the day, so alerts to them go out as text.
     init(
         mode: Mode, sender: Bool = true, workers: Int = 2, threads: Int? = nil, reconcileLoop: Bool = false,
-        dev: Bool = false, databaseDirectory: String? = nil,
+        dev: Bool = false, databaseDirectory: String? = nil, staffWrote: Bool = true, extraConfig: String = "",
         verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() },
         graphHandler: (@Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse)? = nil
     ) throws {
@@ -78,9 +79,21 @@ final class Stack: @unchecked Sendable {
         STAFF_HTPASSWD=\(directory)/staff.htpasswd
         SENDER_LOG_FILE=\(directory)/log/fallback-sender.log
         LOG_LEVEL=info
+        \(extraConfig)
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
         try run(
             "cgi-bin/whatsorder migrate --config \(configPath) && cgi-bin/whatsorder seed-menu --config \(configPath)")
+        if staffWrote {
+            // The staff numbers wrote to the business this morning, as their phones do once a day: WhatsApp's
+            // 24-hour window for alerts to them is open. (StaffChatTests sends such messages through the webhook.)
+            let store = try Store.open(path: databasePath)
+            defer { store.close() }
+            for (index, number) in Stack.staffNumbers.enumerated() {
+                _ = try store.recordStaffInbound(
+                    providerID: "wamid.staff.morning\(index)", number: number, replyTo: nil, summary: "morning",
+                    now: Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000)
+            }
+        }
         let senderFlag =
             (sender ? "" : " --no-sender") + (reconcileLoop ? "" : " --no-reconcile") + (dev ? " --dev" : "")
             + (threads.map { " --threads \($0)" } ?? "")

@@ -49,6 +49,7 @@ import Testing
         state.savedAddress = Address(latitude: 6.5, longitude: 3.3)
         state.pendingPin = Address(text: "blue gate")
         state.replacing = OrderCode(rawValue: "WO-OLD23456")
+        state.handoffAcknowledged = true
         try Self.agree(state)
         state.ambiguity = Ambiguity(action: .add, quantity: nil, candidates: [])
         state.fulfilment = .pickup
