@@ -49,9 +49,9 @@ public struct ChatDesk: Sendable {
     }
 
     func step(_ event: Event, customer: CustomerID, store: Store, now: Int64) throws -> Int {
-        let menu = try store.loadMenu()
+        let (menu, settings) = try store.current(base: conversation.settings)
         return try store.stepConversation(of: customer, now: now) { snapshot, record in
-            conversation.step(event, snapshot: snapshot, customer: record, menu: menu, now: now)
+            conversation.step(event, snapshot: snapshot, customer: record, menu: menu, now: now, settings: settings)
         }
     }
 

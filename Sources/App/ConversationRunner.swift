@@ -46,11 +46,15 @@ public struct ConversationRunner: Sendable {
     /// The reader of typed text for the current menu, built when the menu changes (a FastCGI worker keeps it).
     let readers = ReaderCache()
 
+    /// One step. `settings`: the restaurant's settings as they are now (`Store.current`); the process's own
+    /// (from the configuration) when nil.
     public func step(
-        _ event: Event, snapshot: Store.Snapshot, customer: Store.CustomerRecord, menu: Menu, now: Int64
+        _ event: Event, snapshot: Store.Snapshot, customer: Store.CustomerRecord, menu: Menu, now: Int64,
+        settings current: Settings? = nil
     ) -> Store.StepResult {
         let context = Context(
-            settings: settings, menu: menu, customerName: customer.name, customerKey: "\(customer.id)", now: now,
+            settings: current ?? settings, menu: menu, customerName: customer.name, customerKey: "\(customer.id)",
+            now: now,
             previousMessageAt: snapshot.lastInboundAt, newID: newID(), utcOffsetSeconds: utcOffset(now),
             reader: readers.reader(for: menu))
         let transition = reduce(snapshot.state, event, context)

@@ -1,3 +1,4 @@
+import Conversation
 import Crypto
 import Domain
 import Gateway
@@ -14,11 +15,19 @@ public struct OrderBoard {
         public var secret: String
         public var restaurantName: String
         public var currencySymbol: String
+        public var currencyCode: String
+        /// The configuration file's values of the settings staff can change (`SettingKey`), as it writes them.
+        public var configured: [String: String]
 
-        public init(secret: String, restaurantName: String, currencySymbol: String) {
+        public init(
+            secret: String, restaurantName: String, currencySymbol: String, currencyCode: String = "NGN",
+            configured: [String: String] = [:]
+        ) {
             self.secret = secret
             self.restaurantName = restaurantName
             self.currencySymbol = currencySymbol
+            self.currencyCode = currencyCode
+            self.configured = configured
         }
     }
 
@@ -58,6 +67,10 @@ public struct OrderBoard {
             return Outcome(chats(request: request, user: user, store: store))
         case ("GET", 3) where parts[1] == "chats", ("HEAD", 3) where parts[1] == "chats":
             return Outcome(chat(parts[2], request: request, user: user, store: store))
+        case ("GET", 2) where parts[1] == "settings", ("HEAD", 2) where parts[1] == "settings":
+            return Outcome(settingsPage(request: request, user: user, store: store))
+        case ("POST", 2) where parts[1] == "settings":
+            return settingsPost(request, user: user, store: store)
         case ("POST", 4) where parts[1] == "chats" && ["send", "resume"].contains(parts[3]):
             return chatPost(request, number: parts[2], action: parts[3], user: user, store: store)
         case ("GET", _), ("POST", _): return Outcome(.text(404, "not found"))
@@ -97,6 +110,67 @@ public struct OrderBoard {
         return OrderBoardPage.Model(
             restaurantName: settings.restaurantName, user: user, csrf: csrfToken(user: user, at: at), cards: cards,
             symbol: settings.currencySymbol, notice: request.query["notice"], waitingChats: waiting)
+    }
+
+    // MARK: - Settings
+
+    /// Each setting as it is now: stored by staff, else the configuration's.
+    func effectiveSettings(_ store: Store) throws -> [(key: SettingKey, value: String, stored: Bool)] {
+        let stored = try store.storedSettings()
+        return SettingKey.allCases.map { key in
+            if let value = stored[key.rawValue] { return (key, value, true) }
+            return (key, settings.configured[key.rawValue] ?? "", false)
+        }
+    }
+
+    func settingsPage(request: Request, user: String, store: Store) -> Response {
+        do {
+            let model = model(request: request, user: user, store: store, at: now())
+            let body = SettingsPage.form(try effectiveSettings(store), symbol: settings.currencySymbol, model: model)
+            return OrderBoardPage.page(OrderBoardPage.shell(body, model: model, title: "settings", refresh: nil))
+        } catch {
+            log.error("settings not read", ["error": "\(error)"])
+            return .text(503, "storage unavailable")
+        }
+    }
+
+    /// Every changed field is checked first and the form is applied whole or not at all, like a menu import.
+    func settingsPost(_ request: Request, user: String, store: Store) -> Outcome {
+        let form = Query.parse(String(decoding: request.body, as: UTF8.self))
+        guard !settings.secret.isEmpty, validCSRF(form["csrf"] ?? "", user: user, at: now()) else {
+            log.warning("settings POST without a valid CSRF token", ["user": user])
+            return Outcome(.text(403, "forbidden"))
+        }
+        let notice: String
+        do {
+            notice = try store.writeTransaction {
+                var changes: [(SettingKey, String)] = []
+                var problems: [String] = []
+                for current in try effectiveSettings(store) {
+                    guard let typed = form[current.key.rawValue] else { continue }
+                    do {
+                        let value = try current.key.canonical(
+                            typed, symbol: settings.currencySymbol, code: settings.currencyCode)
+                        if value != current.value { changes.append((current.key, value)) }
+                    } catch {
+                        problems.append("\(current.key.rawValue): \(error)")
+                    }
+                }
+                guard problems.isEmpty else {
+                    return "Nothing saved: " + problems.joined(separator: "; ") + "."
+                }
+                for (key, value) in changes { try store.setSetting(key, to: value, by: user, now: now()) }
+                if changes.isEmpty { return "Nothing changed." }
+                log.info("settings changed", ["by": user, "keys": changes.map(\.0.rawValue).joined(separator: ",")])
+                return "Saved "
+                    + changes.map { "\($0.0.rawValue) = \($0.0.display($0.1, symbol: settings.currencySymbol))" }
+                    .joined(separator: "; ") + ". Customers see it from their next message."
+            }
+        } catch {
+            log.error("settings not saved", ["error": "\(error)"])
+            return Outcome(.text(503, "storage unavailable"))
+        }
+        return redirect(notice: notice, to: "/staff/settings")
     }
 
     // MARK: - Chats

@@ -81,7 +81,8 @@ public enum OrderBoardPage {
             <title>\(escape(title.capitalized)) · \(escape(model.restaurantName))</title>
             <style>\(css)</style></head>
             <body><header><h1>\(escape(model.restaurantName)): \(escape(title))</h1>
-            <nav><a href="/staff/">Orders</a> · <a href="/staff/chats">\(escape(chats))</a></nav>
+            <nav><a href="/staff/">Orders</a> · <a href="/staff/chats">\(escape(chats))</a> · \
+            <a href="/staff/settings">Settings</a></nav>
             <p class="who">Signed in as \(escape(model.user))\(refresh == nil ? "" : " · refreshes every 30 s")</p></header>
             <main>\(body)</main></body></html>
             """
@@ -160,7 +161,9 @@ public enum OrderBoardPage {
         padding:6px 10px;margin:4px 0;max-width:85%}.thread li.staff{margin-left:auto;background:#dcf8c6}\
         .thread li.bot{background:none;color:#6b7280;font-size:13px;text-align:center;max-width:100%}\
         .reply textarea{width:100%;box-sizing:border-box;font:inherit;padding:6px;border:1px solid #d1d5db;\
-        border-radius:6px}
+        border-radius:6px}.settings label{display:block;margin:10px 0 2px}.hint{color:#6b7280;font-size:13px;\
+        font-weight:normal}.settings input{width:100%;box-sizing:border-box;font:inherit;padding:6px;\
+        border:1px solid #d1d5db;border-radius:6px}.settings button{margin-top:12px}
         """
 
     /// The inline stylesheet is allowed by its hash, computed from the text itself so the two cannot drift; forms

@@ -191,9 +191,10 @@ public struct OrderDesk: Sendable {
         -> Message
     {
         var message = Message.text
-        let menu = try store.loadMenu()
+        let (menu, settings) = try store.current(base: conversation.settings)
         try store.stepConversation(of: order.customer, now: now) { snapshot, customer in
-            var result = conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: now)
+            var result = conversation.step(
+                event, snapshot: snapshot, customer: customer, menu: menu, now: now, settings: settings)
             let outside = snapshot.lastInboundAt.map { now - $0 > Self.window } ?? true
             let recipient = ConversationRunner.recipient(customer)
             let templateBody = template.map {

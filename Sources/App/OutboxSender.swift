@@ -257,7 +257,7 @@ public struct OutboxSender {
             event = .paymentLinkFailed(reference: attempt.reference, reason: reason)
             log.error("payment link not created", ["reference": attempt.reference, "reason": reason])
         }
-        let menu = try store.loadMenu()
+        let (menu, settings) = try store.current(base: conversation.settings)
         try store.advanceConversation(
             of: attempt.customer, now: at,
             before: {
@@ -271,7 +271,8 @@ public struct OutboxSender {
                 }
             },
             step: { snapshot, customer in
-                conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: at)
+                conversation.step(
+                    event, snapshot: snapshot, customer: customer, menu: menu, now: at, settings: settings)
             })
     }
 
@@ -336,7 +337,7 @@ public struct OutboxSender {
     func settleRefund(_ item: Store.OutboxItem, _ refund: Store.RefundRow, _ outcome: RefundOutcome) throws {
         let at = now()
         let money = refund.amount.formatted(symbol: conversation.settings.currencySymbol)
-        let menu = try store.loadMenu()
+        let (menu, settings) = try store.current(base: conversation.settings)
         try store.writeTransaction {
             let note: String
             switch outcome {
@@ -351,7 +352,7 @@ public struct OutboxSender {
                     try store.stepConversation(of: refund.customer, now: at) { snapshot, customer in
                         conversation.step(
                             .refundStarted(refund.orderCode, amount: refund.amount), snapshot: snapshot,
-                            customer: customer, menu: menu, now: at)
+                            customer: customer, menu: menu, now: at, settings: settings)
                     }
                 }
                 try store.addOrderAttention(id: refund.orderID, note: note, now: at)

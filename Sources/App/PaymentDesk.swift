@@ -310,9 +310,10 @@ private struct Work {
     // MARK: - Messages
 
     mutating func tellCustomer(_ event: Event) throws {
-        let menu = try store.loadMenu()
+        let (menu, settings) = try store.current(base: desk.conversation.settings)
         outboxRows += try store.stepConversation(of: order.customer, now: now) { snapshot, customer in
-            desk.conversation.step(event, snapshot: snapshot, customer: customer, menu: menu, now: now)
+            desk.conversation.step(
+                event, snapshot: snapshot, customer: customer, menu: menu, now: now, settings: settings)
         }
     }
 

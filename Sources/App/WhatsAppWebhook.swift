@@ -190,14 +190,15 @@ public struct WhatsAppWebhook {
             providerID: message.id, identity: identity, customerName: contact?.name,
             type: message.content.wireType, sentAt: message.timestamp.map { $0 * 1000 },
             summary: Self.summary(message.content))
-        var menu: Menu?
+        var current: (menu: Menu, settings: Conversation.Settings)?
         let sentAt = record.sentAt
         let result = try store.recordInbound(record, now: received) { snapshot, customer in
             guard let input else { return Store.StepResult(state: snapshot.state, outbox: []) }
-            if menu == nil { menu = try store.loadMenu() }
+            let now = try current ?? store.current(base: conversation.settings)
+            current = now
             return conversation.step(
-                .customerSent(input, sentAt: sentAt), snapshot: snapshot, customer: customer,
-                menu: menu ?? Menu(categories: [], items: []), now: received)
+                .customerSent(input, sentAt: sentAt), snapshot: snapshot, customer: customer, menu: now.menu,
+                now: received, settings: now.settings)
         }
         switch result {
         case .duplicate:

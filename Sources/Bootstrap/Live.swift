@@ -81,7 +81,9 @@ public final class HandlerRuntime: @unchecked Sendable {
             OrderBoard(
                 settings: OrderBoard.Settings(
                     secret: config["STAFF_SECRET"], restaurantName: config["RESTAURANT_NAME"],
-                    currencySymbol: config["CURRENCY_SYMBOL"]),
+                    currencySymbol: config["CURRENCY_SYMBOL"], currencyCode: config["CURRENCY_CODE"],
+                    configured: Dictionary(
+                        uniqueKeysWithValues: SettingKey.allCases.map { ($0.rawValue, config[$0.rawValue]) })),
                 desk: try Live.orderDesk(config), now: Live.nowMilliseconds,
                 store: { [unowned self] in try self.openStore(config) },
                 wakeSender: SenderWakeup(config: config, log: log).wake, log: log

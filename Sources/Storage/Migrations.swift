@@ -9,6 +9,7 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
+        settings,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -347,5 +348,24 @@ public enum Migrations {
             );
             CREATE INDEX chatMessageCustomer ON chatMessage(customerID, id);
             CREATE INDEX chatMessageRecent ON chatMessage(createdAt);
+            """)
+    /// Settings staff change while the restaurant runs (hours, closed now, fees, contact details): a row per key
+    /// over the configuration file's value. A change bumps the same revision as a menu change, so a long-lived
+    /// worker still checks one integer per request for both.
+    static let settings = Migration(
+        name: "v10-settings",
+        sql: """
+            CREATE TABLE setting (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updatedBy TEXT,
+                updatedAt INTEGER NOT NULL
+            );
+            CREATE TRIGGER settingInserted AFTER INSERT ON setting
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER settingUpdated AFTER UPDATE ON setting
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER settingDeleted AFTER DELETE ON setting
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
             """)
 }

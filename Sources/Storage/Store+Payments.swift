@@ -122,10 +122,51 @@ extension Store {
         try payableOrders(where: "code = ?", [code.rawValue]).first
     }
 
-    /// Orders for staff, oldest first: in one status (or all), created at or after `since` (Unix ms).
-    public func payableOrders(status: OrderStatus? = nil, since: Int64? = nil) throws -> [PayableOrder] {
-        try payableOrders(
-            where: "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR createdAt >= ?2)", [status?.rawValue, since])
+    /// Orders for staff, oldest first: in one status (or all), created at or after `since` and before `until`
+    /// (Unix ms), of some customers.
+    public func payableOrders(
+        status: OrderStatus? = nil, since: Int64? = nil, until: Int64? = nil, customers: [CustomerID]? = nil
+    ) throws -> [PayableOrder] {
+        var condition =
+            "(?1 IS NULL OR status = ?1) AND (?2 IS NULL OR createdAt >= ?2) AND (?3 IS NULL OR createdAt < ?3)"
+        var arguments: [any SQLBindable] = [status?.rawValue, since, until]
+        if let customers {
+            guard !customers.isEmpty else { return [] }
+            condition += " AND customerID IN (" + customers.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments += customers.map { $0.rawValue as any SQLBindable }
+        }
+        return try payableOrders(where: condition, arguments)
+    }
+
+    /// Customers whose number has these digits in it, or whose name has this text in it (any case).
+    public func customers(matching text: String) throws -> [CustomerRecord] {
+        let digits = String(text.unicodeScalars.filter { ("0"..."9").contains($0) })
+        return try database.query(
+            """
+            SELECT id, waID, userID, name FROM customer
+            WHERE (? != '' AND instr(waID, ?) > 0) OR instr(lower(coalesce(name, '')), lower(?)) > 0 ORDER BY id
+            """,
+            [digits, digits, text.trimmingSpaces]
+        ).compactMap(Self.customer)
+    }
+
+    /// Order codes that begin with `prefix`, newest first: for staff who type part of one.
+    public func orderCodes(startingWith prefix: String, limit: Int = 10) throws -> [OrderCode] {
+        try database.query(
+            "SELECT code FROM customerOrder WHERE substr(code, 1, ?) = ? ORDER BY id DESC LIMIT ?",
+            [prefix.count, prefix, limit]
+        ).compactMap { $0[0].string.map(OrderCode.init(rawValue:)) }
+    }
+
+    /// The newest order codes, for the nearest to a mistyped one.
+    public func recentOrderCodes(limit: Int = 500) throws -> [OrderCode] {
+        try database.query("SELECT code FROM customerOrder ORDER BY id DESC LIMIT ?", [limit])
+            .compactMap { $0[0].string.map(OrderCode.init(rawValue:)) }
+    }
+
+    /// When the order was paid (Unix ms), for reports and exports.
+    public func paidAt(orderID: Int64) throws -> Int64? {
+        try database.query("SELECT paidAt FROM customerOrder WHERE id = ?", [orderID]).first?[0].int64
     }
 
     /// The kitchen's view: orders placed since `since` (Unix ms), and older ones still in `open` statuses.

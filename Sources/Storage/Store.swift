@@ -7,6 +7,7 @@ import FoundationEssentials
 public final class Store {
     public let database: Database
     private var cachedMenu: (revision: Int64, menu: Menu)?
+    private var cachedSettings: (revision: Int64, base: Settings, settings: Settings)?
     /// Migrations only ever append, so once a connection has seen a current schema it stays current.
     private var schemaSeenCurrent = false
 
@@ -85,7 +86,27 @@ public final class Store {
 
     /// The menu, from memory when no menu row changed since the last read (one integer compared per call).
     public func loadMenu() throws -> Menu {
-        let revision = try database.query("SELECT revision FROM menuRevision").first?[0].int64 ?? -1
+        try menu(at: try revision())
+    }
+
+    /// The menu and the restaurant's settings (`base`, the configuration's, with what staff stored over it), from
+    /// memory when nothing changed since the last read: one integer compared per call for both.
+    public func current(base: Settings) throws -> (menu: Menu, settings: Settings) {
+        let revision = try revision()
+        let menu = try menu(at: revision)
+        if let cachedSettings, cachedSettings.revision == revision, cachedSettings.base == base {
+            return (menu, cachedSettings.settings)
+        }
+        let settings = base.applying(try storedSettings())
+        cachedSettings = (revision, base, settings)
+        return (menu, settings)
+    }
+
+    private func revision() throws -> Int64 {
+        try database.query("SELECT revision FROM menuRevision").first?[0].int64 ?? -1
+    }
+
+    private func menu(at revision: Int64) throws -> Menu {
         if let cachedMenu, cachedMenu.revision == revision { return cachedMenu.menu }
         let menu = try readMenu()
         cachedMenu = (revision, menu)

@@ -11,7 +11,8 @@ struct Whatsorder: ParsableCommand {
         commandName: "whatsorder",
         abstract: "Operate a WhatsOrder restaurant backend.",
         subcommands: [
-            Migrate.self, SeedMenu.self, MenuCommand.self, Orders.self, Chat.self, Staff.self, Demo.self, Simulate.self,
+            Migrate.self, SeedMenu.self, MenuCommand.self, Orders.self, Chat.self, Staff.self, SettingsCommand.self,
+            Report.self, Demo.self, Simulate.self,
             Outbox.self,
             Sender.self,
             Payments.self,

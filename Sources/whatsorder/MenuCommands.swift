@@ -250,12 +250,24 @@ func menuItem(_ key: String, in store: Store) throws -> MenuItem {
         case .item(let id):
             if let item = items.first(where: { $0.id == id }) { return item }
         case .oneOf(let ids):
-            let names = ids.compactMap { id in items.first { $0.id == id }.map { "\($0.id) \($0.name)" } }
-            throw Failure.data("\"\(key)\" fits several items (\(names.joined(separator: ", "))): give the id")
+            let names = ids.compactMap { id in items.first { $0.id == id }.map { "\"\($0.name)\" (\($0.id))" } }
+            throw Failure.data(
+                "\"\(key)\" fits several items: did you mean \(names.joined(separator: " or "))? Give more of the "
+                    + "name, or the id")
         case .last: break
         }
     }
-    throw Failure.data("no menu item \"\(key)\" (see `whatsorder menu list`)")
+    // A unique beginning of a name, or a name a typo or two away (its aliases count too).
+    let candidates = items.flatMap { item in ([item.name] + item.aliases).map { (name: $0, value: item) } }
+    switch Nearest.match(key, in: candidates) {
+    case .one(let item, _): return item
+    case .suggest(let names):
+        let full = names.compactMap { name in candidates.first { $0.name == name }?.value.name }
+        var seen = Set<String>()
+        throw Failure.data(
+            "no menu item \"\(key)\"" + Nearest.didYouMean(full.filter { seen.insert($0).inserted }))
+    case .none: throw Failure.data("no menu item \"\(key)\" (see `whatsorder menu list`)")
+    }
 }
 
 /// Columns padded to their widest cell, two spaces apart; the first row is the header.

@@ -8,38 +8,22 @@ import Storage
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List orders and move them on (the customer is told at every step).",
-        subcommands: [List.self, Show.self, Advance.self, Cancel.self, Confirm.self, Refund.self])
+        subcommands: [
+            List.self, Show.self, Advance.self, Cancel.self, Confirm.self, Refund.self, Export.self,
+        ])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Orders, oldest first.")
         @OptionGroup var options: ConfigOptions
-        @Option(help: "Only this status (paid, preparing, ready, out_for_delivery, completed, payment_review, …).")
-        var status: String?
-        @Option(help: "Only orders since: today, 2h, 30m, 3d, or a date (2026-11-26).")
-        var since: String?
+        @OptionGroup var query: OrderQuery
         @Flag(help: "One JSON object per order, for scripts.") var json = false
 
         func run() throws {
             try exitOnFailure {
                 let (config, store) = try options.openCurrentStore()
                 defer { store.close() }
-                var wanted: OrderStatus?
-                if let status {
-                    guard let parsed = OrderStatus(rawValue: status.replacingOccurrences(of: "-", with: "_")) else {
-                        throw Failure.data(
-                            "unknown status \"\(status)\" (one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")))"
-                        )
-                    }
-                    wanted = parsed
-                }
                 let clock = StaffClock(config: config)
-                let from = try since.map { text in
-                    guard let value = clock.start(of: text) else {
-                        throw Failure.data("--since \(text): write today, 2h, 30m, 3d or a date like 2026-11-26")
-                    }
-                    return value
-                }
-                let orders = try store.payableOrders(status: wanted, since: from)
+                let orders = try query.orders(in: store, clock: clock)
                 let symbol = config["CURRENCY_SYMBOL"]
                 if json {
                     for order in orders {
@@ -170,6 +154,57 @@ struct Orders: ParsableCommand {
     }
 }
 
+/// Which orders a listing, an export or a report covers: the same options for each.
+struct OrderQuery: ParsableArguments {
+    @Option(help: "Only this status (paid, preparing, ready, out_for_delivery, completed, payment_review, …).")
+    var status: String?
+    @Option(help: "Only orders since: today, 2h, 30m, 3d, or a date (2026-11-26).")
+    var since: String?
+    @Option(help: "Only orders before the end of this date (2026-11-30), or before 2h, 3d … ago.")
+    var until: String?
+    @Option(help: "Only this customer's: their number (or part of it) or their name.")
+    var customer: String?
+
+    func orders(in store: Store, clock: StaffClock) throws -> [Store.PayableOrder] {
+        try Self.orders(status: status, since: since, until: until, customer: customer, in: store, clock: clock)
+    }
+
+    static func orders(
+        status: String?, since: String?, until: String?, customer: String?, in store: Store, clock: StaffClock
+    ) throws -> [Store.PayableOrder] {
+        var wanted: OrderStatus?
+        if let status {
+            guard let parsed = OrderStatus(rawValue: status.lowercased().replacingOccurrences(of: "-", with: "_"))
+            else {
+                let names = OrderStatus.allCases.map(\.rawValue)
+                let near = names.filter { Nearest.distance($0, status) <= 2 || $0.hasPrefix(status.lowercased()) }
+                throw Failure.data(
+                    "unknown status \"\(status)\"" + Nearest.didYouMean(near)
+                        + " (one of \(names.joined(separator: ", ")))")
+            }
+            wanted = parsed
+        }
+        let from = try since.map { text in
+            guard let value = clock.start(of: text) else {
+                throw Failure.data("--since \(text): write today, 2h, 30m, 3d or a date like 2026-11-26")
+            }
+            return value
+        }
+        let to = try until.map { text in
+            guard let value = clock.start(of: text) else {
+                throw Failure.data("--until \(text): write a date like 2026-11-30, or 2h, 3d")
+            }
+            // A date means through the end of that day.
+            return clock.isDate(text) ? value + 86_400_000 : value
+        }
+        var customers: [CustomerID]?
+        if let customer {
+            customers = try store.customers(matching: customer).map(\.id)
+        }
+        return try store.payableOrders(status: wanted, since: from, until: to, customers: customers)
+    }
+}
+
 extension ParsableCommand {
     /// How a move went, for staff: the change, and whether the customer heard of it.
     func report(_ result: OrderDesk.Result, code: OrderCode, config: Config) throws {
@@ -249,14 +284,21 @@ func orderSheet(_ found: Store.PayableOrder, config: Config, store: Store) throw
     return lines.joined(separator: "\n")
 }
 
-/// An order by its number, with or without the `WO-` prefix, in any case.
+/// An order by its number, with or without the `WO-` prefix, in any case; or by its first few characters when
+/// only one order begins so; or a typo away from one (`0` for `O` and the like), which is named, not assumed.
 func findOrder(_ text: String, in store: Store) throws -> Store.PayableOrder {
-    let upper = text.uppercased()
+    let upper = text.trimmingCharacters(in: .whitespaces).uppercased()
     let code = OrderCode(rawValue: upper.hasPrefix("WO-") ? upper : "WO-" + upper)
-    guard let order = try store.payableOrder(code: code) else {
-        throw Failure.data("no order \(text) (see `whatsorder orders list`)")
+    if let order = try store.payableOrder(code: code) { return order }
+    let begun = code.rawValue.count >= 6 ? try store.orderCodes(startingWith: code.rawValue) : []
+    if begun.count == 1, let order = try store.payableOrder(code: begun[0]) { return order }
+    if begun.count > 1 {
+        throw Failure.data("several orders begin \(code): \(begun.map(\.rawValue).joined(separator: ", "))")
     }
-    return order
+    let near = try store.recentOrderCodes().filter { Nearest.distance($0.rawValue, code.rawValue) <= 2 }.prefix(3)
+    throw Failure.data(
+        "no order \(text)"
+            + (near.isEmpty ? " (see `whatsorder orders list`)" : Nearest.didYouMean(near.map(\.rawValue))))
 }
 
 /// Times as staff read them: in the restaurant's `TIME_ZONE`.
@@ -282,6 +324,9 @@ struct StaffClock {
     func iso(_ milliseconds: Int64) -> String {
         formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX").string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
+
+    /// Whether `text` is a calendar date (not `today` or a span ago).
+    func isDate(_ text: String) -> Bool { formatter("yyyy-MM-dd").date(from: text) != nil }
 
     /// Unix ms for `today`, `2h`, `30m`, `3d` (ago) or a local date.
     func start(of text: String, now: Date = Date()) -> Int64? {

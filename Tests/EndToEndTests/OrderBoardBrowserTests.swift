@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import HTTPClient
 import Paystack
+import Storage
 import TestSupport
 import Testing
 
@@ -19,6 +20,14 @@ import Testing
         var headers: [(name: String, value: String)] = []
         if let auth { headers.append(("Authorization", auth)) }
         return try CurlTransport().perform(HTTPRequest(method: "GET", url: url, headers: headers))
+    }
+
+    /// The board's user `bola`, added the way the README says.
+    static func addBola(_ stack: Stack) throws {
+        let added = try shell(
+            "printf '%s\\n' '\(Self.password)' | cgi-bin/whatsorder staff add-user bola --config \(stack.configPath)",
+            in: Stack.root)
+        #expect(added.contains("Added bola"))
     }
 
     static func basic(_ user: String, _ password: String) -> String {
@@ -83,9 +92,7 @@ extension OrderBoardBrowserTests {
         #expect(Chromium.executable != nil, "chromium is not installed: run scripts/install-deps")
         let stack = try Stack(mode: .cgi)
         defer { stack.stop() }
-        _ = try shell(
-            "printf '%s\\n' '\(Self.password)' | cgi-bin/whatsorder staff add-user bola --config \(stack.configPath)",
-            in: Stack.root)
+        try Self.addBola(stack)
         let (ada, reference) = try PaymentTests.placeOrder(stack, phone: "2348030000811")
         let code = String(reference.dropLast(2))
         // One naira short: the order waits for a person.
@@ -143,9 +150,7 @@ extension OrderBoardBrowserTests {
         #expect(Chromium.executable != nil, "chromium is not installed: run scripts/install-deps")
         let stack = try Stack(mode: .fastcgi)
         defer { stack.stop() }
-        _ = try shell(
-            "printf '%s\\n' '\(Self.password)' | cgi-bin/whatsorder staff add-user bola --config \(stack.configPath)",
-            in: Stack.root)
+        try Self.addBola(stack)
         let tayo = OrderingTests.Customer(stack: stack, phone: "2348030000821")
         _ = try tayo.say("agent")
         _ = try tayo.say("Abeg, can you deliver to Yaba by 7pm?")
@@ -178,5 +183,41 @@ extension OrderBoardBrowserTests {
         try waitUntil { tayo.received.contains { OrderingTests.text($0).contains("You're back with") } }
         let menu = try tayo.say("menu")
         #expect(OrderingTests.offers(menu[0]).contains("category:1"))
+    }
+}
+
+extension OrderBoardBrowserTests {
+    /// The board's Settings: "closed now" typed and saved in a browser closes checkout for the next message, and a
+    /// bad value saves nothing. Screenshots `settings-typed.png` and `settings-saved.png`.
+    @Test func staffCloseForTheDayFromTheSettingsPanel() throws {
+        #expect(Chromium.executable != nil, "chromium is not installed: run scripts/install-deps")
+        let stack = try Stack(mode: .cgi)
+        defer { stack.stop() }
+        try Self.addBola(stack)
+        let auth = Self.basic("bola", Self.password)
+        let page = "http://127.0.0.1:\(stack.port)/staff/settings"
+        let html = String(decoding: try get(page, auth: auth).body, as: UTF8.self)
+        #expect(html.contains("name=\"CLOSED_NOTE\""))
+        #expect(html.contains("value=\"500.00\"") || html.contains("value=\"500\""))
+
+        try FileManager.default.createDirectory(atPath: Self.outputDirectory, withIntermediateDirectories: true)
+        let saved = try Chromium.click(
+            url: page, authorization: auth, selector: "form.settings button",
+            before: Self.outputDirectory + "/settings-typed.png", after: Self.outputDirectory + "/settings-saved.png",
+            typing: [("#CLOSED_NOTE", "closed today: the generator is down")])
+        #expect(saved.contains("Saved CLOSED_NOTE = closed today: the generator is down"))
+        #expect(try stack.whatsorder("settings show").output.contains("by bola"))
+
+        let ada = OrderingTests.Customer(stack: stack, phone: "2348030000831")
+        _ = try ada.say("2 jollof")
+        #expect(OrderingTests.text(try ada.say("checkout")[0]).contains("the generator is down"))
+
+        // All or nothing: a bad fee next to a good note saves neither.
+        let refused = try Chromium.click(
+            url: page, authorization: auth, selector: "form.settings button",
+            before: Self.outputDirectory + "/settings-bad.png", after: Self.outputDirectory + "/settings-refused.png",
+            typing: [("#DELIVERY_FEE", "abc"), ("#RESTAURANT_PHONE", "0801 234 5678")])
+        #expect(refused.contains("Nothing saved: DELIVERY_FEE"))
+        #expect(try stack.query("SELECT count(*) FROM setting").first?[0].int64 == 1)
     }
 }

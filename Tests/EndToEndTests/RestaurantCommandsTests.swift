@@ -157,3 +157,69 @@ import Testing
         #expect(try whatsorder(stack, "chat send 2348000000000 'anyone?'").code == 65)
     }
 }
+
+extension RestaurantCommandsTests {
+    /// Staff type names as they say them: a beginning or a typo is enough when it fits one thing, and the nearest
+    /// are named when it does not. Orders filter by customer, status and dates; the owner's export and report.
+    @Test func commandsForgiveAndTheOwnerGetsAnExportAndAReport() throws {
+        let stack = try Stack(mode: .fastcgi)
+        defer { stack.stop() }
+        let (ada, reference) = try PaymentTests.placeOrder(stack, phone: "2348030000611")
+        let code = String(reference.dropLast(2))
+        #expect(
+            try stack.postPaystack(PaystackEvents.chargeSuccess(reference: reference, amount: 500_000)).status == 200)
+        try waitUntil { ada.received.contains { OrderingTests.text($0).contains("Payment received") } }
+        let (_, unpaid) = try PaymentTests.placeOrder(stack, phone: "2348030000612")
+        let unpaidCode = String(unpaid.dropLast(2))
+
+        #expect(try whatsorder(stack, "menu set-price jollof 2700").output == "Jollof Rice & Chicken: ₦2,700.")
+        #expect(
+            try whatsorder(stack, "menu set-price 'fried rice specal' 2300").output == "Fried Rice Special: ₦2,300.")
+        let unsure = try whatsorder(stack, "menu disable rice")
+        #expect(unsure.code == 65)
+        #expect(unsure.output.contains(#"did you mean "Jollof Rice & Chicken" (1) or "Fried Rice Special" (2)?"#))
+        let far = try whatsorder(stack, "menu disable 'pounded yams and egusi soup'")
+        #expect(far.output.hasSuffix("is sold out.") || far.output.contains("did you mean"))
+
+        // An order by its first characters, or named when a character is wrong.
+        #expect(try whatsorder(stack, "orders show \(code.dropFirst(3).prefix(5))").output.hasPrefix("Order \(code)"))
+        var typo = Array(code)
+        typo[5] = typo[5] == "X" ? "Y" : "X"
+        let mistyped = try whatsorder(stack, "orders show \(String(typo))")
+        #expect(mistyped.code == 65)
+        #expect(mistyped.output.contains("did you mean \"\(code)\"?"))
+        let status = try whatsorder(stack, "orders list --status payed")
+        #expect(status.code == 65)
+        #expect(status.output.contains("did you mean \"paid\"?"))
+
+        let adas = try whatsorder(stack, "orders list --customer 0000611").output
+        #expect(adas.contains(code))
+        #expect(!adas.contains(unpaidCode))
+        #expect(try whatsorder(stack, "orders list --customer nobody").output == "No orders.")
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        let ranged = try whatsorder(stack, "orders list --status paid --since 1d --until \(today)").output
+        #expect(ranged.contains(code))
+        #expect(try whatsorder(stack, "orders list --until 2020-01-01").output == "No orders.")
+
+        let export = try whatsorder(stack, "orders export --csv --since today")
+        #expect(export.code == 0)
+        let rows = export.output.split(separator: "\n").map(String.init)
+        let raw = try stack.run("cgi-bin/whatsorder orders export --csv --since today --config \(stack.configPath)")
+        #expect(raw.contains("\r\n"), "RFC 4180 ends lines with CRLF")
+        #expect(rows.first?.hasPrefix("order,placed,status,customer,name,fulfilment") == true)
+        #expect(rows.count == 3)
+        let paidRow = try #require(rows.first { $0.hasPrefix(code) })
+        #expect(
+            paidRow.contains(",paid,+2348030000611,Ada,pickup,,2x Jollof Rice & Chicken,5000.00,0.00,5000.00,0.00,NGN,")
+        )
+        #expect(paidRow.contains(reference))
+        #expect(try whatsorder(stack, "orders export").code == 64)
+
+        let report = try whatsorder(stack, "report --since today").output
+        #expect(report.contains("Paid orders    1"))
+        #expect(report.contains("(0 cancelled or refunded, 1 unpaid or in review)"))
+        #expect(report.contains("Revenue        ₦5,000"))
+        #expect(report.contains("Average order  ₦5,000"))
+        #expect(report.contains("1.  Jollof Rice & Chicken  2"))
+    }
+}

@@ -233,7 +233,8 @@ final class Stack: @unchecked Sendable {
     func whatsorder(_ arguments: String) throws -> (code: Int32, output: String) {
         let output = try shell(
             "cgi-bin/whatsorder \(arguments) --config \(configPath) 2>&1; echo \"exit=$?\"", in: Stack.root)
-        var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: a CSV's line ends split like any other.
+        var lines = output.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         while lines.last == "" { lines.removeLast() }
         let code = lines.last.flatMap { Int32($0.dropFirst("exit=".count)) } ?? -1
         return (code, lines.dropLast().joined(separator: "\n"))

@@ -1,4 +1,6 @@
+import Conversation
 import Domain
+import Foundation
 import Testing
 
 @testable import Storage
@@ -79,5 +81,36 @@ import Testing
         withColumn.aliases = []
         _ = try store.importMenu([withColumn])
         #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == [])
+    }
+}
+
+/// Settings over the configuration: a change is seen by the next read of a store that cached the old ones, through
+/// the one revision integer the menu already uses.
+@Suite struct SettingsStoreTests {
+    @Test func aChangeIsSeenByTheNextReadAndUnsetGoesBackToTheConfiguration() throws {
+        let path = NSTemporaryDirectory() + "whatsorder-settings-\(UUID().uuidString).sqlite3"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try Store.open(path: path, create: true)
+        defer { writer.close() }
+        _ = try writer.migrate(now: 1)
+        _ = try writer.seedSampleMenu()
+        let worker = try Store.open(path: path)
+        defer { worker.close() }
+        let base = Settings(restaurantName: "Mama Put", deliveryFee: 50_000)
+        let before = try worker.current(base: base)
+        #expect(before.settings == base)
+
+        try writer.setSetting(.deliveryFee, to: "70000", by: "bola", now: 2)
+        try writer.setSetting(.closedNote, to: "closed for a staff party", by: "bola", now: 2)
+        let after = try worker.current(base: base)
+        #expect(after.settings.deliveryFee == 70_000)
+        #expect(after.settings.closedNote == "closed for a staff party")
+        #expect(after.menu == before.menu)
+        #expect(try writer.settingChanges().map(\.key) == [.closedNote, .deliveryFee])
+        #expect(try writer.settingChanges().first?.updatedBy == "bola")
+
+        try writer.unsetSetting(.deliveryFee)
+        #expect(try worker.current(base: base).settings.deliveryFee == 50_000)
+        #expect(try worker.current(base: base).settings.closedNote == "closed for a staff party")
     }
 }

@@ -12,7 +12,7 @@ import Testing
         #expect(
             Migrations.all.map(\.name) == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
-                "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats",
+                "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
             ])
     }
 
@@ -22,19 +22,19 @@ import Testing
             try store.schemaStatus()
                 == .behind(missing: [
                     "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
-                    "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats",
+                    "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
                 ]))
         #expect(
             try store.migrate(now: 1) == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
-                "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats",
+                "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
             ])
         #expect(try store.migrate(now: 2) == [])
         #expect(try store.schemaStatus() == .current)
         #expect(
             try store.appliedMigrations() == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
-                "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats",
+                "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
             ])
     }
 

@@ -127,6 +127,14 @@ private struct Script {
                 OrderUpdate(
                     code: OrderCode(rawValue: argument), status: status, reason: reason.isEmpty ? nil : reason,
                     wasPaid: !unpaid))
+        case "refund-started":
+            return .refundStarted(OrderCode(rawValue: argument), amount: words.count > 2 ? kobo(words[2]) ?? 0 : 0)
+        case "refund-failed":
+            return .refundFailed(OrderCode(rawValue: argument), amount: words.count > 2 ? kobo(words[2]) ?? 0 : 0)
+        case "extra-payment":
+            return .extraPayment(
+                OrderCode(rawValue: argument), amount: words.count > 2 ? kobo(words[2]) ?? 0 : 0,
+                refunding: words.count > 3 && words[3] == "refunding")
         case "staff-took-over": return .staffTookOver
         case "staff-handed-back": return .staffHandedBack
         case "staff-sent":
@@ -185,7 +193,12 @@ private struct Script {
             if let order = placed[request.order.rawValue] {
                 expect(request.amount == order.total, "a payment link for another amount than the order's total")
             }
-        case .cancelOrder, .notifyStaff:
+        case .replaceOrder(let old, let new):
+            expect(old != new, "an order replaced by itself")
+            expect(placed[new.rawValue] == nil, "an order replaced by one placed earlier")
+        case .relayToStaff(let relayed):
+            expect(!relayed.text.isEmpty, "an empty message relayed to staff")
+        case .cancelOrder, .notifyStaff, .noteInThread:
             break
         }
     }
