@@ -107,8 +107,11 @@ public struct OrderBoard {
         -> OrderBoardPage.Model
     {
         let waiting = (try? store.chatThreads(now: at).filter { $0.handoffUntil != nil && $0.waiting }.count) ?? 0
+        // The name as staff last set it, else the configuration's.
+        let name =
+            (try? store.current(base: desk.conversation.settings).settings.restaurantName) ?? settings.restaurantName
         return OrderBoardPage.Model(
-            restaurantName: settings.restaurantName, user: user, csrf: csrfToken(user: user, at: at), cards: cards,
+            restaurantName: name, user: user, csrf: csrfToken(user: user, at: at), cards: cards,
             symbol: settings.currencySymbol, notice: request.query["notice"], waitingChats: waiting)
     }
 

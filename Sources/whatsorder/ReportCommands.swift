@@ -136,7 +136,7 @@ struct Report: ParsableCommand {
             if !sold.isEmpty {
                 lines += ["", "Best sellers"]
                 let best = sold.sorted { ($0.value.quantity, $1.key) > ($1.value.quantity, $0.key) }.prefix(5)
-                var rows = [["", "dish", "sold", "takings"]]
+                var rows = [["#", "dish", "sold", "takings"]]
                 for (index, entry) in best.enumerated() {
                     rows.append(["\(index + 1).", entry.key, "\(entry.value.quantity)", money(entry.value.revenue)])
                 }
