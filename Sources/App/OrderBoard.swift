@@ -108,8 +108,8 @@ public struct OrderBoard {
     {
         let waiting = (try? store.chatThreads(now: at).filter { $0.handoffUntil != nil && $0.waiting }.count) ?? 0
         // The name as staff last set it, else the configuration's.
-        let name =
-            (try? store.current(base: desk.conversation.settings).settings.restaurantName) ?? settings.restaurantName
+        let stored = (try? store.storedSettings()[SettingKey.restaurantName.rawValue]) ?? nil
+        let name = stored.flatMap { $0.isEmpty ? nil : $0 } ?? settings.restaurantName
         return OrderBoardPage.Model(
             restaurantName: name, user: user, csrf: csrfToken(user: user, at: at), cards: cards,
             symbol: settings.currencySymbol, notice: request.query["notice"], waitingChats: waiting)

@@ -166,6 +166,8 @@ struct Machine {
         case .unsupported(let kind, let caption):
             text = "[\(kind)]" + (caption?.trimmed.nonEmpty.map { " \($0)" } ?? "")
         }
+        // Blank text (Meta sends none, but a body of spaces can come) has nothing for staff to read.
+        guard !text.trimmed.isEmpty else { return }
         effects.append(
             .relayToStaff(RelayedMessage(text: text, order: state.pendingOrder?.code ?? state.lastOrder?.code)))
         guard !state.handoffAcknowledged else { return }

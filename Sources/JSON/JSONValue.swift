@@ -52,6 +52,14 @@ public indirect enum JSONValue: Sendable {
         if !raw.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
             return Int64(String(decoding: raw, as: UTF8.self))
         }
+        // A fraction is read from its digits, as JSONDecoder does: past 2^53 a Double would round
+        // 17956080666666666.6 to a whole number and take it.
+        if !raw.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+            let dot = raw.firstIndex(of: UInt8(ascii: ".")),
+            !raw[raw.index(after: dot)...].allSatisfy({ $0 == UInt8(ascii: "0") })
+        {
+            return nil
+        }
         guard let value = Double(String(decoding: raw, as: UTF8.self)), value.isFinite, value.rounded() == value,
             value >= -9_223_372_036_854_775_808.0, value < 9_223_372_036_854_775_808.0
         else { return nil }
