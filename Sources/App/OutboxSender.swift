@@ -24,6 +24,9 @@ public struct OutboxSender {
         /// How long a claimed row stays ours; longer than the 15 s request timeout, so a live send never loses it.
         public var leaseMilliseconds: Int64 = 60_000
         public var batchSize: Int = 20
+        /// Who this sender is on the rows it claims (`pid:start-time`), so a sender started after it dies can take
+        /// them back at once.
+        public var owner: String?
 
         public init(graphURL: String, apiVersion: String, phoneNumberID: String, accessToken: String) {
             self.graphURL = graphURL
@@ -89,7 +92,7 @@ public struct OutboxSender {
         while true {
             let batch = try store.claimDueOutbox(
                 now: now(), leaseMilliseconds: settings.leaseMilliseconds, limit: settings.batchSize,
-                customer: customer)
+                customer: customer, owner: settings.owner)
             if batch.isEmpty { return report }
             for (index, item) in batch.enumerated() {
                 let result = try deliver(item)

@@ -27,7 +27,8 @@ public struct SenderWakeup: Sendable {
 
     public func wake() {
         if notifyDaemon() { return }
-        spawnFallback()
+        // One fallback at a time: a running one sees the request and goes round again.
+        if FallbackGate(socketPath: socketPath).request() { spawnFallback() }
     }
 
     /// True when a sender is listening. A full queue (EAGAIN) also means it is alive and will look anyway.

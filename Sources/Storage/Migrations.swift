@@ -9,7 +9,7 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
-        settings,
+        settings, leaseOwners,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -367,5 +367,12 @@ public enum Migrations {
                 BEGIN UPDATE menuRevision SET revision = revision + 1; END;
             CREATE TRIGGER settingDeleted AFTER DELETE ON setting
                 BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            """)
+    /// Which sender holds a claimed row (`pid:start-time`), so a sender that starts can take back at once the rows of
+    /// one that is no longer running instead of waiting out their lease.
+    static let leaseOwners = Migration(
+        name: "v11-lease-owners",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN leasedBy TEXT;
             """)
 }

@@ -19,14 +19,14 @@ extension Store {
     /// mid-send leaves the lease to expire and the row comes back, so a crash costs at most one duplicate, which
     /// is counted in `uncertainSends`.
     /// Only a customer's oldest unfinished row is due: replies leave in the order they were written.
-    public func claimDueOutbox(now: Int64, leaseMilliseconds: Int64, limit: Int, customer: CustomerID? = nil) throws
-        -> [OutboxItem]
-    {
+    public func claimDueOutbox(
+        now: Int64, leaseMilliseconds: Int64, limit: Int, customer: CustomerID? = nil, owner: String? = nil
+    ) throws -> [OutboxItem] {
         try database.immediateTransaction {
             try database.query(
                 """
                 UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1,
-                    uncertainSends = uncertainSends + (status = 'sending')
+                    uncertainSends = uncertainSends + (status = 'sending'), leasedBy = ?5
                 WHERE id IN (
                     SELECT o.id FROM outbox o
                     WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
@@ -37,13 +37,30 @@ extension Store {
                     ORDER BY o.id LIMIT ?4)
                 RETURNING id, kind, customerID, payload, attempts, createdAt
                 """,
-                [now, leaseMilliseconds, customer?.rawValue, limit]
+                [now, leaseMilliseconds, customer?.rawValue, limit, owner]
             ).map { row in
                 OutboxItem(
                     id: row[0].int64 ?? 0, kind: row[1].string ?? "", customerID: row[2].int64.map(CustomerID.init),
                     payload: row[3].bytes ?? [], attempts: Int(row[4].int64 ?? 0), createdAt: row[5].int64 ?? 0)
             }.sorted { $0.id < $1.id }
         }
+    }
+
+    /// The rows of senders that are no longer running (`isRunning` says, from the owner each claim recorded) are
+    /// due again now, not when their lease runs out. The next claim takes them and counts each as a possible
+    /// duplicate: the dead sender may have sent it. Returns how many rows came back.
+    @discardableResult
+    public func reclaimLeases(isRunning: (String) -> Bool) throws -> Int {
+        let owners = try database.query(
+            "SELECT DISTINCT leasedBy FROM outbox WHERE status = 'sending' AND leasedBy IS NOT NULL"
+        ).compactMap { $0[0].string }
+        var reclaimed = 0
+        for owner in owners where !isRunning(owner) {
+            try database.query(
+                "UPDATE outbox SET leaseUntil = 0 WHERE status = 'sending' AND leasedBy = ?", [owner])
+            reclaimed += database.changes
+        }
+        return reclaimed
     }
 
     /// Queues one row. An unsendable entry is stored already failed, with its reason. A staff entry outside its

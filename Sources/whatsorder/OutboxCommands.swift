@@ -30,26 +30,41 @@ struct Outbox: ParsableCommand {
             try exitOnFailure {
                 let sender = try makeSender(options: options, component: "outbox-send")
                 defer { sender.store.close() }
-                let started = sender.now()
-                // --once still waits out a short backoff, so "500 then 200" is delivered by the same run.
-                let horizon: Int64 = once ? 10_000 : Int64(maxSeconds) * 1000
-                var total = OutboxSender.Report()
-                while true {
-                    let pass = try sender.deliverDue(customer: customer.map(CustomerID.init))
-                    total = total + pass
-                    guard let next = try sender.store.nextOutboxDue() else { break }
-                    let now = sender.now()
-                    if next - started > horizon || now - started > horizon { break }
-                    // A row can be due yet not claimable (behind the same customer's row another sender holds):
-                    // never spin on it.
-                    let wait = pass.attempted == 0 ? max(next - now, idleRetryMilliseconds) : next - now
-                    if wait > 0 { usleep(UInt32(min(wait, 5_000)) * 1000) }
+                guard once else { return try deliver(sender) }
+                // What handlers start with no daemon: one at a time (Bootstrap.FallbackGate).
+                let gate = FallbackGate(socketPath: try options.load()["OUTBOX_SOCKET"])
+                let ran = try gate.runExclusively {
+                    sender.log.info("fallback pass")
+                    defer { sender.log.info("fallback pass done") }
+                    try deliver(sender)
                 }
-                let pending = try sender.store.outboxCounts()
-                print(
-                    "sent \(total.sent), retried \(total.retried), failed \(total.failed); "
-                        + "pending \(pending["pending", default: 0] + pending["sending", default: 0])")
+                if !ran {
+                    sender.log.info("another fallback sender is running; it takes this request")
+                    print("another fallback sender is running")
+                }
             }
+        }
+
+        func deliver(_ sender: OutboxSender) throws {
+            let started = sender.now()
+            // --once still waits out a short backoff, so "500 then 200" is delivered by the same run.
+            let horizon: Int64 = once ? 10_000 : Int64(maxSeconds) * 1000
+            var total = OutboxSender.Report()
+            while true {
+                let pass = try sender.deliverDue(customer: customer.map(CustomerID.init))
+                total = total + pass
+                guard let next = try sender.store.nextOutboxDue() else { break }
+                let now = sender.now()
+                if next - started > horizon || now - started > horizon { break }
+                // A row can be due yet not claimable (behind the same customer's row another sender holds):
+                // never spin on it.
+                let wait = pass.attempted == 0 ? max(next - now, idleRetryMilliseconds) : next - now
+                if wait > 0 { usleep(UInt32(min(wait, 5_000)) * 1000) }
+            }
+            let pending = try sender.store.outboxCounts()
+            print(
+                "sent \(total.sent), retried \(total.retried), failed \(total.failed); "
+                    + "pending \(pending["pending", default: 0] + pending["sending", default: 0])")
         }
     }
 
@@ -108,9 +123,13 @@ func makeSender(options: ConfigOptions, component: String) throws -> OutboxSende
         phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"], accessToken: config["WHATSAPP_ACCESS_TOKEN"])
     settings.paystackAPIURL = config["PAYSTACK_API_URL"]
     settings.paystackSecretKey = config["PAYSTACK_SECRET_KEY"]
+    settings.owner = SenderIdentity.current
+    // Rows claimed by a sender that died (kill -9, a crash, a reboot) go out now, not after their lease.
+    let reclaimed = try store.writeTransaction { try store.reclaimLeases(isRunning: SenderIdentity.isRunning) }
+    let log = Live.stderrLogger(config: config, component: component)
+    if reclaimed > 0 { log.warning("took back rows of a sender that is no longer running", ["rows": "\(reclaimed)"]) }
     let conversation = try configured { try Live.conversationRunner(config) }
     return OutboxSender(
         settings: settings, conversation: conversation, store: store, transport: transport.transport,
-        now: Live.nowMilliseconds, random: Live.random,
-        log: Live.stderrLogger(config: config, component: component))
+        now: Live.nowMilliseconds, random: Live.random, log: log)
 }

@@ -145,3 +145,39 @@ import Testing
         #expect(Set(asked) == Set(["WHATSORDER_CONFIG"] + Config.keys.map(\.name)))
     }
 }
+
+/// One fallback sender at a time, and senders known by pid and start time.
+@Suite struct SenderGateTests {
+    @Test func onlyOneFallbackRunsAndARequestDuringItsPassGetsAnotherPass() throws {
+        let directory = NSTemporaryDirectory() + "whatsorder-gate-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let gate = FallbackGate(socketPath: directory + "/sender.sock")
+        #expect(gate.request(), "nobody holds the lock: the handler starts a sender")
+        var passes = 0
+        let ran = gate.runExclusively {
+            passes += 1
+            if passes == 1 {
+                // A handler commits a reply during the pass: it must not start a second sender…
+                #expect(!gate.request())
+                // …and a sender started anyway finds the lock taken and leaves at once.
+                var inner = 0
+                #expect(!gate.runExclusively { inner += 1 })
+                #expect(inner == 0)
+            }
+        }
+        #expect(ran)
+        // The request made during the first pass got a pass of its own.
+        #expect(passes == 2)
+        #expect(gate.request())
+    }
+
+    @Test func aSenderIsKnownByItsPidAndStartTime() {
+        let me = SenderIdentity.current
+        #expect(SenderIdentity.isRunning(me))
+        let pid = me.split(separator: ":")[0]
+        #expect(!SenderIdentity.isRunning("\(pid):1"), "the same pid started at another time is another process")
+        #expect(!SenderIdentity.isRunning("4194304:1"), "above the kernel's largest pid: no such process")
+        #expect(SenderIdentity.isRunning("not an owner"), "unreadable: its rows wait out their lease")
+    }
+}

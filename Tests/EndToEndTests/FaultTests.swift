@@ -154,19 +154,7 @@ import Testing
     /// marked the row sent will send it again once the row's lease runs out. That one duplicate is the bound, and
     /// it is counted.
     @Test func theSenderKilledBetweenSendingAndMarkingSentCostsOneCountedDuplicate() throws {
-        let firstSend = Locked(true)
-        let stack = try Stack(
-            mode: .fastcgi, sender: false, workers: 2,
-            graphHandler: { _, sequence in
-                // Meta takes the first message but answers late: the sender is killed while it waits.
-                if firstSend.value {
-                    firstSend.mutate { $0 = false }
-                    var late = GraphStub.accepted(wamid: "wamid.K\(sequence)")
-                    late.delaySeconds = 3
-                    return late
-                }
-                return GraphStub.accepted(wamid: "wamid.K\(sequence)")
-            })
+        let stack = try Stack(mode: .fastcgi, sender: false, workers: 2, graphHandler: lateFirstAnswer())
         defer { stack.stop() }
         try stack.startSender("--lease-milliseconds 2000")
         try waitUntil { FileManager.default.fileExists(atPath: "\(stack.directory)/run/sender.sock") }
@@ -232,5 +220,70 @@ import Testing
         #expect(versions?[0].int64 == Int64(perCustomer))
         #expect(versions?[1].int64 == Int64(perCustomer))
         #expect(versions?[2].int64 == Int64(customers))
+    }
+}
+
+/// Senders that die and senders that pile up (issue 17, item 4).
+@Suite(.serialized) struct SenderRecoveryTests {
+    /// A sender killed mid-send leaves its row leased for the whole minute; the sender started after it sees that
+    /// the row's owner (pid and start time) is gone and sends it at once, counted as a possible duplicate.
+    @Test func aRestartedSenderTakesBackADeadSendersRowsAtOnce() throws {
+        let stack = try Stack(mode: .fastcgi, sender: false, workers: 2, graphHandler: lateFirstAnswer())
+        defer { stack.stop() }
+        // The default lease: a minute.
+        try stack.startSender()
+        try waitUntil { FileManager.default.fileExists(atPath: "\(stack.directory)/run/sender.sock") }
+        #expect(try stack.post(textMessage(id: "wamid.RECLAIM-1", from: "2348070000011")).status == 200)
+        stack.graph.waitForRequests(1)
+        kill(try stack.senderPID(), SIGKILL)
+        let killed = Date()
+        try stack.startSender()
+        let requests = stack.graph.waitForRequests(2, timeout: 15)
+        #expect(requests.count == 2)
+        #expect(Date().timeIntervalSince(killed) < 15, "sent again long before the minute's lease ran out")
+        try waitUntil { try stack.query("SELECT status FROM outbox").first?[0].string == "sent" }
+        let status = try stack.run("cgi-bin/whatsorder outbox status --config \(stack.configPath)")
+        #expect(status.contains("possible duplicates\t1"), "\(status)")
+        #expect(stack.log("sender.log").contains("took back rows of a sender that is no longer running rows=1"))
+    }
+
+    /// With no sender daemon, 40 customers writing at once are all answered by fallback senders that never run
+    /// two at a time (their passes, logged to one file, never overlap).
+    @Test func fallbackSendersRunOneAtATime() throws {
+        let stack = try Stack(mode: .cgi, sender: false, workers: 4)
+        defer { stack.stop() }
+        let customers = 40
+        concurrently(customers) { index in
+            _ = try? stack.post(textMessage(id: "wamid.FALLBACK-\(index)", from: "23480700011\(10 + index)"))
+        }
+        try waitUntil(timeout: 30) {
+            try stack.query("SELECT count(*) FROM outbox WHERE status = 'sent'").first?[0].int64 == Int64(customers)
+        }
+        try waitUntil { !stack.log("fallback-sender.log").isEmpty }
+        usleep(500_000)
+        let passes = stack.log("fallback-sender.log").split(separator: "\n")
+            .filter { $0.hasSuffix("fallback pass") || $0.hasSuffix("fallback pass done") }
+        var running = 0
+        var most = 0
+        for line in passes {
+            running += line.hasSuffix("done") ? -1 : 1
+            most = max(most, running)
+        }
+        #expect(most == 1, "\(passes.joined(separator: "\n"))")
+        #expect(passes.filter { $0.hasSuffix("fallback pass") }.count < customers)
+    }
+}
+
+/// A Graph API that takes the first message but answers it 3 s late: a sender killed while it waits has sent it.
+func lateFirstAnswer() -> @Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse {
+    let firstSend = Locked(true)
+    return { _, sequence in
+        if firstSend.value {
+            firstSend.mutate { $0 = false }
+            var late = GraphStub.accepted(wamid: "wamid.K\(sequence)")
+            late.delaySeconds = 3
+            return late
+        }
+        return GraphStub.accepted(wamid: "wamid.K\(sequence)")
     }
 }

@@ -1,0 +1,34 @@
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A sender process as its claims name it: `pid:start-time` (the start time in clock ticks since boot, field 22 of
+/// /proc/PID/stat). A pid alone is not enough: the kernel reuses them, and a new process under an old pid would
+/// look alive. The start time changes with the process, so a restarted box or a reused pid reads as gone.
+public enum SenderIdentity {
+    /// This process.
+    public static var current: String {
+        let pid = getpid()
+        return "\(pid):\(startTime(of: pid) ?? "?")"
+    }
+
+    /// Whether the process that wrote `owner` still runs. An owner that does not read as `pid:start` is treated
+    /// as running: its rows wait out their lease as before.
+    public static func isRunning(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, parts[1] != "?" else { return true }
+        return startTime(of: pid) == parts[1]
+    }
+
+    /// Field 22 of /proc/PID/stat, or nil when there is no such process.
+    static func startTime(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state), so field 22 is fields[19].
+        return fields.count > 19 ? String(fields[19]) : nil
+    }
+}
