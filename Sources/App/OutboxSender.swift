@@ -46,6 +46,10 @@ public struct OutboxSender {
     /// A number in 0..<1, for jitter.
     public var random: () -> Double
     public var log: Logger
+    /// `SEND_RATE_LIMIT`: no one-second window holds more WhatsApp sends than this (shared by every pass).
+    public var rateLimiter = SendRateLimiter(limit: 80)
+    /// Waits this many milliseconds (the rate limit). Injected: tests move their clock instead.
+    public var sleep: (Int64) -> Void = { _ in }
 
     public init(
         settings: Settings, conversation: ConversationRunner, store: Store, transport: HTTPTransport,
@@ -136,6 +140,8 @@ public struct OutboxSender {
         let request = sendMessageRequest(
             graphURL: settings.graphURL, apiVersion: settings.apiVersion, phoneNumberID: settings.phoneNumberID,
             accessToken: settings.accessToken, body: item.payload)
+        while case let wait = rateLimiter.wait(at: now()), wait > 0 { sleep(wait) }
+        rateLimiter.record(at: now())
         let outcome: SendOutcome
         var uncertain = false
         do {
@@ -151,6 +157,10 @@ public struct OutboxSender {
             log.debug("sent", ["outbox": "\(item.id)"])
             report.sent = 1
         case .retryable(let reason, let code):
+            if code == ErrorCodes.throughputReached {
+                rateLimiter.throttled(at: now())
+                log.warning("Meta's throughput limit reached; sending at half the rate for a minute")
+            }
             if now() - item.createdAt >= settings.giveUpAfterMilliseconds {
                 try store.failOutbox(
                     id: item.id, error: "gave up after \(item.attempts) attempts: \(reason)", code: code,

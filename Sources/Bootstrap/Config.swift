@@ -122,6 +122,9 @@ public struct Config: Sendable {
             name: "TEMPLATE_LANGUAGE", defaultValue: "en", secret: false,
             meaning: "the language code the template was approved in (en, en_US, …)"),
         Key(
+            name: "SEND_RATE_LIMIT", defaultValue: "80", secret: false,
+            meaning: "WhatsApp messages a second at most (Meta's default tier is 80; 1000 for upgraded numbers)"),
+        Key(
             name: "SENDER_LOG_FILE", defaultValue: "", secret: false,
             meaning: "where a handler's fallback `outbox send --once` writes its log (default: discarded)"),
         Key(

@@ -20,6 +20,8 @@ public enum ErrorCodes {
     public static let reEngagement = 131047
     /// "Pair rate limit hit": too many messages to one recipient; Meta is fine for everyone else.
     public static let pairRateLimit = 131056
+    /// The business number's messages-per-second were exceeded: slow down for everyone.
+    public static let throughputReached = 130429
 }
 
 /// Throughput, pair-rate, app and WABA rate limits, maintenance and Meta's temporary server errors.

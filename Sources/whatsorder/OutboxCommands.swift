@@ -129,7 +129,10 @@ func makeSender(options: ConfigOptions, component: String) throws -> OutboxSende
     let log = Live.stderrLogger(config: config, component: component)
     if reclaimed > 0 { log.warning("took back rows of a sender that is no longer running", ["rows": "\(reclaimed)"]) }
     let conversation = try configured { try Live.conversationRunner(config) }
-    return OutboxSender(
+    var sender = OutboxSender(
         settings: settings, conversation: conversation, store: store, transport: transport.transport,
         now: Live.nowMilliseconds, random: Live.random, log: log)
+    sender.rateLimiter = SendRateLimiter(limit: try configured { try config.count("SEND_RATE_LIMIT") })
+    sender.sleep = { milliseconds in usleep(UInt32(min(milliseconds, 1000)) * 1000) }
+    return sender
 }

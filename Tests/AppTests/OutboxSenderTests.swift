@@ -241,3 +241,85 @@ final class SenderHarness: @unchecked Sendable {
         #expect(sender.delay(afterAttempts: 3) > 3900)
     }
 }
+
+/// `SEND_RATE_LIMIT`: Meta's messages per second, held over every one-second window.
+@Suite struct SendRateLimitTests {
+    /// The most sends in any one-second window [t, t + 1000) of these start times.
+    static func busiestSecond(_ times: [Int64]) -> Int {
+        let sorted = times.sorted()
+        return sorted.indices.map { start in sorted[start...].prefix { $0 < sorted[start] + 1000 }.count }.max() ?? 0
+    }
+
+    @Test func noOneSecondWindowHoldsMoreThanTheLimit() {
+        let limiter = SendRateLimiter(limit: 80)
+        var now: Int64 = 1_764_000_000_000
+        var sent: [Int64] = []
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            // Sends as fast as the limiter lets them, with now and then a pause of a few milliseconds.
+            now += Int64.random(in: 0...3, using: &generator)
+            while case let wait = limiter.wait(at: now), wait > 0 { now += wait }
+            limiter.record(at: now)
+            sent.append(now)
+        }
+        #expect(Self.busiestSecond(sent) == 80)
+        // And it is not slower than it must be: a thousand sends take about 12.5 seconds, not more.
+        #expect(now - sent[0] < 13_000)
+    }
+
+    @Test func throughputReachedHalvesTheRateForAMinute() {
+        let limiter = SendRateLimiter(limit: 80)
+        var now: Int64 = 0
+        limiter.throttled(at: now)
+        var sent: [Int64] = []
+        while now < 59_000 {
+            while case let wait = limiter.wait(at: now), wait > 0 { now += wait }
+            limiter.record(at: now)
+            sent.append(now)
+        }
+        #expect(Self.busiestSecond(sent) == 40)
+        #expect(limiter.current(at: 59_999) == 40)
+        #expect(limiter.current(at: 60_000) == 80)
+    }
+}
+
+extension OutboxSenderTests {
+    /// The sender itself, against a Graph API stand-in that answers at once: 30 replies at a limit of 10 a
+    /// second take three seconds of the sender's clock, never more than 10 in a second. A 130429 halves it.
+    @Test func theSenderHoldsTheRateLimitAndSlowsDownOn130429() throws {
+        let calls = Locked(0)
+        let setup = try SenderHarness { _, sequence in
+            calls.mutate { $0 += 1 }
+            // The 11th send meets Meta's throughput limit.
+            return calls.value == 11
+                ? GraphStub.error(status: 400, code: 130429, title: "Rate limit hit")
+                : GraphStub.accepted(wamid: "wamid.L\(sequence)")
+        }
+        for index in 0..<30 {
+            _ = setup.harness.post(
+                textMessage(
+                    id: "wamid.RATE\(index)", from: "23480700022\(10 + index)", text: "hi", sentAt: 1_764_000_000))
+        }
+        let times = Locked<[Int64]>([])
+        var sender = setup.sender
+        let transport = sender.transport
+        sender.transport = HTTPTransport { request in
+            times.mutate { $0.append(setup.now) }
+            return try transport.send(request)
+        }
+        sender.rateLimiter = SendRateLimiter(limit: 10)
+        sender.sleep = { setup.advance($0) }
+        var guardPasses = 0
+        while try setup.harness.store.outboxCounts()["pending", default: 0] > 0 && guardPasses < 50 {
+            _ = try sender.deliverDue()
+            setup.advance(100)
+            guardPasses += 1
+        }
+        #expect(try setup.harness.store.outboxCounts()["sent", default: 0] == 30)
+        let sent = times.value
+        #expect(sent.count == 31)
+        #expect(SendRateLimitTests.busiestSecond(sent) <= 10)
+        // After the 130429, half the rate: no second after it holds more than 5.
+        #expect(SendRateLimitTests.busiestSecond(Array(sent.dropFirst(11))) <= 5)
+    }
+}

@@ -35,6 +35,8 @@ final class Stack: @unchecked Sendable {
     static let staffNumbers = ["2348099990001", "2348099990002"]
     static let businessNumber = "+234 800 000 0000"
 
+    /// The Graph API stand-in is no number on a Meta tier, so the stack sends as fast as it can (`SEND_RATE_LIMIT`
+    /// is tested against the sender itself, in AppTests).
     /// `verify` is the Paystack stub's answer to `transaction/verify`; reconcile runs only when a test runs it
     /// (`reconcile()`), unless `reconcileLoop` starts the stack's own every-minute loop. `threads` is the WhatsApp
     /// webhook's `--threads` (scripts/stack's default when nil: one process serving 16 at once). `staffWrote`: the
@@ -79,6 +81,7 @@ final class Stack: @unchecked Sendable {
         STAFF_HTPASSWD=\(directory)/staff.htpasswd
         SENDER_LOG_FILE=\(directory)/log/fallback-sender.log
         LOG_LEVEL=info
+        SEND_RATE_LIMIT=1000000
         \(extraConfig)
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
         try run(
