@@ -66,6 +66,8 @@ public struct ChatDesk: Sendable {
         case explained
         /// A reaction or a notice: nothing to do.
         case ignored
+        /// A plain message from a number told how things work within the day: it only keeps the window open.
+        case noted
     }
 
     /// A message from one of the restaurant's own numbers. Never a customer: it is recorded (which keeps the
@@ -103,9 +105,16 @@ public struct ChatDesk: Sendable {
                     "I can't tell which customer that answers. Reply (swipe right) to a 💬 or 🙋 message from me, or "
                     + "use: whatsorder chat send NUMBER \"…\""
             } else {
+                // A plain message keeps the number's alert window open (docs/templates.md suggests a daily "hi"):
+                // it is explained once a day, not answered every time.
+                if try store.staffExplained(number, since: now - 20 * 3_600_000) {
+                    try store.setStaffInboundOutcome(id: id, outcome: StaffOutcome.noted.rawValue, customer: nil)
+                    return (.noted, 0)
+                }
                 explanation =
-                    "This is a staff number, so I don't take orders from it. To answer a customer who asked for a "
-                    + "person, reply (swipe right) to their 💬 or 🙋 message."
+                    "✓ Noted: alerts reach this number as messages for the next 24 hours. This is a staff number, so "
+                    + "I don't take orders from it. To answer a customer who asked for a person, reply (swipe "
+                    + "right) to their 💬 or 🙋 message."
             }
             let entries = conversation.staffEntries(.staffHelp(explanation)).filter { $0.staffNumber == number }
             try store.enqueue(entries, now: now)

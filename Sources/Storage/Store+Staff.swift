@@ -34,6 +34,13 @@ extension Store {
             "UPDATE staffInbound SET outcome = ?, customerID = ? WHERE id = ?", [outcome, customer?.rawValue, id])
     }
 
+    /// Whether `number` was answered with how things work since `since` (Unix ms).
+    public func staffExplained(_ number: String, since: Int64) throws -> Bool {
+        !(try database.query(
+            "SELECT 1 FROM staffInbound WHERE number = ? AND outcome = 'explained' AND replyTo IS NULL AND receivedAt >= ?",
+            [number, since])).isEmpty
+    }
+
     /// When `number` last wrote to the business (Unix ms), if ever.
     public func staffLastInbound(_ number: String) throws -> Int64? {
         try database.query("SELECT max(receivedAt) FROM staffInbound WHERE number = ?", [number]).first?[0].int64

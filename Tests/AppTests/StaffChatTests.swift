@@ -117,6 +117,9 @@ import Testing
         #expect(help.count == 1)
         #expect(help.first?.contains("This is a staff number") == true)
         #expect(try texts(store, to: staffNumbers[1]).isEmpty)
+        // The morning "hi" that keeps the window open is explained once a day, not answered every time.
+        _ = harness.post(textMessage(id: "wamid.S1b", from: staffNumbers[0], text: "hi", sentAt: Self.sentAt))
+        #expect(try texts(store, to: staffNumbers[0]).count == 1)
 
         // A reply to something that speaks for no customer (a new-order alert, or an unknown id).
         _ = harness.post(
@@ -124,7 +127,7 @@ import Testing
         #expect(try texts(store, to: staffNumbers[0]).last?.contains("I can't tell which customer") == true)
         #expect(
             try store.database.query("SELECT outcome FROM staffInbound ORDER BY id").map { $0[0].string }
-                == ["explained", "explained"])
+                == ["explained", "noted", "explained"])
     }
 
     @Test func alertsToAStaffNumberOutsideItsWindowUseTheTemplateOrAreRecordedUnsent() throws {
