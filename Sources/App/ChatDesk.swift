@@ -49,10 +49,7 @@ public struct ChatDesk: Sendable {
     }
 
     func step(_ event: Event, customer: CustomerID, store: Store, now: Int64) throws -> Int {
-        let (menu, settings) = try store.current(base: conversation.settings)
-        return try store.stepConversation(of: customer, now: now) { snapshot, record in
-            conversation.step(event, snapshot: snapshot, customer: record, menu: menu, now: now, settings: settings)
-        }
+        try store.stepConversation(of: customer, now: now, step: try conversation.stepping(event, in: store, now: now))
     }
 
     // MARK: - A staff number writing to the business

@@ -97,6 +97,21 @@ public struct ConversationRunner: Sendable {
         return result
     }
 
+    /// The step `Store.stepConversation` runs for `event`: the reducer with the menu and the restaurant's settings as
+    /// `store` has them now (one revision integer read). `adjust` may change the rendered result (the 24-hour
+    /// window's templates).
+    public func stepping(
+        _ event: Event, in store: Store, now: Int64,
+        adjust: @escaping (Store.Snapshot, Store.CustomerRecord, inout Store.StepResult) -> Void = { _, _, _ in }
+    ) throws -> Store.Step {
+        let (menu, settings) = try store.current(base: self.settings)
+        return { snapshot, customer in
+            var result = step(event, snapshot: snapshot, customer: customer, menu: menu, now: now, settings: settings)
+            adjust(snapshot, customer, &result)
+            return result
+        }
+    }
+
     /// `STAFF_WHATSAPP_NUMBERS` as WhatsApp ids: "+234 801-234 5678, 2348099999999" → two digit strings.
     public static func staffNumbers(from setting: String) -> [String] {
         setting.split(separator: ",").map { String($0.unicodeScalars.filter { ("0"..."9").contains($0) }) }

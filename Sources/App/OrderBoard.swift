@@ -203,8 +203,7 @@ public struct OrderBoard {
         do {
             guard let customer = try chatCustomer(number, store: store) else { return .text(404, "no such customer") }
             let model = model(request: request, user: user, store: store, at: at)
-            let until = try store.chatThreads(now: at, since: 30 * 86_400_000)
-                .first { $0.customer.id == customer.id }?.handoffUntil
+            let until = try store.handoffUntil(customer.id, now: at)
             let thread = ChatPages.Thread(
                 number: customer.identity.waID ?? number, name: customer.name,
                 lines: try store.chatThread(customer.id), withPerson: until != nil)

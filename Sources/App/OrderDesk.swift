@@ -32,7 +32,7 @@ public struct OrderDesk: Sendable {
     }
 
     /// Meta's customer service window (apis.md A4).
-    public static let window: Int64 = 24 * 3_600_000
+    public static let window: Int64 = Store.window
 
     public enum Result: Equatable, Sendable {
         /// Moved; `message` says how the customer was told.
@@ -125,9 +125,7 @@ public struct OrderDesk: Sendable {
                     " (it paid \(charge.amount.formatted(symbol: symbol)) of \(order.total.formatted(symbol: symbol)))"
             }
             try store.addOrderAttention(id: order.id, note: note, now: now)
-            let confirmed = ConfirmedOrder(
-                code: order.code, lines: order.lines, fulfilment: order.fulfilment, subtotal: order.subtotal,
-                deliveryFee: order.deliveryFee, total: order.total)
+            let confirmed = order.confirmed
             let message = try tell(.paymentConfirmed(confirmed), about: order, status: .paid, store: store, now: now)
             let customer = StaffNotice.Customer(try store.customerRecord(order.customer))
             try store.enqueue(
@@ -191,10 +189,7 @@ public struct OrderDesk: Sendable {
         -> Message
     {
         var message = Message.text
-        let (menu, settings) = try store.current(base: conversation.settings)
-        try store.stepConversation(of: order.customer, now: now) { snapshot, customer in
-            var result = conversation.step(
-                event, snapshot: snapshot, customer: customer, menu: menu, now: now, settings: settings)
+        let step = try conversation.stepping(event, in: store, now: now) { snapshot, customer, result in
             let outside = snapshot.lastInboundAt.map { now - $0 > Self.window } ?? true
             let recipient = ConversationRunner.recipient(customer)
             let templateBody = template.map {
@@ -214,8 +209,8 @@ public struct OrderDesk: Sendable {
                 if let templateBody { return Store.OutboxEntry(kind: entry.kind, payload: templateBody) }
                 return Store.OutboxEntry(kind: entry.kind, payload: entry.payload, unsendable: Self.noTemplate)
             }
-            return result
         }
+        try store.stepConversation(of: order.customer, now: now, step: step)
         return message
     }
 

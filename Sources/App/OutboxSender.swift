@@ -270,7 +270,6 @@ public struct OutboxSender {
             event = .paymentLinkFailed(reference: attempt.reference, reason: reason)
             log.error("payment link not created", ["reference": attempt.reference, "reason": reason])
         }
-        let (menu, settings) = try store.current(base: conversation.settings)
         try store.advanceConversation(
             of: attempt.customer, now: at,
             before: {
@@ -283,10 +282,7 @@ public struct OutboxSender {
                     try store.failOutbox(id: item.id, error: reason, code: nil, fbtraceID: nil)
                 }
             },
-            step: { snapshot, customer in
-                conversation.step(
-                    event, snapshot: snapshot, customer: customer, menu: menu, now: at, settings: settings)
-            })
+            step: try conversation.stepping(event, in: store, now: at))
     }
 
     // MARK: - Refunds
@@ -350,7 +346,6 @@ public struct OutboxSender {
     func settleRefund(_ item: Store.OutboxItem, _ refund: Store.RefundRow, _ outcome: RefundOutcome) throws {
         let at = now()
         let money = refund.amount.formatted(symbol: conversation.settings.currencySymbol)
-        let (menu, settings) = try store.current(base: conversation.settings)
         try store.writeTransaction {
             let note: String
             switch outcome {
@@ -362,11 +357,9 @@ public struct OutboxSender {
                 // A cancellation and a second payment told the customer already; a refund staff asked for later
                 // is news to them.
                 if refund.requestedBy == "staff" {
-                    try store.stepConversation(of: refund.customer, now: at) { snapshot, customer in
-                        conversation.step(
-                            .refundStarted(refund.orderCode, amount: refund.amount), snapshot: snapshot,
-                            customer: customer, menu: menu, now: at, settings: settings)
-                    }
+                    let started = Event.refundStarted(refund.orderCode, amount: refund.amount)
+                    try store.stepConversation(
+                        of: refund.customer, now: at, step: try conversation.stepping(started, in: store, now: at))
                 }
                 try store.addOrderAttention(id: refund.orderID, note: note, now: at)
                 return

@@ -131,6 +131,15 @@ public struct PaymentDesk: Sendable {
 
 }
 
+extension Store.PayableOrder {
+    /// The order as the confirmation and the kitchen's message describe it.
+    var confirmed: ConfirmedOrder {
+        ConfirmedOrder(
+            code: code, lines: lines, fulfilment: fulfilment, subtotal: subtotal, deliveryFee: deliveryFee, total: total
+        )
+    }
+}
+
 extension Store.PaymentEventRecord {
     /// A successful charge's row, from a webhook or from a verify.
     init(_ charge: Charge, source: Source, event: String, key: String) {
@@ -174,9 +183,7 @@ private struct Work {
                     id: order.id, to: .paid, from: [.awaitingPayment], now: now, paidReference: charge.reference)
             else { return .alreadyConfirmed }
             try store.markPaymentPaid(reference: charge.reference, transactionID: charge.id, now: now)
-            let confirmed = ConfirmedOrder(
-                code: order.code, lines: order.lines, fulfilment: order.fulfilment, subtotal: order.subtotal,
-                deliveryFee: order.deliveryFee, total: order.total)
+            let confirmed = order.confirmed
             try tellCustomer(.paymentConfirmed(confirmed))
             try tellStaff(.newOrder(confirmed, customer: try staffCustomer(), flag: nil))
             return .confirmed
@@ -268,8 +275,7 @@ private struct Work {
                 return
             }
             let taken = try store.charges(orderID: order.id).reduce(0) { $0 + $1.amount.rawValue }
-            let returned = try store.refunds(orderID: order.id).filter { $0.status == .processed }
-                .reduce(0) { $0 + $1.amount.rawValue }
+            let returned = try store.refundedAmount(orderID: order.id).rawValue
             // Without a recorded charge (an order paid before charges were kept), the order's total stands in.
             let whole = returned >= (taken > 0 ? taken : order.total.rawValue)
             if whole {
@@ -310,11 +316,8 @@ private struct Work {
     // MARK: - Messages
 
     mutating func tellCustomer(_ event: Event) throws {
-        let (menu, settings) = try store.current(base: desk.conversation.settings)
-        outboxRows += try store.stepConversation(of: order.customer, now: now) { snapshot, customer in
-            desk.conversation.step(
-                event, snapshot: snapshot, customer: customer, menu: menu, now: now, settings: settings)
-        }
+        outboxRows += try store.stepConversation(
+            of: order.customer, now: now, step: try desk.conversation.stepping(event, in: store, now: now))
     }
 
     func staffCustomer() throws -> StaffNotice.Customer {

@@ -126,12 +126,9 @@ public struct PaymentReconciler {
             guard try store.transitionOrder(id: first.orderID, to: .expired, from: [.awaitingPayment], now: at)
             else { return -1 }
             try store.abandonPayments(orderID: first.orderID, now: at)
-            let (menu, settings) = try store.current(base: payments.conversation.settings)
-            return try store.stepConversation(of: first.customer, now: at) { snapshot, customer in
-                payments.conversation.step(
-                    .paymentLinkExpired(first.orderCode), snapshot: snapshot, customer: customer, menu: menu, now: at,
-                    settings: settings)
-            }
+            return try store.stepConversation(
+                of: first.customer, now: at,
+                step: try payments.conversation.stepping(.paymentLinkExpired(first.orderCode), in: store, now: at))
         }
         if rows >= 0 {
             report.expired += 1

@@ -26,10 +26,14 @@ public enum StaffNotice: Equatable, Sendable {
             self.number = number
         }
 
-        var display: String {
-            let plus = number.allSatisfy(\.isNumber) ? "+" : ""
-            return [name, "\(plus)\(number)"].compactMap { $0 }.joined(separator: ", ")
-        }
+        /// The number as staff dial it: `+` before a phone number, none before Meta's user id.
+        var dialled: String { (number.allSatisfy(\.isNumber) ? "+" : "") + number }
+
+        /// "Ada, +2348031112222".
+        var display: String { [name, dialled].compactMap { $0 }.joined(separator: ", ") }
+
+        /// "Ada (+2348031112222)", as a relayed message begins.
+        var speaker: String { name.map { "\($0) (\(dialled))" } ?? dialled }
     }
 
     public func text(settings: Settings) -> String {
@@ -65,10 +69,9 @@ public enum StaffNotice: Equatable, Sendable {
                 "Reply to this message to answer them here (or: whatsorder chat send \(customer.number) \"…\").",
                 "Hand back: whatsorder chat resume \(customer.number)")
         case .relayed(let customer, let order, let text):
-            let plus = customer.number.allSatisfy(\.isNumber) ? "+" : ""
-            let who = (customer.name.map { "\($0) (\(plus)\(customer.number))" } ?? "\(plus)\(customer.number)")
             return lines(
-                "💬 \(who)\(order.map { ", order \($0)" } ?? ""): \(text)", "↩️ Reply to this message to answer.")
+                "💬 \(customer.speaker)\(order.map { ", order \($0)" } ?? ""): \(text)",
+                "↩️ Reply to this message to answer.")
         case .staffHelp(let text):
             return text
         }

@@ -90,6 +90,16 @@ extension Store {
         return id
     }
 
+    /// What Paystack has given back of the order's money so far: its processed refunds.
+    public func refundedAmount(orderID: Int64) throws -> Kobo {
+        Kobo(
+            Int(
+                try database.query(
+                    "SELECT coalesce(sum(amountKobo), 0) FROM refund WHERE orderID = ? AND status = 'processed'",
+                    [orderID]
+                ).first?[0].int64 ?? 0))
+    }
+
     public func refund(outboxID: Int64) throws -> RefundRow? {
         try refunds(where: "r.outboxID = ?", [outboxID]).first
     }

@@ -12,9 +12,9 @@ public enum ChatAuthor: String, Equatable, Sendable {
 /// Staff on WhatsApp: their own messages (each once, by Meta's id), their 24-hour windows, the customers their
 /// relayed messages speak for, and the handoff threads.
 extension Store {
-    /// WhatsApp's customer service window applies to staff numbers too: free text only within 24 hours of their
-    /// last message to the business.
-    static let window: Int64 = 24 * 3_600_000
+    /// WhatsApp's customer service window (apis.md A4), for customers and staff numbers alike: free text only
+    /// within 24 hours of the number's last message to the business.
+    public static let window: Int64 = 24 * 3_600_000
 
     /// Records a staff member's message; false when Meta delivered it before (the UNIQUE id decides).
     public func recordStaffInbound(
@@ -92,6 +92,11 @@ extension Store {
         }
     }
 
+    /// Until when a person has the customer's chat, if they have it at `now`.
+    public func handoffUntil(_ customer: CustomerID, now: Int64) throws -> Int64? {
+        try storedConversation(customer)?.state.handoffUntil.flatMap { $0 > now ? $0 : nil }
+    }
+
     public struct ChatSummary: Equatable, Sendable {
         public var customer: CustomerRecord
         /// The newest line of the thread.
@@ -114,7 +119,7 @@ extension Store {
         return try rows.compactMap { row in
             let id = CustomerID(rawValue: row[0].int64 ?? 0)
             guard let customer = try customerRecord(id) else { return nil }
-            let until = try storedConversation(id)?.state.handoffUntil.flatMap { $0 > now ? $0 : nil }
+            let until = try handoffUntil(id, now: now)
             return ChatSummary(
                 customer: customer,
                 last: ChatLine(

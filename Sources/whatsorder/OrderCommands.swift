@@ -101,14 +101,8 @@ struct Orders: ParsableCommand {
         @Argument(help: "The order number.") var order: String
 
         func run() throws {
-            try exitOnFailure {
-                let (config, store) = try options.openCurrentStore()
-                defer { store.close() }
-                let found = try findOrder(order, in: store)
-                let desk = try configured { try Live.orderDesk(config) }
-                try report(
-                    try desk.confirm(found.code, store: store, now: Live.nowMilliseconds()), code: found.code,
-                    config: config)
+            try withOrderDesk(order, options: options) { desk, found, store, config, now in
+                try report(try desk.confirm(found.code, store: store, now: now), code: found.code, config: config)
             }
         }
     }
@@ -127,9 +121,7 @@ struct Orders: ParsableCommand {
         @Option(help: "Why, for the records (required).") var reason: String
 
         func run() throws {
-            try exitOnFailure {
-                let (config, store) = try options.openCurrentStore()
-                defer { store.close() }
+            try withOrderDesk(order, options: options) { desk, found, store, config, now in
                 let symbol = config["CURRENCY_SYMBOL"]
                 let kobo = try amount.map { text in
                     guard let kobo = Kobo.parse(text, symbol: symbol, code: config["CURRENCY_CODE"]) else {
@@ -137,9 +129,6 @@ struct Orders: ParsableCommand {
                     }
                     return kobo
                 }
-                let found = try findOrder(order, in: store)
-                let desk = try configured { try Live.orderDesk(config) }
-                let now = Live.nowMilliseconds()
                 switch try desk.refund(found.code, amount: kobo, reason: reason, store: store, now: now) {
                 case .notFound: throw Failure.data("no order \(order)")
                 case .refused(let why): throw Failure.data("\(found.code): \(why)")
@@ -224,14 +213,24 @@ extension ParsableCommand {
     }
 
     func move(_ order: String, _ action: OrderLifecycle.Action, reason: String?, options: ConfigOptions) throws {
+        try withOrderDesk(order, options: options) { desk, found, store, config, now in
+            try report(
+                try desk.apply(action, to: found.code, reason: reason, store: store, now: now), code: found.code,
+                config: config)
+        }
+    }
+
+    /// An order found as staff typed it, and the desk that acts on it, over the current store.
+    func withOrderDesk(
+        _ order: String, options: ConfigOptions,
+        _ body: (OrderDesk, Store.PayableOrder, Store, Config, Int64) throws -> Void
+    ) throws {
         try exitOnFailure {
             let (config, store) = try options.openCurrentStore()
             defer { store.close() }
             let found = try findOrder(order, in: store)
             let desk = try configured { try Live.orderDesk(config) }
-            try report(
-                try desk.apply(action, to: found.code, reason: reason, store: store, now: Live.nowMilliseconds()),
-                code: found.code, config: config)
+            try body(desk, found, store, config, Live.nowMilliseconds())
         }
     }
 }

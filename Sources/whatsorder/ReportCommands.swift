@@ -35,8 +35,7 @@ extension Orders {
                 ]
                 for order in try query.orders(in: store, clock: clock) {
                     let customer = try store.customerRecord(order.customer)
-                    let refunded = try store.refunds(orderID: order.id).filter { $0.status == .processed }
-                        .reduce(0) { $0 + $1.amount.rawValue }
+                    let refunded = try store.refundedAmount(orderID: order.id).rawValue
                     var address = ""
                     if case .delivery(let place) = order.fulfilment { address = place.display }
                     rows.append([
@@ -103,8 +102,7 @@ struct Report: ParsableCommand {
             var revenueByDay: [String: (orders: Int, revenue: Int)] = [:]
             var sold: [String: (quantity: Int, revenue: Int)] = [:]
             for order in kept {
-                let back = try store.refunds(orderID: order.id).filter { $0.status == .processed }
-                    .reduce(0) { $0 + $1.amount.rawValue }
+                let back = try store.refundedAmount(orderID: order.id).rawValue
                 refunded += back
                 let day = String(clock.iso(order.createdAt).prefix(10))
                 revenueByDay[day, default: (0, 0)].orders += 1
