@@ -7,6 +7,12 @@ import WhatsApp
 
 /// Delivers committed outbox rows to Meta and Paystack. Runs inside `whatsorder outbox send` and `whatsorder sender`, never
 /// inside a webhook handler: an answer to Meta never waits on Meta.
+///
+/// Many requests are in flight at once (`SEND_CONCURRENCY` WhatsApp sends, and Paystack calls beside them), yet each
+/// customer and each staff number has at most one: the claim only takes the oldest unfinished row of each, so
+/// messages arrive in the order they were written. Each `pump` records a batch of answers and claims the next rows
+/// in one write transaction, so the sender's bookkeeping costs the webhooks' writer lock a few transactions a
+/// second, not one per message.
 public struct OutboxSender {
     public struct Settings: Sendable {
         public var graphURL: String
@@ -23,7 +29,14 @@ public struct OutboxSender {
         public var maxDelayMilliseconds: Int64 = 5 * 60 * 1000
         /// How long a claimed row stays ours; longer than the 15 s request timeout, so a live send never loses it.
         public var leaseMilliseconds: Int64 = 60_000
-        public var batchSize: Int = 20
+        /// `SEND_CONCURRENCY`: WhatsApp sends in flight at once. At Meta's ~200 ms a send, 64 carry 320 a second.
+        public var concurrency: Int = 64
+        /// Paystack calls in flight at once, counted apart from the sends: a customer's payment link never waits
+        /// behind other customers' replies, nor behind the rate limit.
+        public var paystackConcurrency: Int = 8
+        /// In an outage the backlog waits this long after the probe's retry: longer than one request may take, so
+        /// the probe's answer (and, if it got through, `resumeOutbox`) always comes first.
+        public var holdGraceMilliseconds: Int64 = 16_000
         /// Who this sender is on the rows it claims (`pid:start-time`), so a sender started after it dies can take
         /// them back at once.
         public var owner: String?
@@ -40,7 +53,7 @@ public struct OutboxSender {
     /// Feeds Paystack's answers back into the customer's conversation.
     public var conversation: ConversationRunner
     public var store: Store
-    public var transport: HTTPTransport
+    public var transport: any ConcurrentTransport
     /// Unix milliseconds.
     public var now: () -> Int64
     /// A number in 0..<1, for jitter.
@@ -48,11 +61,13 @@ public struct OutboxSender {
     public var log: Logger
     /// `SEND_RATE_LIMIT`: no one-second window holds more WhatsApp sends than this (shared by every pass).
     public var rateLimiter = SendRateLimiter(limit: 80)
-    /// Waits this many milliseconds (the rate limit). Injected: tests move their clock instead.
+    /// Waits this many milliseconds (the rate limit, with nothing in flight). Injected: tests move their clock.
     public var sleep: (Int64) -> Void = { _ in }
+    /// What this sender has claimed and not yet recorded; shared by copies, kept between pumps.
+    let queue = Queue()
 
     public init(
-        settings: Settings, conversation: ConversationRunner, store: Store, transport: HTTPTransport,
+        settings: Settings, conversation: ConversationRunner, store: Store, transport: any ConcurrentTransport,
         now: @escaping () -> Int64, random: @escaping () -> Double, log: Logger
     ) {
         self.settings = settings
@@ -64,11 +79,21 @@ public struct OutboxSender {
         self.log = log
     }
 
+    /// One request at a time through `transport`.
+    public init(
+        settings: Settings, conversation: ConversationRunner, store: Store, transport: HTTPTransport,
+        now: @escaping () -> Int64, random: @escaping () -> Double, log: Logger
+    ) {
+        self.init(
+            settings: settings, conversation: conversation, store: store, transport: SerialTransport(transport),
+            now: now, random: random, log: log)
+    }
+
     public struct Report: Equatable, Sendable {
         public var sent = 0
         public var retried = 0
         public var failed = 0
-        /// Set when the pass stopped because Meta is failing for everyone: nothing more is tried before this time.
+        /// Set when Meta is failing for everyone: no message but the probe is tried before this time.
         public var heldUntil: Int64?
 
         public init() {}
@@ -85,34 +110,204 @@ public struct OutboxSender {
         }
     }
 
-    /// One pass: claims every row due now (a batch at a time) and attempts each once.
+    final class Queue {
+        /// WhatsApp sends claimed and waiting for the rate limit, oldest first.
+        var waiting: [Store.OutboxItem] = []
+        var flights: [Int64: Flight] = [:]
+        var messagesInFlight = 0
+        /// Meta is failing for everyone: no message starts before this, and then one at a time (`probing`) until
+        /// one gets through.
+        var holdUntil: Int64?
+        var probing = false
+        /// The last claim was cut short by the room left, not by what was due: claim again as soon as there is room.
+        var full = false
+        /// The last pump finished rows without a request (a cancelled payment's link): the rows behind them are
+        /// due now.
+        var again = false
+    }
+
+    struct Flight {
+        var item: Store.OutboxItem
+        var purpose: Purpose
+    }
+
+    enum Purpose {
+        case message
+        case paymentLink(Store.PaymentAttempt)
+        case refund(Store.RefundRow)
+    }
+
+    enum Prepared {
+        case start(Flight, HTTPRequest?)
+        case settled(Report)
+    }
+
+    /// Requests in flight or waiting for the rate limit.
+    public var busy: Bool { !queue.flights.isEmpty || !queue.waiting.isEmpty }
+
+    /// Everything due now, to the end: claims, sends (many at once) and records, until nothing due is left and
+    /// nothing is in flight. What `outbox send` and the tests run; the long-lived sender pumps instead.
     ///
-    /// NB: an outage (5xx, 429, throttling, no connection) ends the pass at the first failure: the rest of the
-    /// batch goes back unattempted and every due message waits out the failed row's backoff, so a backlog of a
-    /// thousand replies costs Meta one probe per backoff step, not a thousand requests. The first retry that
-    /// succeeds makes the whole backlog due again.
+    /// NB: an outage (5xx, 429, throttling, no connection) holds every other message back behind one probe: the
+    /// sends already in flight when it began fail on their own, and then a backlog of a thousand replies costs
+    /// Meta one request per backoff step, not a thousand. The first retry that succeeds makes the whole backlog due
+    /// again.
     public func deliverDue(customer: CustomerID? = nil) throws -> Report {
-        var report = Report()
-        while true {
-            let batch = try store.claimDueOutbox(
-                now: now(), leaseMilliseconds: settings.leaseMilliseconds, limit: settings.batchSize,
-                customer: customer, owner: settings.owner)
-            if batch.isEmpty { return report }
-            for (index, item) in batch.enumerated() {
-                let result = try deliver(item)
-                report = report + result
-                if let until = result.heldUntil {
-                    try store.releaseOutbox(ids: batch[(index + 1)...].map(\.id))
-                    try store.holdOutbox(kind: OutboxKind.whatsAppMessage, until: until)
-                    log.warning("Meta is failing; sends paused", ["until": "\(until)"])
-                    return report
-                }
-                if result.sent == 1 && item.attempts > 1 && item.kind == OutboxKind.whatsAppMessage {
-                    try store.resumeOutbox(
-                        kind: OutboxKind.whatsAppMessage, now: now(), except: ErrorCodes.pairRateLimit)
+        var report = try pump([], customer: customer)
+        while busy || queue.again {
+            var completions: [HTTPCompletion] = []
+            if queue.flights.isEmpty {
+                sleep(rateLimiter.wait(at: now()))
+            } else {
+                let wait = queue.waiting.isEmpty ? 1000 : max(1, rateLimiter.wait(at: now()))
+                completions = transport.wait(milliseconds: Int(wait), descriptors: [])
+            }
+            report = report + (try pump(completions, customer: customer))
+        }
+        return report
+    }
+
+    /// One step: records `completions` and claims what is now due and fits, in one write transaction; then starts
+    /// what the rate allows. A throw (the database busy) changes nothing: the same completions can be pumped again.
+    @discardableResult
+    public func pump(_ completions: [HTTPCompletion], customer: CustomerID? = nil, claim: Bool = true) throws -> Report
+    {
+        var hold: Int64?
+        var gotThrough = false
+        let settled = completions.compactMap { completion in
+            queue.flights[completion.tag].map { (flight: $0, result: completion.result) }
+        }
+        let (recorded, prepared) = try store.writeTransaction { () -> (Report, [Prepared]) in
+            var report = Report()
+            for (flight, result) in settled {
+                let outcome = try record(flight, result)
+                report = report + outcome
+                if case .message = flight.purpose, outcome.sent == 1 { gotThrough = true }
+                if let until = outcome.heldUntil {
+                    hold = until
+                    // The rest of the messages wait until well after this row's retry: it is the probe.
+                    try store.releaseOutbox(ids: queue.waiting.map(\.id))
+                    try store.holdOutbox(
+                        kind: OutboxKind.whatsAppMessage, until: until + settings.holdGraceMilliseconds,
+                        except: flight.item.id)
                 }
             }
+            guard claim else { return (report, []) }
+            let messagesLeft = queue.messagesInFlight - settled.filter { $0.flight.isMessage }.count
+            let paystackLeft =
+                queue.flights.count - queue.messagesInFlight - settled.filter { !$0.flight.isMessage }.count
+            let claimed = try claimDue(
+                customer: customer, messagesInFlight: messagesLeft + (hold == nil ? queue.waiting.count : 0),
+                paystackInFlight: paystackLeft, holding: hold != nil)
+            return (report, try claimed.map(prepare))
         }
+        var report = recorded
+        for (flight, _) in settled {
+            queue.flights[flight.item.id] = nil
+            if flight.isMessage { queue.messagesInFlight -= 1 }
+        }
+        if let until = hold {
+            queue.waiting = []
+            queue.holdUntil = until
+            queue.probing = true
+            log.warning("Meta is failing; sends paused", ["until": "\(until)"])
+        } else if gotThrough {
+            queue.holdUntil = nil
+            queue.probing = false
+        }
+        queue.again = false
+        for step in prepared {
+            switch step {
+            case .settled(let outcome):
+                report = report + outcome
+                queue.again = true
+            case .start(let flight, let request):
+                guard let request else {
+                    queue.waiting.append(flight.item)
+                    continue
+                }
+                queue.flights[flight.item.id] = flight
+                transport.start(request, tag: flight.item.id)
+            }
+        }
+        startWaiting()
+        if let until = queue.holdUntil, until > now() { report.heldUntil = until }
+        return report
+    }
+
+    /// Starts the waiting sends that the rate limit allows now.
+    public func startWaiting() {
+        while let item = queue.waiting.first {
+            if queue.probing && queue.messagesInFlight > 0 { return }
+            if rateLimiter.wait(at: now()) > 0 { return }
+            rateLimiter.record(at: now())
+            queue.waiting.removeFirst()
+            queue.flights[item.id] = Flight(item: item, purpose: .message)
+            queue.messagesInFlight += 1
+            transport.start(
+                sendMessageRequest(
+                    graphURL: settings.graphURL, apiVersion: settings.apiVersion,
+                    phoneNumberID: settings.phoneNumberID, accessToken: settings.accessToken, body: item.payload),
+                tag: item.id)
+        }
+    }
+
+    /// How long the long-lived sender may wait for answers or a wake-up before it must pump or start a send
+    /// (milliseconds, at most `poll`). `idle`: how soon to look again at rows that are due but held behind a row
+    /// another sender has.
+    public func nextWake(poll: Int64, idle: Int64) throws -> Int64 {
+        let at = now()
+        var wait = poll
+        if !queue.waiting.isEmpty { wait = min(wait, max(1, rateLimiter.wait(at: at))) }
+        if let until = queue.holdUntil, until > at { wait = min(wait, until - at) }
+        if queue.again || (queue.full && queue.messagesInFlight < settings.concurrency) { return 0 }
+        if let due = try store.nextOutboxDue() {
+            if due > at {
+                wait = min(wait, due - at)
+            } else if queue.flights.isEmpty {
+                // Due yet unclaimed with nothing of ours in flight: behind another sender's row. Never spin on it.
+                wait = min(wait, idle)
+            }
+        }
+        return max(0, wait)
+    }
+
+    /// Stops claiming, puts back what waits for the rate limit and records what is in flight (at most `limit`
+    /// milliseconds): a stopped sender leaves no row to wait out its lease.
+    public func drain(limit: Int64) throws {
+        try store.releaseOutbox(ids: queue.waiting.map(\.id))
+        queue.waiting = []
+        let deadline = now() + limit
+        while !queue.flights.isEmpty && now() < deadline {
+            let completions = transport.wait(milliseconds: 250, descriptors: [])
+            try pump(completions, claim: false)
+        }
+    }
+
+    /// Claims in two lanes, each with its own room: WhatsApp sends (none while Meta is held, one while probing)
+    /// and Paystack calls. Rows behind one in flight are not due (`claimDueOutbox`).
+    func claimDue(customer: CustomerID?, messagesInFlight: Int, paystackInFlight: Int, holding: Bool) throws
+        -> [Store.OutboxItem]
+    {
+        let at = now()
+        var messageRoom = settings.concurrency - messagesInFlight
+        if holding || (queue.holdUntil ?? .min) > at {
+            messageRoom = 0
+        } else if queue.probing {
+            messageRoom = messagesInFlight == 0 ? 1 : 0
+        } else if messagesInFlight > 0 && messageRoom < max(1, settings.concurrency / 8) {
+            // Nearly full: wait for a few more answers and claim them together.
+            messageRoom = 0
+        }
+        let messages = try store.claimDueOutbox(
+            now: at, leaseMilliseconds: settings.leaseMilliseconds, limit: messageRoom, customer: customer,
+            owner: settings.owner, onlyKind: OutboxKind.whatsAppMessage)
+        queue.full = messageRoom > 0 && messages.count == messageRoom
+        let others = try store.claimDueOutbox(
+            now: at, leaseMilliseconds: settings.leaseMilliseconds,
+            limit: settings.paystackConcurrency - paystackInFlight, customer: customer, owner: settings.owner,
+            exceptKind: OutboxKind.whatsAppMessage)
+        return (messages + others).sorted { $0.id < $1.id }
     }
 
     /// Backoff before attempt `attempts + 1`: exponential from the base, capped, with "equal jitter" so a crowd
@@ -123,31 +318,39 @@ public struct OutboxSender {
         return full / 2 + Int64(Double(full / 2) * random())
     }
 
-    func deliver(_ item: Store.OutboxItem) throws -> Report {
-        var report = Report()
-        if item.kind == OutboxKind.paystackInitialize {
-            return try initializePayment(item)
-        }
-        if item.kind == OutboxKind.paystackRefund {
-            return try requestRefund(item)
-        }
-        guard item.kind == OutboxKind.whatsAppMessage else {
+    /// What a claimed row needs before its request leaves: a message waits for the rate limit (no request yet);
+    /// a Paystack call may be settled without one (its payment cancelled meanwhile, no secret key).
+    func prepare(_ item: Store.OutboxItem) throws -> Prepared {
+        switch item.kind {
+        case OutboxKind.whatsAppMessage: return .start(Flight(item: item, purpose: .message), nil)
+        case OutboxKind.paystackInitialize: return try preparePaymentLink(item)
+        case OutboxKind.paystackRefund: return try prepareRefund(item)
+        default:
             try store.failOutbox(
                 id: item.id, error: "unknown outbox kind \(item.kind)", code: nil, fbtraceID: nil)
+            var report = Report()
             report.failed = 1
-            return report
+            return .settled(report)
         }
-        let request = sendMessageRequest(
-            graphURL: settings.graphURL, apiVersion: settings.apiVersion, phoneNumberID: settings.phoneNumberID,
-            accessToken: settings.accessToken, body: item.payload)
-        while case let wait = rateLimiter.wait(at: now()), wait > 0 { sleep(wait) }
-        rateLimiter.record(at: now())
+    }
+
+    /// An answer (or its absence) on the row it belongs to.
+    func record(_ flight: Flight, _ result: Result<HTTPResponse, TransportError>) throws -> Report {
+        switch flight.purpose {
+        case .message: return try recordMessage(flight.item, result)
+        case .paymentLink(let attempt): return try recordPaymentLink(flight.item, attempt, result)
+        case .refund(let refund): return try recordRefund(flight.item, refund, result)
+        }
+    }
+
+    func recordMessage(_ item: Store.OutboxItem, _ result: Result<HTTPResponse, TransportError>) throws -> Report {
+        var report = Report()
         let outcome: SendOutcome
         var uncertain = false
-        do {
-            let response = try transport.send(request)
+        switch result {
+        case .success(let response):
             outcome = classifySendResponse(status: response.status, body: response.body)
-        } catch {
+        case .failure(let error):
             outcome = .retryable(reason: "\(error)", code: nil)
             uncertain = !Self.neverSent(error)
         }
@@ -156,6 +359,10 @@ public struct OutboxSender {
             try store.markOutboxSent(id: item.id, wamid: wamid, now: now())
             log.debug("sent", ["outbox": "\(item.id)"])
             report.sent = 1
+            if item.attempts > 1 {
+                try store.resumeOutbox(
+                    kind: OutboxKind.whatsAppMessage, now: now(), except: ErrorCodes.pairRateLimit)
+            }
         case .retryable(let reason, let code):
             if code == ErrorCodes.throughputReached {
                 rateLimiter.throttled(at: now())
@@ -206,41 +413,44 @@ public struct OutboxSender {
     /// customer asks (`pay`). A transient error retries the same reference a few times; if the first call
     /// succeeded without us seeing the answer, Paystack refuses the repeat as a duplicate and the customer is asked
     /// to type `pay`, so one reference is never charged twice.
-    func initializePayment(_ item: Store.OutboxItem) throws -> Report {
+    func preparePaymentLink(_ item: Store.OutboxItem) throws -> Prepared {
         var report = Report()
+        report.failed = 1
         guard let reference = initializeReference(body: item.payload),
             let attempt = try store.paymentAttempt(reference: reference)
         else {
             try store.failOutbox(id: item.id, error: "payment attempt not found", code: nil, fbtraceID: nil)
-            report.failed = 1
-            return report
+            return .settled(report)
         }
         guard attempt.status == "initializing" else {
             // Cancelled (or already answered) before we got to it: asking Paystack now would make a link nobody
             // should use.
             try store.failOutbox(id: item.id, error: "payment is \(attempt.status)", code: nil, fbtraceID: nil)
-            report.failed = 1
-            return report
+            return .settled(report)
         }
         guard !settings.paystackSecretKey.isEmpty else {
             log.error("PAYSTACK_SECRET_KEY is not set; payment link not created", ["reference": reference])
             try finishPayment(item, attempt: attempt, outcome: .refused(message: "no secret key configured", code: nil))
-            report.failed = 1
-            return report
+            return .settled(report)
         }
         let request = initializeTransactionRequest(
             apiURL: settings.paystackAPIURL, secretKey: settings.paystackSecretKey, body: item.payload)
+        return .start(Flight(item: item, purpose: .paymentLink(attempt)), request)
+    }
+
+    func recordPaymentLink(
+        _ item: Store.OutboxItem, _ attempt: Store.PaymentAttempt, _ result: Result<HTTPResponse, TransportError>
+    ) throws -> Report {
+        var report = Report()
         let outcome: InitializeOutcome
-        do {
-            let response = try transport.send(request)
-            outcome = classifyInitializeResponse(status: response.status, body: response.body)
-        } catch {
-            outcome = .retryable(reason: "\(error)")
+        switch result {
+        case .success(let response): outcome = classifyInitializeResponse(status: response.status, body: response.body)
+        case .failure(let error): outcome = .retryable(reason: "\(error)")
         }
         if case .retryable(let reason) = outcome, item.attempts < paystackAttempts {
             try store.rescheduleOutbox(
                 id: item.id, nextAttemptAt: now() + delay(afterAttempts: item.attempts), error: reason, code: nil)
-            log.warning("payment link will be retried", ["reference": reference, "reason": reason])
+            log.warning("payment link will be retried", ["reference": attempt.reference, "reason": reason])
             report.retried = 1
             return report
         }
@@ -287,49 +497,48 @@ public struct OutboxSender {
 
     // MARK: - Refunds
 
-    /// One `POST /refund`. Never sent twice blindly: the row is marked `unknown` (in its own commit) before the
+    /// One `POST /refund`. Never sent twice blindly: the row is marked `unknown` (committed with its claim) before the
     /// request leaves, so a sender killed mid-request leaves a refund that a person checks on the dashboard, not
     /// one that a restart sends again. Only a request that provably never reached Paystack (no connection, 429)
     /// goes back to `requested` and is retried.
-    func requestRefund(_ item: Store.OutboxItem) throws -> Report {
+    func prepareRefund(_ item: Store.OutboxItem) throws -> Prepared {
         var report = Report()
+        report.failed = 1
         guard let refund = try store.refund(outboxID: item.id) else {
             try store.failOutbox(id: item.id, error: "refund not found", code: nil, fbtraceID: nil)
-            report.failed = 1
-            return report
+            return .settled(report)
         }
-        let marked = try store.writeTransaction {
-            try store.markRefund(id: refund.id, .unknown, from: [.requested], now: now())
-        }
-        guard marked else {
+        // Committed with the claim, before the request leaves.
+        guard try store.markRefund(id: refund.id, .unknown, from: [.requested], now: now()) else {
             try settleRefund(
                 item, refund, .unknown(reason: "a sender stopped while asking Paystack for it; it may have reached it"))
-            report.failed = 1
-            return report
+            return .settled(report)
         }
         guard !settings.paystackSecretKey.isEmpty else {
             log.error("PAYSTACK_SECRET_KEY is not set; refund not requested", ["order": refund.orderCode.rawValue])
             try settleRefund(item, refund, .refused(message: "no secret key configured"))
-            report.failed = 1
-            return report
+            return .settled(report)
         }
         let request = createRefundRequest(
             apiURL: settings.paystackAPIURL, secretKey: settings.paystackSecretKey, body: item.payload)
+        return .start(Flight(item: item, purpose: .refund(refund)), request)
+    }
+
+    func recordRefund(
+        _ item: Store.OutboxItem, _ refund: Store.RefundRow, _ result: Result<HTTPResponse, TransportError>
+    ) throws -> Report {
+        var report = Report()
         var outcome: RefundOutcome
-        do {
-            let response = try transport.send(request)
-            outcome = classifyRefundResponse(status: response.status, body: response.body)
-        } catch {
+        switch result {
+        case .success(let response): outcome = classifyRefundResponse(status: response.status, body: response.body)
+        case .failure(let error):
             outcome = Self.neverSent(error) ? .retryable(reason: "\(error)") : .unknown(reason: "\(error)")
         }
         if case .retryable(let reason) = outcome {
             if now() - item.createdAt < settings.giveUpAfterMilliseconds {
-                try store.writeTransaction {
-                    try store.markRefund(id: refund.id, .requested, from: [.unknown], error: reason, now: now())
-                    try store.rescheduleOutbox(
-                        id: item.id, nextAttemptAt: now() + delay(afterAttempts: item.attempts), error: reason,
-                        code: nil)
-                }
+                try store.markRefund(id: refund.id, .requested, from: [.unknown], error: reason, now: now())
+                try store.rescheduleOutbox(
+                    id: item.id, nextAttemptAt: now() + delay(afterAttempts: item.attempts), error: reason, code: nil)
                 log.warning("refund will be retried", ["order": refund.orderCode.rawValue, "reason": reason])
                 report.retried = 1
                 return report
@@ -379,5 +588,12 @@ public struct OutboxSender {
             try store.addOrderAttention(id: refund.orderID, note: note, now: at)
             try store.enqueue(conversation.staffEntries(.orderNote(refund.orderCode, note: note)), now: at)
         }
+    }
+}
+
+extension OutboxSender.Flight {
+    var isMessage: Bool {
+        if case .message = purpose { return true }
+        return false
     }
 }

@@ -122,6 +122,10 @@ public struct Config: Sendable {
             name: "TEMPLATE_LANGUAGE", defaultValue: "en", secret: false,
             meaning: "the language code the template was approved in (en, en_US, …)"),
         Key(
+            name: "SEND_CONCURRENCY", defaultValue: "64", secret: false,
+            meaning:
+                "WhatsApp sends in flight at once (one per customer at most); at least rate × Meta's round trip"),
+        Key(
             name: "SEND_RATE_LIMIT", defaultValue: "80", secret: false,
             meaning: "WhatsApp messages a second at most (Meta's default tier is 80; 1000 for upgraded numbers)"),
         Key(
@@ -286,6 +290,23 @@ public struct Config: Sendable {
                 message: "\(name) must be a whole number of minor units or seconds up to 10^12, not \"\(raw)\"")
         }
         return value
+    }
+
+    /// `SEND_CONCURRENCY` (1–1,024) and `SEND_RATE_LIMIT` (1–1,000,000 a second; stand-ins on no tier use the top),
+    /// refused by name when out of range:
+    /// a sender with no room to send would queue replies forever.
+    public func sendLimits() throws -> (concurrency: Int, ratePerSecond: Int) {
+        func bounded(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
+            let raw = self[name].trimmingSpaces
+            guard let value = Int(raw), range.contains(value) else {
+                throw ConfigError(
+                    message:
+                        "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(raw)\""
+                )
+            }
+            return value
+        }
+        return (try bounded("SEND_CONCURRENCY", 1...1024), try bounded("SEND_RATE_LIMIT", 1...1_000_000))
     }
 
     /// `RECEIPT_EMAIL`: true for `ask`, false for `never`; anything else is refused by name.

@@ -22,13 +22,15 @@ public enum SenderIdentity {
         return startTime(of: pid) == parts[1]
     }
 
-    /// Field 22 of /proc/PID/stat, or nil when there is no such process.
+    /// Field 22 of /proc/PID/stat, or nil when there is no such process or it has died: a killed sender whose
+    /// parent has not reaped it yet (a zombie, state Z) holds no rows.
     static func startTime(of pid: Int32) -> String? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
         // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state), so field 22 is fields[19].
-        return fields.count > 19 ? String(fields[19]) : nil
+        guard fields.count > 19, fields[0] != "Z", fields[0] != "X" else { return nil }
+        return String(fields[19])
     }
 }

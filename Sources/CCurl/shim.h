@@ -28,3 +28,20 @@ static inline CURLcode wo_curl_setopt_write_callback(CURL *curl, CURLoption opti
 static inline CURLcode wo_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }
+
+static inline CURLMcode wo_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+// CURLMsg's result sits in a union: one finished transfer, its easy handle and result, or NULL when none is left.
+static inline CURL *wo_curl_multi_next_done(CURLM *multi, CURLcode *result) {
+    int queued = 0;
+    CURLMsg *message;
+    while ((message = curl_multi_info_read(multi, &queued)) != NULL) {
+        if (message->msg == CURLMSG_DONE) {
+            *result = message->data.result;
+            return message->easy_handle;
+        }
+    }
+    return NULL;
+}

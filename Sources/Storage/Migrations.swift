@@ -9,7 +9,7 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
-        settings, leaseOwners,
+        settings, leaseOwners, staffLanes,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -374,5 +374,14 @@ public enum Migrations {
         name: "v11-lease-owners",
         sql: """
             ALTER TABLE outbox ADD COLUMN leasedBy TEXT;
+            """)
+    /// A staff number's alerts leave in the order they were written, as a customer's replies do: with many sends in
+    /// flight, "new order" and "order cancelled" must not overtake each other on a staff phone.
+    static let staffLanes = Migration(
+        name: "v12-staff-lanes",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN staffNumber TEXT;
+            CREATE INDEX outboxStaffUnfinished ON outbox(staffNumber, id)
+                WHERE status IN ('pending', 'sending') AND staffNumber IS NOT NULL;
             """)
 }

@@ -19,10 +19,15 @@ extension Store {
     /// mid-send leaves the lease to expire and the row comes back, so a crash costs at most one duplicate, which
     /// is counted in `uncertainSends`.
     /// Only a customer's oldest unfinished row is due: replies leave in the order they were written.
+    ///
+    /// `onlyKind` / `exceptKind` split the claim by kind, so WhatsApp sends (paced, paused in an outage) and
+    /// Paystack calls (neither) each have their own room.
     public func claimDueOutbox(
-        now: Int64, leaseMilliseconds: Int64, limit: Int, customer: CustomerID? = nil, owner: String? = nil
+        now: Int64, leaseMilliseconds: Int64, limit: Int, customer: CustomerID? = nil, owner: String? = nil,
+        onlyKind: String? = nil, exceptKind: String? = nil
     ) throws -> [OutboxItem] {
-        try database.immediateTransaction {
+        guard limit > 0 else { return [] }
+        return try database.immediateTransaction {
             try database.query(
                 """
                 UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1,
@@ -31,13 +36,18 @@ extension Store {
                     SELECT o.id FROM outbox o
                     WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
                       AND (?3 IS NULL OR o.customerID = ?3)
+                      AND (?6 IS NULL OR o.kind = ?6) AND (?7 IS NULL OR o.kind <> ?7)
                       AND NOT EXISTS (
                           SELECT 1 FROM outbox p
                           WHERE p.customerID = o.customerID AND p.id < o.id AND p.status IN ('pending', 'sending'))
+                      AND (o.staffNumber IS NULL OR NOT EXISTS (
+                          SELECT 1 FROM outbox p
+                          WHERE p.staffNumber = o.staffNumber AND p.id < o.id AND p.status IN ('pending', 'sending')
+                            AND p.staffNumber IS NOT NULL))
                     ORDER BY o.id LIMIT ?4)
                 RETURNING id, kind, customerID, payload, attempts, createdAt
                 """,
-                [now, leaseMilliseconds, customer?.rawValue, limit, owner]
+                [now, leaseMilliseconds, customer?.rawValue, limit, owner, onlyKind, exceptKind]
             ).map { row in
                 OutboxItem(
                     id: row[0].int64 ?? 0, kind: row[1].string ?? "", customerID: row[2].int64.map(CustomerID.init),
@@ -91,28 +101,31 @@ extension Store {
             try database.query(
                 """
                 INSERT INTO outbox (kind, customerID, inboundMessageID, payload, status, nextAttemptAt, lastError,
-                    createdAt)
-                VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)
+                    createdAt, staffNumber)
+                VALUES (?, ?, ?, ?, 'failed', ?, ?, ?, ?)
                 """,
-                [entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, reason, now])
+                [
+                    entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, reason, now,
+                    entry.staffNumber,
+                ])
         } else if let fallback = entry.fallback {
             try database.query(
                 """
                 INSERT INTO outbox (kind, customerID, inboundMessageID, payload, fallbackPayload, nextAttemptAt,
-                    createdAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    createdAt, staffNumber)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), SQLValue.blob(fallback),
-                    now, now,
+                    now, now, entry.staffNumber,
                 ])
         } else {
             try database.query(
                 """
-                INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt, staffNumber)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                [entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, now])
+                [entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, now, entry.staffNumber])
         }
     }
 
@@ -199,11 +212,16 @@ extension Store {
 
     /// Meta is failing for everyone: every message due before `until` waits until then, so the backlog does not
     /// hammer Meta one row at a time and every sender (the daemon, a handler's `--once`) sees the same pause.
-    public func holdOutbox(kind: String, until: Int64) throws {
+    /// `probe`, the row whose failure said so, is left at its own retry time before `until`: it alone asks Meta
+    /// whether it is back, and its success brings the rest forward (`resumeOutbox`).
+    public func holdOutbox(kind: String, until: Int64, except probe: Int64? = nil) throws {
         try database.immediateTransaction {
             try database.query(
-                "UPDATE outbox SET nextAttemptAt = ?1 WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt < ?1",
-                [until, kind])
+                """
+                UPDATE outbox SET nextAttemptAt = ?1
+                WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt < ?1 AND id IS NOT ?3
+                """,
+                [until, kind, probe])
         }
     }
 

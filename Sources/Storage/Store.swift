@@ -202,8 +202,9 @@ public final class Store {
         /// Set when the row must not be sent at all (outside the window with no template): it is stored as failed
         /// with this reason, so staff can see what the customer was not told.
         public var unsendable: String?
-        /// For one of the restaurant's own numbers: not part of the customer's ordered queue, and sent as the
-        /// fallback (the alert template) when that number has not written to us in 24 hours.
+        /// For one of the restaurant's own numbers: not part of the customer's ordered queue but of that number's
+        /// own (`outbox.staffNumber`), and sent as the fallback (the alert template) when that number has not
+        /// written to us in 24 hours.
         public var staffNumber: String?
         /// The customer this staff message speaks for: a reply to it on the staff member's phone answers them.
         public var relayOf: CustomerID?

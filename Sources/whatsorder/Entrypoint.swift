@@ -171,6 +171,13 @@ struct ConfigCommand: ParsableCommand {
                 } catch {
                     throw Failure.configuration("\(error)")
                 }
+                if mode == .sender || mode == .all {
+                    do {
+                        _ = try config.sendLimits()
+                    } catch {
+                        throw Failure.configuration("\(error)")
+                    }
+                }
                 let missing = config.missingKeys(for: mode)
                 if !missing.isEmpty {
                     throw Failure.configuration("missing for \(mode.rawValue): \(missing.joined(separator: ", "))")

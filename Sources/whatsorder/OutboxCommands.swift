@@ -106,15 +106,19 @@ struct Outbox: ParsableCommand {
 let idleRetryMilliseconds: Int64 = 50
 
 /// Builds the live sender: the store, libcurl, the clock.
-func makeSender(options: ConfigOptions, component: String) throws -> OutboxSender {
+func makeSender(
+    options: ConfigOptions, component: String, httpVersion: CurlMultiTransport.Version = .negotiated
+) throws -> OutboxSender {
     let (config, store) = try options.openCurrentStore()
     let missing = config.missingKeys(for: .sender)
     if !missing.isEmpty {
         throw Failure.configuration("missing for the sender: \(missing.joined(separator: ", "))")
     }
-    let transport: CurlTransport
+    let (concurrency, ratePerSecond) = try configured { try config.sendLimits() }
+    let transport: CurlMultiTransport
     do {
-        transport = try CurlTransport()
+        // Room for every send and Paystack call in flight, so no kept-alive connection is closed under load.
+        transport = try CurlMultiTransport(connections: concurrency + 16, version: httpVersion)
     } catch {
         throw Failure.internal("\(error)")
     }
@@ -124,15 +128,16 @@ func makeSender(options: ConfigOptions, component: String) throws -> OutboxSende
     settings.paystackAPIURL = config["PAYSTACK_API_URL"]
     settings.paystackSecretKey = config["PAYSTACK_SECRET_KEY"]
     settings.owner = SenderIdentity.current
+    settings.concurrency = concurrency
     // Rows claimed by a sender that died (kill -9, a crash, a reboot) go out now, not after their lease.
     let reclaimed = try store.writeTransaction { try store.reclaimLeases(isRunning: SenderIdentity.isRunning) }
     let log = Live.stderrLogger(config: config, component: component)
     if reclaimed > 0 { log.warning("took back rows of a sender that is no longer running", ["rows": "\(reclaimed)"]) }
     let conversation = try configured { try Live.conversationRunner(config) }
     var sender = OutboxSender(
-        settings: settings, conversation: conversation, store: store, transport: transport.transport,
+        settings: settings, conversation: conversation, store: store, transport: transport,
         now: Live.nowMilliseconds, random: Live.random, log: log)
-    sender.rateLimiter = SendRateLimiter(limit: try configured { try config.count("SEND_RATE_LIMIT") })
+    sender.rateLimiter = SendRateLimiter(limit: ratePerSecond)
     sender.sleep = { milliseconds in usleep(UInt32(min(milliseconds, 1000)) * 1000) }
     return sender
 }

@@ -1,11 +1,14 @@
 import App
 import ArgumentParser
 import Bootstrap
+import CurlHTTP
 import Foundation
+import HTTPClient
 import Storage
 
-/// `whatsorder sender`: the long-lived sender. Sleeps until a handler's datagram on `OUTBOX_SOCKET` or the next
-/// scheduled retry, delivers, and checkpoints the WAL now and then, being the one connection that stays open.
+/// `whatsorder sender`: the long-lived sender. Waits, in one `curl_multi_poll`, for answers to the requests in
+/// flight, a handler's datagram on `OUTBOX_SOCKET`, or the next scheduled retry; records answers and claims what
+/// fits in one transaction; checkpoints the WAL now and then, being the one connection that stays open.
 struct Sender: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the long-lived outbox sender (a service).")
     @OptionGroup var options: ConfigOptions
@@ -21,10 +24,16 @@ struct Sender: ParsableCommand {
             "How long a claimed row stays this sender's (milliseconds); after a crash it is sent again once this passes."
     )
     var leaseMilliseconds: Int = 60_000
+    @Option(
+        help: """
+            HTTP toward Meta and Paystack: negotiated (HTTP/2 where the server offers it, else HTTP/1.1), http1.1, \
+            or h2c (HTTP/2 without TLS: only for a loopback stand-in that speaks it, to measure).
+            """)
+    var http: CurlMultiTransport.Version = .negotiated
 
     func run() throws {
         try exitOnFailure {
-            var sender = try makeSender(options: options, component: "sender")
+            var sender = try makeSender(options: options, component: "sender", httpVersion: http)
             sender.settings.leaseMilliseconds = Int64(leaseMilliseconds)
             let config = try options.load()
             let socketPath = config["OUTBOX_SOCKET"]
@@ -36,39 +45,47 @@ struct Sender: ParsableCommand {
             }
             let stopSignal = try installStopHandler()
             try? sender.store.database.execute("PRAGMA journal_size_limit = 67108864")
-            sender.log.info("listening", ["socket": socketPath])
+            sender.log.info("listening", ["socket": socketPath, "concurrency": "\(sender.settings.concurrency)"])
             var lastCheckpoint = sender.now()
-            var lastPass = OutboxSender.Report()
+            var completions: [HTTPCompletion] = []
+            var due = true
             while senderStopRequested == 0 {
-                // While Meta is failing, a wake-up for a new reply must not become another probe.
-                if (lastPass.heldUntil ?? 0) <= sender.now() {
+                if due || !completions.isEmpty {
                     do {
-                        lastPass = try sender.deliverDue()
+                        try sender.pump(completions)
+                        completions = []
                         if sender.now() - lastCheckpoint > 30_000 {
                             try sender.store.checkpoint()
                             lastCheckpoint = sender.now()
                         }
                     } catch let error as StorageError where error.isBusy {
+                        // The answers are kept and recorded on the next round; nothing is sent twice for it.
                         sender.log.warning("database busy; will retry", ["error": "\(error)"])
                     }
+                } else {
+                    sender.startWaiting()
                 }
-                let now = sender.now()
-                let nextDue = (try? sender.store.nextOutboxDue()) ?? nil
-                var wait = max(0, min(Int64(pollMilliseconds), (nextDue ?? Int64.max) - now))
-                // Due but not claimable (another sender holds a customer's earlier row): wait, never spin.
-                if lastPass.attempted == 0 { wait = max(wait, min(Int64(pollMilliseconds), idleRetryMilliseconds)) }
-                if let held = lastPass.heldUntil, held > now { wait = held - now }
-                var descriptors = [
-                    pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
-                    pollfd(fd: stopSignal, events: Int16(POLLIN), revents: 0),
-                ]
-                if poll(&descriptors, 2, Int32(wait)) > 0 {
-                    if coalesceMilliseconds > 0 && senderStopRequested == 0 {
-                        usleep(UInt32(coalesceMilliseconds) * 1000)
-                    }
-                    var buffer = [UInt8](repeating: 0, count: 64)
+                let wait = try sender.nextWake(poll: Int64(pollMilliseconds), idle: idleRetryMilliseconds)
+                let waitedFrom = sender.now()
+                completions += sender.transport.wait(milliseconds: Int(wait), descriptors: [socket, stopSignal])
+                var woken = false
+                var buffer = [UInt8](repeating: 0, count: 64)
+                while recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 { woken = true }
+                if woken && sender.transport.inFlight == 0 && coalesceMilliseconds > 0 && senderStopRequested == 0 {
+                    // Idle and woken: a burst's first message is rarely alone, so one claim takes the rest too.
+                    usleep(UInt32(coalesceMilliseconds) * 1000)
                     while recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+                } else if !completions.isEmpty && completions.count < 8 && sender.transport.inFlight > 0 {
+                    // A few answers: the next are usually a millisecond away; record them together.
+                    completions += sender.transport.wait(milliseconds: 2, descriptors: [])
                 }
+                due = woken || sender.now() - waitedFrom >= wait
+            }
+            do {
+                try sender.drain(limit: 20_000)
+            } catch {
+                sender.log.warning(
+                    "stopped with answers unrecorded; the next sender takes their rows back", ["error": "\(error)"])
             }
             sender.log.info("stopped")
         }
@@ -139,3 +156,5 @@ private func installStopHandler() throws -> Int32 {
     sigprocmask(SIG_UNBLOCK, &unblock, nil)
     return ends[0]
 }
+
+extension CurlMultiTransport.Version: ExpressibleByArgument {}

@@ -143,8 +143,9 @@ final class SenderHarness: @unchecked Sendable {
         #expect((350...420).contains(setup.stub.requests.count))
     }
 
-    /// Meta down for half an hour with 30 customers' replies queued: a probe per backoff step while it lasts,
-    /// then every reply exactly once, soon after it recovers.
+    /// Meta down for half an hour with 30 customers' replies queued: the 30 go out at once (SEND_CONCURRENCY is
+    /// 64) and fail, then a probe per backoff step while it lasts, then every reply exactly once, soon after it
+    /// recovers.
     @Test func anOutageCostsOneProbePerBackoffStepAndTheBacklogDrainsOnceMetaRecovers() throws {
         let failing = Locked(true)
         let setup = try SenderHarness { request, sequence in
@@ -176,9 +177,9 @@ final class SenderHarness: @unchecked Sendable {
         let requests = setup.stub.requests
         // After the recovery, one request per reply: nothing sent twice.
         #expect(requests.count - requestsBeforeRecovery == 30)
-        // 1, 2, 4 … seconds, then about every 4 minutes: some 16 probes in 30 minutes, where retrying each row on
-        // its own would have cost 30 times that.
-        #expect((10...20).contains(requestsBeforeRecovery))
+        // The first wave, then one probe at 1, 2, 4 … seconds, then about every 4 minutes: some 16 probes in 30
+        // minutes, where retrying each row on its own would have cost 30 times that.
+        #expect((10...20).contains(requestsBeforeRecovery - 30))
         #expect(try setup.harness.store.outboxCounts() == ["sent": 30])
         // Each customer got their reply once.
         let sentTo = requests.suffix(30).compactMap { ($0.json as? [String: Any])?["to"] as? String }
@@ -198,7 +199,7 @@ final class SenderHarness: @unchecked Sendable {
         timeouts.totalSeconds = 1
         let impatient = try CurlTransport(timeouts: timeouts)
         var sender = setup.sender
-        sender.transport = impatient.transport
+        sender.transport = SerialTransport(impatient.transport)
         _ = setup.harness.post(textMessage(id: "wamid.IN7"))
         #expect(try sender.deliverDue().retried == 1)
         #expect(try setup.harness.store.outboxRows().first?.uncertainSends == 1)
@@ -244,10 +245,10 @@ final class SenderHarness: @unchecked Sendable {
 
 /// `SEND_RATE_LIMIT`: Meta's messages per second, held over every one-second window.
 @Suite struct SendRateLimitTests {
-    /// The most sends in any one-second window [t, t + 1000) of these start times.
-    static func busiestSecond(_ times: [Int64]) -> Int {
+    /// The most sends in any window [t, t + length) of these start times (one second unless told).
+    static func busiestSecond(_ times: [Int64], length: Int64 = 1000) -> Int {
         let sorted = times.sorted()
-        return sorted.indices.map { start in sorted[start...].prefix { $0 < sorted[start] + 1000 }.count }.max() ?? 0
+        return sorted.indices.map { start in sorted[start...].prefix { $0 < sorted[start] + length }.count }.max() ?? 0
     }
 
     @Test func noOneSecondWindowHoldsMoreThanTheLimit() {
@@ -263,7 +264,10 @@ final class SenderHarness: @unchecked Sendable {
             sent.append(now)
         }
         #expect(Self.busiestSecond(sent) == 80)
-        // And it is not slower than it must be: a thousand sends take about 12.5 seconds, not more.
+        // With room for jitter: no 1.02 s window holds more either, so sends that arrive up to 20 ms closer
+        // together than they left still make at most 80 in Meta's second.
+        #expect(Self.busiestSecond(sent, length: 1_020) == 80)
+        // And it is not slower than it must be: a thousand sends take about 12.75 seconds (the 1.02 s window).
         #expect(now - sent[0] < 13_000)
     }
 
@@ -302,11 +306,12 @@ extension OutboxSenderTests {
         }
         let times = Locked<[Int64]>([])
         var sender = setup.sender
-        let transport = sender.transport
-        sender.transport = HTTPTransport { request in
-            times.mutate { $0.append(setup.now) }
-            return try transport.send(request)
-        }
+        let transport = setup.curl.transport
+        sender.transport = SerialTransport(
+            HTTPTransport { request in
+                times.mutate { $0.append(setup.now) }
+                return try transport.send(request)
+            })
         sender.rateLimiter = SendRateLimiter(limit: 10)
         sender.sleep = { setup.advance($0) }
         var guardPasses = 0
@@ -319,7 +324,8 @@ extension OutboxSenderTests {
         let sent = times.value
         #expect(sent.count == 31)
         #expect(SendRateLimitTests.busiestSecond(sent) <= 10)
-        // After the 130429, half the rate: no second after it holds more than 5.
-        #expect(SendRateLimitTests.busiestSecond(Array(sent.dropFirst(11))) <= 5)
+        // After the 130429, half the rate: no second after it holds more than 5. (The ten started in the second
+        // that met it, 11 to 20, were all in flight before its answer came.)
+        #expect(SendRateLimitTests.busiestSecond(Array(sent.dropFirst(20))) <= 5)
     }
 }

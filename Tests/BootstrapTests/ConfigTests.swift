@@ -180,4 +180,25 @@ import Testing
         #expect(!SenderIdentity.isRunning("4194304:1"), "above the kernel's largest pid: no such process")
         #expect(SenderIdentity.isRunning("not an owner"), "unreadable: its rows wait out their lease")
     }
+
+    /// A sender killed with -9 whose parent has not reaped it is a zombie: its pid and start time still read, but
+    /// it holds nothing.
+    @Test func aKilledSenderNotYetReapedIsNotRunning() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["30"]
+        try child.run()
+        let pid = child.processIdentifier
+        let owner = "\(pid):\(try #require(SenderIdentity.startTime(of: pid)))"
+        #expect(SenderIdentity.isRunning(owner))
+        kill(pid, SIGKILL)
+        // Foundation reaps its children on a thread of its own; until it does, the child is a zombie.
+        var gone = false
+        for _ in 0..<100 where !gone {
+            gone = !SenderIdentity.isRunning(owner)
+            usleep(10_000)
+        }
+        #expect(gone)
+        child.waitUntilExit()
+    }
 }

@@ -33,13 +33,13 @@ import Testing
             try store.schemaStatus()
                 == .behind(missing: [
                     "v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox", "v7-menu-aliases",
-                    "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners",
+                    "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners", "v12-staff-lanes",
                 ]))
 
         #expect(
             try store.migrate(now: 1) == [
                 "v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox", "v7-menu-aliases",
-                "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners",
+                "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners", "v12-staff-lanes",
             ])
 
         let orders = try store.orders()
