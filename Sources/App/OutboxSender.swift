@@ -272,15 +272,16 @@ public struct OutboxSender {
         return max(0, wait)
     }
 
-    /// Stops claiming, puts back what waits for the rate limit and records what is in flight (at most `limit`
-    /// milliseconds): a stopped sender leaves no row to wait out its lease.
-    public func drain(limit: Int64) throws {
+    /// Stops claiming, puts back what waits for the rate limit, and records `completions` (answers already
+    /// collected) and what is still in flight (at most `limit` milliseconds): a stopped sender leaves no row to
+    /// wait out its lease.
+    public func drain(_ completions: [HTTPCompletion], limit: Int64) throws {
         try store.releaseOutbox(ids: queue.waiting.map(\.id))
         queue.waiting = []
+        try pump(completions, claim: false)
         let deadline = now() + limit
-        while !queue.flights.isEmpty && now() < deadline {
-            let completions = transport.wait(milliseconds: 250, descriptors: [])
-            try pump(completions, claim: false)
+        while !queue.flights.isEmpty && transport.inFlight > 0 && now() < deadline {
+            try pump(transport.wait(milliseconds: 250, descriptors: []), claim: false)
         }
     }
 

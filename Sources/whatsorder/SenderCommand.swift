@@ -65,7 +65,10 @@ struct Sender: ParsableCommand {
                 } else {
                     sender.startWaiting()
                 }
-                let wait = try sender.nextWake(poll: Int64(pollMilliseconds), idle: idleRetryMilliseconds)
+                // A busy read only shortens the wait; the answers in hand are never dropped for it.
+                let wait =
+                    (try? sender.nextWake(poll: Int64(pollMilliseconds), idle: idleRetryMilliseconds))
+                    ?? idleRetryMilliseconds
                 let waitedFrom = sender.now()
                 completions += sender.transport.wait(milliseconds: Int(wait), descriptors: [socket, stopSignal])
                 var woken = false
@@ -82,7 +85,7 @@ struct Sender: ParsableCommand {
                 due = woken || sender.now() - waitedFrom >= wait
             }
             do {
-                try sender.drain(limit: 20_000)
+                try sender.drain(completions, limit: 20_000)
             } catch {
                 sender.log.warning(
                     "stopped with answers unrecorded; the next sender takes their rows back", ["error": "\(error)"])
