@@ -9,10 +9,7 @@ public final class CurlMultiTransport: ConcurrentTransport, @unchecked Sendable 
     public enum Version: String, Sendable {
         /// HTTP/2 over TLS where the server agrees, HTTP/1.1 otherwise (libcurl's default).
         case negotiated
-        /// HTTP/2 without TLS and without asking (h2c "prior knowledge"): only for a stand-in on loopback that
-        /// speaks it, to measure multiplexing against kept-alive HTTP/1.1.
-        case http2PriorKnowledge = "h2c"
-        /// HTTP/1.1 always, even where HTTP/2 is offered.
+        /// HTTP/1.1 always, even where HTTP/2 is offered: for a proxy in the way that mishandles HTTP/2.
         case http1 = "http1.1"
     }
 
@@ -64,15 +61,10 @@ public final class CurlMultiTransport: ConcurrentTransport, @unchecked Sendable 
         // multiplexes, rather than opening one connection per request at start-up: against HTTP/2 the whole burst
         // then shares one connection. Not over plain HTTP/1.1, where the answer only comes with the first response:
         // every request of a burst would wait one round trip and then leave in a clump.
-        if version == .http2PriorKnowledge || request.url.hasPrefix("https://") {
+        if version == .negotiated && request.url.hasPrefix("https://") {
             wo_curl_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
         }
-        switch version {
-        case .negotiated: break
-        case .http2PriorKnowledge:
-            wo_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE))
-        case .http1: wo_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
-        }
+        if version == .http1 { wo_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)) }
         let code = curl_multi_add_handle(multi, handle)
         guard code == CURLM_OK else {
             idle.append(handle)

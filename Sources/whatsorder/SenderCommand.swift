@@ -26,8 +26,8 @@ struct Sender: ParsableCommand {
     var leaseMilliseconds: Int = 60_000
     @Option(
         help: """
-            HTTP toward Meta and Paystack: negotiated (HTTP/2 where the server offers it, else HTTP/1.1), http1.1, \
-            or h2c (HTTP/2 without TLS: only for a loopback stand-in that speaks it, to measure).
+            HTTP toward Meta and Paystack: negotiated (HTTP/2 where the server offers it, else HTTP/1.1) or \
+            http1.1 (always, for a proxy in the way that mishandles HTTP/2).
             """)
     var http: CurlMultiTransport.Version = .negotiated
 

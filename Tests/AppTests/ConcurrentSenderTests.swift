@@ -161,6 +161,38 @@ final class OpenSends: @unchecked Sendable {
         #expect(sends.mostOpen > 1)
     }
 
+    /// Meta's throughput limit (130429) under concurrency: the rate halves at once for what starts after the
+    /// answer, and every reply still goes, none twice.
+    @Test func a130429HalvesTheRateForWhatStartsAfterIt() throws {
+        let harness = try Harness()
+        Self.sayHi(harness, customers: 60, series: 37)
+        let arrivals = Locked<[Int64]>([])
+        let throttledAt = Locked<Int64?>(nil)
+        let sends = OpenSends()
+        let stub = try Self.slowGraph(sends, delay: 0.05) { _, _, _ in
+            let at = Int64(Date().timeIntervalSince1970 * 1000)
+            arrivals.mutate { $0.append(at) }
+            guard arrivals.value.count == 5 else { return nil }
+            throttledAt.mutate { $0 = at }
+            return GraphStub.error(status: 400, code: 130429, title: "Rate limit hit")
+        }
+        var sender = try Self.sender(harness, stub, concurrency: 16, rate: 20)
+        sender.settings.baseDelayMilliseconds = 100
+        var report = OutboxSender.Report()
+        for _ in 0..<20 where report.sent < 60 {
+            report = report + (try sender.deliverDue())
+            usleep(200_000)
+        }
+        #expect(report.sent == 60)
+        #expect(try harness.store.outboxCounts() == ["sent": 60])
+        #expect(try harness.store.possibleDuplicateSends() == 0)
+        // The stand-in stamps each send as it answers, 50 ms after it arrived: those stamped more than 60 ms after
+        // the 130429's answer left after the sender had it. At most half of 20 in any second.
+        let answer = try #require(throttledAt.value)
+        #expect(SendRateLimitTests.busiestSecond(arrivals.value.filter { $0 > answer + 60 }) <= 10)
+        #expect(arrivals.value.count == 61)
+    }
+
     /// A staff number's alerts are a lane of their own: with sends in flight for many customers, the alerts to
     /// one staff phone never overlap and arrive in the order written.
     @Test func aStaffNumbersAlertsLeaveInOrder() throws {
