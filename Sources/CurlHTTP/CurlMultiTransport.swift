@@ -16,6 +16,7 @@ public final class CurlMultiTransport: ConcurrentTransport, @unchecked Sendable 
     private let multi: UnsafeMutableRawPointer
     private let timeouts: CurlTransport.Timeouts
     private let version: Version
+    private let caFile: String?
     private var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
     /// Easy handles between requests; reusing one keeps its DNS cache and TLS session ids.
     private var idle: [UnsafeMutableRawPointer] = []
@@ -23,9 +24,11 @@ public final class CurlMultiTransport: ConcurrentTransport, @unchecked Sendable 
     private var refused: [HTTPCompletion] = []
 
     /// `connections`: how many connections the cache keeps open between requests; at least the number of
-    /// requests in flight, or HTTP/1.1 connections would be closed and reopened under load.
+    /// requests in flight, or HTTP/1.1 connections would be closed and reopened under load. `caFile`: certificates
+    /// to trust instead of the system's (a stand-in with its own certificate).
     public init(
-        connections: Int, timeouts: CurlTransport.Timeouts = CurlTransport.Timeouts(), version: Version = .negotiated
+        connections: Int, timeouts: CurlTransport.Timeouts = CurlTransport.Timeouts(), version: Version = .negotiated,
+        caFile: String? = nil
     ) throws {
         curlGlobalInit()
         guard let multi = curl_multi_init() else {
@@ -34,6 +37,7 @@ public final class CurlMultiTransport: ConcurrentTransport, @unchecked Sendable 
         self.multi = multi
         self.timeouts = timeouts
         self.version = version
+        self.caFile = caFile
         wo_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(connections, 4))
         wo_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
     }
@@ -65,6 +69,7 @@ public final class CurlMultiTransport: ConcurrentTransport, @unchecked Sendable 
             wo_curl_setopt_long(handle, CURLOPT_PIPEWAIT, 1)
         }
         if version == .http1 { wo_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)) }
+        if let caFile { wo_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         let code = curl_multi_add_handle(multi, handle)
         guard code == CURLM_OK else {
             idle.append(handle)

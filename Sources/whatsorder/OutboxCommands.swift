@@ -107,7 +107,8 @@ let idleRetryMilliseconds: Int64 = 50
 
 /// Builds the live sender: the store, libcurl, the clock.
 func makeSender(
-    options: ConfigOptions, component: String, httpVersion: CurlMultiTransport.Version = .negotiated
+    options: ConfigOptions, component: String, httpVersion: CurlMultiTransport.Version = .negotiated,
+    caFile: String? = nil
 ) throws -> OutboxSender {
     let (config, store) = try options.openCurrentStore()
     let missing = config.missingKeys(for: .sender)
@@ -118,7 +119,7 @@ func makeSender(
     let transport: CurlMultiTransport
     do {
         // Room for every send and Paystack call in flight, so no kept-alive connection is closed under load.
-        transport = try CurlMultiTransport(connections: concurrency + 16, version: httpVersion)
+        transport = try CurlMultiTransport(connections: concurrency + 16, version: httpVersion, caFile: caFile)
     } catch {
         throw Failure.internal("\(error)")
     }

@@ -30,10 +30,12 @@ struct Sender: ParsableCommand {
             http1.1 (always, for a proxy in the way that mishandles HTTP/2).
             """)
     var http: CurlMultiTransport.Version = .negotiated
+    @Option(help: "Trust the certificates in this file instead of the system's (a stand-in with its own, to measure).")
+    var caFile: String?
 
     func run() throws {
         try exitOnFailure {
-            var sender = try makeSender(options: options, component: "sender", httpVersion: http)
+            var sender = try makeSender(options: options, component: "sender", httpVersion: http, caFile: caFile)
             sender.settings.leaseMilliseconds = Int64(leaseMilliseconds)
             let config = try options.load()
             let socketPath = config["OUTBOX_SOCKET"]
