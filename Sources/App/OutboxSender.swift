@@ -31,6 +31,9 @@ public struct OutboxSender {
         public var leaseMilliseconds: Int64 = 60_000
         /// `SEND_CONCURRENCY`: WhatsApp sends in flight at once. At Meta's ~200 ms a send, 64 carry 320 a second.
         public var concurrency: Int = 64
+        /// While sends are in flight, a claim waits until this share of the slots (1/n) is free, so claims come in
+        /// batches rather than one per answer (`whatsorder sender --claim-fraction`).
+        public var claimFraction: Int = 8
         /// Paystack calls in flight at once, counted apart from the sends: a customer's payment link never waits
         /// behind other customers' replies, nor behind the rate limit.
         public var paystackConcurrency: Int = 8
@@ -296,7 +299,7 @@ public struct OutboxSender {
             messageRoom = 0
         } else if queue.probing {
             messageRoom = messagesInFlight == 0 ? 1 : 0
-        } else if messagesInFlight > 0 && messageRoom < max(1, settings.concurrency / 8) {
+        } else if messagesInFlight > 0 && messageRoom < max(1, settings.concurrency / max(1, settings.claimFraction)) {
             // Nearly full: wait for a few more answers and claim them together.
             messageRoom = 0
         }

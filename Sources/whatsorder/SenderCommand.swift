@@ -30,6 +30,11 @@ struct Sender: ParsableCommand {
             http1.1 (always, for a proxy in the way that mishandles HTTP/2).
             """)
     var http: CurlMultiTransport.Version = .negotiated
+    @Option(
+        help: "While sends are in flight, claim more only once 1/N of the slots is free (N=1: claim on every answer).")
+    var claimFraction: Int = 8
+    @Option(help: "After a few answers, gather more for this long before recording them together (milliseconds).")
+    var gatherMilliseconds: Int = 2
     @Option(help: "Trust the certificates in this file instead of the system's (a stand-in with its own, to measure).")
     var caFile: String?
 
@@ -37,6 +42,7 @@ struct Sender: ParsableCommand {
         try exitOnFailure {
             var sender = try makeSender(options: options, component: "sender", httpVersion: http, caFile: caFile)
             sender.settings.leaseMilliseconds = Int64(leaseMilliseconds)
+            sender.settings.claimFraction = claimFraction
             let config = try options.load()
             let socketPath = config["OUTBOX_SOCKET"]
             let socket = try bindWakeSocket(socketPath)
@@ -80,9 +86,11 @@ struct Sender: ParsableCommand {
                     // Idle and woken: a burst's first message is rarely alone, so one claim takes the rest too.
                     usleep(UInt32(coalesceMilliseconds) * 1000)
                     while recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
-                } else if !completions.isEmpty && completions.count < 8 && sender.transport.inFlight > 0 {
+                } else if gatherMilliseconds > 0 && !completions.isEmpty && completions.count < 8
+                    && sender.transport.inFlight > 0
+                {
                     // A few answers: the next are usually a millisecond away; record them together.
-                    completions += sender.transport.wait(milliseconds: 2, descriptors: [])
+                    completions += sender.transport.wait(milliseconds: gatherMilliseconds, descriptors: [])
                 }
                 due = woken || sender.now() - waitedFrom >= wait
             }
