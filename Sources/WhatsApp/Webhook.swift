@@ -99,7 +99,7 @@ public struct InboundMessage: Equatable, Sendable {
     public var from: String?
     /// `from_user_id`: the sender's BSUID.
     public var fromUserID: String?
-    /// Unix seconds; accept string or number.
+    /// Unix seconds; accept string or number. Nil when absent or not a plausible time (`plausibleTimestamp`).
     public var timestamp: Int64?
     /// `context.id`: the message this one quotes or answers.
     public var replyTo: String?
@@ -114,7 +114,7 @@ public struct InboundMessage: Equatable, Sendable {
         self.id = id
         self.from = from
         self.fromUserID = fromUserID
-        self.timestamp = timestamp
+        self.timestamp = plausibleTimestamp(timestamp)
         self.replyTo = replyTo
         self.content = content
     }
@@ -194,7 +194,7 @@ public struct StatusUpdate: Equatable, Sendable {
     public var id: String
     /// What happened to it.
     public var status: DeliveryStatus
-    /// Unix seconds; accept string or number.
+    /// Unix seconds; accept string or number. Nil when absent or not a plausible time (`plausibleTimestamp`).
     public var timestamp: Int64?
     /// The user's wa_id (or a group id).
     public var recipientID: String?
@@ -208,7 +208,7 @@ public struct StatusUpdate: Equatable, Sendable {
     ) {
         self.id = id
         self.status = status
-        self.timestamp = timestamp
+        self.timestamp = plausibleTimestamp(timestamp)
         self.recipientID = recipientID
         self.errors = errors
     }
@@ -667,4 +667,13 @@ extension Content {
         case .unsupported(let type, _): return type
         }
     }
+}
+
+/// The timestamp WhatsApp would send, or nil: Unix seconds from 1970 to 10^10 (the year 2286). Anything else is no
+/// time at all and reads as absent, so later arithmetic (milliseconds, an age) cannot overflow: a signed message
+/// with `"timestamp":"9223372036854776"` once trapped in `timestamp * 1000` and took the worker's other requests
+/// down with it, again on every redelivery.
+public func plausibleTimestamp(_ seconds: Int64?) -> Int64? {
+    guard let seconds, (0...10_000_000_000).contains(seconds) else { return nil }
+    return seconds
 }

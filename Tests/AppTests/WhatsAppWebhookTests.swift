@@ -183,6 +183,28 @@ final class Harness: @unchecked Sendable {
         #expect(try harness.count("messageStatus") == 2)
     }
 
+    /// Issue 18, finding 2: a signed message or status whose timestamp is no time at all (9223372036854776 s
+    /// overflows `* 1000`; a very negative one overflows an age) is answered and recorded as having none, never
+    /// a crash that takes the worker's other requests down and recurs on every redelivery.
+    @Test func hostileTimestampsAreReadAsAbsent() throws {
+        let harness = try Harness()
+        let hostile = [9_223_372_036_854_776, Int.max, -9_223_372_036_854_775, Int.min, 10_000_000_001]
+        for (index, sentAt) in hostile.enumerated() {
+            let body = textMessage(id: "wamid.TS\(index)", from: "23480900000\(10 + index)", sentAt: sentAt)
+            #expect(harness.post(body).response.status == 200)
+        }
+        // Each customer answered, as a message without a timestamp is.
+        #expect(try harness.count("outbox") == hostile.count)
+        let statuses = Array(
+            #"""
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"statuses":[{"id":"wamid.X","status":"delivered","timestamp":"9223372036854776","recipient_id":"2348012345678"},{"id":"wamid.Y","status":"read","timestamp":"-9223372036854775808","recipient_id":"2348012345678"}]}}]}]}
+            """#.utf8)
+        #expect(harness.post(statuses).response.status == 200)
+        #expect(try harness.count("messageStatus") == 2)
+        #expect(plausibleTimestamp(1_764_000_000) == 1_764_000_000)
+        #expect(plausibleTimestamp(9_223_372_036_854_776) == nil)
+    }
+
     @Test func oneBodyWithManyMessagesRecordsEachOnce() throws {
         let harness = try Harness()
         let messages = (0..<5).map { index in

@@ -30,6 +30,7 @@ private func check(_ notification: WebhookNotification) {
         for message in value.messages {
             // The wamid is the dedupe key of the inbound table.
             expect(!message.id.isEmpty, "a message without an id")
+            checkTime(message.timestamp)
             _ = message.content.wireType
             switch message.content {
             case .location(let location):
@@ -48,9 +49,20 @@ private func check(_ notification: WebhookNotification) {
         }
         for status in value.statuses {
             expect(!status.id.isEmpty, "a status without an id")
+            checkTime(status.timestamp)
             _ = status.status.wireName
         }
     }
+}
+
+/// The handler turns a timestamp into milliseconds and an age: both must be arithmetic that cannot trap, whatever
+/// the body said (a hostile timestamp once crashed the worker).
+private func checkTime(_ seconds: Int64?) {
+    guard let seconds else { return }
+    expect((0...10_000_000_000).contains(seconds), "an implausible timestamp \(seconds) kept")
+    let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
+    expect(!milliseconds.overflow, "timestamp \(seconds) overflows in milliseconds")
+    expect(!Int64.max.subtractingReportingOverflow(milliseconds.partialValue).overflow, "an age overflows")
 }
 
 /// The decoder reads the bytes itself (the JSON module's JSONValue); Foundation's JSONDecoder is the reference it must
