@@ -82,15 +82,32 @@ public enum MenuImport {
             return ([], [Problem(line: 1, message: "the file is empty")])
         }
         let names = header.fields.map { $0.trimmingSpaces.lowercased() }
+        // A file that is not a menu (`menu import /etc/shadow`) must not have its first line printed back: the
+        // errors reach a terminal, a log and the board.
+        guard names.contains(where: columns.contains) else {
+            return (
+                [],
+                [
+                    Problem(
+                        line: header.line,
+                        message: "this is not a menu: its first line must name the columns "
+                            + "(\(columns.joined(separator: ", "))); nothing of the file is shown")
+                ]
+            )
+        }
         var problems: [Problem] = []
         for required in ["category", "name", "price"] where !names.contains(required) {
             problems.append(Problem(line: header.line, message: "the header has no \(required) column"))
         }
         for name in names where !columns.contains(name) {
+            // Only what looks like a column name is quoted back.
+            let shown =
+                name.count <= 30 && name.allSatisfy { $0.isLetter || $0 == " " || $0 == "_" || $0 == "-" }
+                ? "\"\(name)\"" : "(not shown)"
             problems.append(
                 Problem(
                     line: header.line,
-                    message: "unknown column \"\(name)\" (expected \(columns.joined(separator: ", ")))"))
+                    message: "unknown column \(shown) (expected \(columns.joined(separator: ", ")))"))
         }
         guard problems.isEmpty else { return ([], problems) }
         var rows: [Row] = []

@@ -56,6 +56,18 @@ import Testing
                 "unknown column \"colour\" (expected category, name, price, description, available, aliases)"
             ])
         #expect(MenuImport.readCSV("").problems.map(\.message) == ["the file is empty"])
+    }
+
+    /// Issue 18, finding 7: `menu import /etc/shadow` printed the file's first line (a password hash) in its error.
+    @Test func aFileThatIsNotAMenuIsNeverEchoed() {
+        let shadow = "root:$y$j9T$secretsalt$hashedpasswordvalue:19700:0:99999:7:::\ndaemon:*:19700:0:99999:7:::\n"
+        let messages = MenuImport.readCSV(shadow).problems.map(\.description)
+        #expect(messages.count == 1)
+        #expect(messages.allSatisfy { !$0.contains("root") && !$0.contains("$y$") && !$0.contains("daemon") })
+        #expect(messages.first?.contains("this is not a menu") == true)
+        // A menu header with one odd column still names it, unless it does not look like a column name.
+        let odd = MenuImport.readCSV("category,name,price,pa$$word:hash\nDrinks,Zobo,600,x").problems
+        #expect(odd.map(\.message).first?.contains("unknown column (not shown)") == true)
         if case .failure(let found) = MenuImport.check([], symbol: "₦", code: "NGN") {
             #expect(found.all.map(\.message) == ["no menu lines"])
         } else {
