@@ -117,7 +117,6 @@ public struct OutboxSender {
         /// WhatsApp sends claimed and waiting for the rate limit, oldest first.
         var waiting: [Store.OutboxItem] = []
         var flights: [Int64: Flight] = [:]
-        var messagesInFlight = 0
         /// Meta is failing for everyone: no message starts before this, and then one at a time (`probing`) until
         /// one gets through.
         var holdUntil: Int64?
@@ -196,19 +195,18 @@ public struct OutboxSender {
                 }
             }
             guard claim else { return (report, []) }
-            let messagesLeft = queue.messagesInFlight - settled.filter { $0.flight.isMessage }.count
-            let paystackLeft =
-                queue.flights.count - queue.messagesInFlight - settled.filter { !$0.flight.isMessage }.count
+            // What stays in flight once this round's answers are recorded.
+            let answered = Set(settled.map(\.flight.item.id))
+            let unsettled = queue.flights.values.filter { !answered.contains($0.item.id) }
+            let messagesLeft = unsettled.count { $0.isMessage }
+            let paystackLeft = unsettled.count - messagesLeft
             let claimed = try claimDue(
                 customer: customer, messagesInFlight: messagesLeft + (hold == nil ? queue.waiting.count : 0),
                 paystackInFlight: paystackLeft, holding: hold != nil)
             return (report, try claimed.map(prepare))
         }
         var report = recorded
-        for (flight, _) in settled {
-            queue.flights[flight.item.id] = nil
-            if flight.isMessage { queue.messagesInFlight -= 1 }
-        }
+        for (flight, _) in settled { queue.flights[flight.item.id] = nil }
         if let until = hold {
             queue.waiting = []
             queue.holdUntil = until
@@ -246,7 +244,6 @@ public struct OutboxSender {
             rateLimiter.record(at: now())
             queue.waiting.removeFirst()
             queue.flights[item.id] = Flight(item: item, purpose: .message)
-            queue.messagesInFlight += 1
             transport.start(
                 sendMessageRequest(
                     graphURL: settings.graphURL, apiVersion: settings.apiVersion,
@@ -593,6 +590,11 @@ public struct OutboxSender {
             try store.enqueue(conversation.staffEntries(.orderNote(refund.orderCode, note: note)), now: at)
         }
     }
+}
+
+extension OutboxSender.Queue {
+    /// WhatsApp sends in flight (the rest are Paystack calls), counted from the flights themselves.
+    var messagesInFlight: Int { flights.values.count { $0.isMessage } }
 }
 
 extension OutboxSender.Flight {
