@@ -80,7 +80,8 @@ let package = Package(
         // MARK: - Storage
         .target(
             /** SQLite: append-only migrations and the Store's intention-named transactions */
-            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation", "JSON"], exclude: ["README.md"]),
+            name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation", "JSON", crypto], exclude: ["README.md"]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
 
         // MARK: - Application

@@ -111,9 +111,11 @@ public struct PaymentDesk: Sendable {
                 try store.setPaymentEventOutcome(id: eventID, outcome: Outcome.unknownReference.rawValue)
                 return Applied(outcome: .unknownReference, outboxRows: 0)
             }
-            if let domain = record.domain, let mode, domain != mode.rawValue {
+            // As for a charge, the mode must be stated and be the key's: a refund or dispute without a `domain` is
+            // no less able to say "refunded" than one from the other mode.
+            if let mode, record.domain != mode.rawValue {
                 try store.setPaymentEventOutcome(
-                    id: eventID, outcome: Outcome.ignored.rawValue, detail: "\(domain)-mode event",
+                    id: eventID, outcome: Outcome.ignored.rawValue, detail: "\(record.domain ?? "no")-mode event",
                     order: order.id)
                 return Applied(outcome: .ignored, outboxRows: 0)
             }

@@ -11,10 +11,14 @@ public struct WhatsAppWebhook {
     public struct Settings: Sendable {
         public var verifyToken: String
         public var appSecret: String
+        /// `WHATSAPP_PHONE_NUMBER_ID`: the one business number we answer for. An app can be subscribed to other
+        /// numbers' accounts, and a signed message for one of them must not be answered from ours.
+        public var phoneNumberID: String
 
-        public init(verifyToken: String, appSecret: String) {
+        public init(verifyToken: String, appSecret: String, phoneNumberID: String) {
             self.verifyToken = verifyToken
             self.appSecret = appSecret
+            self.phoneNumberID = phoneNumberID
         }
     }
 
@@ -59,10 +63,12 @@ public struct WhatsAppWebhook {
             log.error("verify handshake refused: WHATSAPP_VERIFY_TOKEN is not set")
             return .text(403, "forbidden")
         }
-        guard query["hub.mode"] == "subscribe", let challenge = query["hub.challenge"], !challenge.isEmpty,
-            constantTimeEquals(query["hub.verify_token"] ?? "", settings.verifyToken)
+        let tokenMatches = constantTimeEquals(query["hub.verify_token"] ?? "", settings.verifyToken)
+        guard query["hub.mode"] == "subscribe", let challenge = query["hub.challenge"], !challenge.isEmpty, tokenMatches
         else {
-            log.warning("verify handshake refused: wrong mode or token")
+            // NB: with the right token, not a word: under fcgiwrap -f nginx follows every stderr line of a handler
+            // with the request line, and this request's query string is the token.
+            if !tokenMatches { log.warning("verify handshake refused: wrong token") }
             return .text(403, "forbidden")
         }
         // Meta compares the body with its challenge byte for byte: no newline, no quotes.
@@ -76,6 +82,11 @@ public struct WhatsAppWebhook {
         guard !settings.appSecret.isEmpty else {
             // NB: fail closed, but with a status Meta retries: nothing is lost while the secret gets configured.
             log.error("POST refused: WHATSAPP_APP_SECRET is not set")
+            return Outcome(.text(503, "not configured"))
+        }
+        guard !settings.phoneNumberID.isEmpty else {
+            // Without it no message can be told to be ours; held by Meta's retries like a missing secret.
+            log.error("POST refused: WHATSAPP_PHONE_NUMBER_ID is not set")
             return Outcome(.text(503, "not configured"))
         }
         let verdict = verifyMetaSignature(
@@ -115,6 +126,11 @@ public struct WhatsAppWebhook {
         case .success(let value): notification = value
         case .failure(let error): return keep(body, reason: "undecodable: \(error)", in: store, at: received)
         }
+        guard notification.object == Self.whatsAppObject else {
+            // Signed with our secret, so an app subscribed to other products (a Page, Instagram): nothing to answer.
+            let object = notification.object.map { Self.quoted($0) } ?? "absent"
+            return keep(body, reason: "object \(object), not \(Self.whatsAppObject)", in: store, at: received)
+        }
         var report = Report()
         if notification.replacedIllFormedText {
             // The messages are answered with U+FFFD in their text; the bytes as Meta sent them are kept.
@@ -123,6 +139,11 @@ public struct WhatsAppWebhook {
         for change in notification.changes where change.field == "messages" {
             guard let value = change.value else {
                 report.unusable.append("a messages change without a usable value")
+                continue
+            }
+            guard isOurs(value) else {
+                let number = value.phoneNumberID.map { Self.quoted($0) } ?? "absent"
+                report.unusable.append("for business number \(number), not ours: not answered")
                 continue
             }
             for message in value.messages {
@@ -144,7 +165,8 @@ public struct WhatsAppWebhook {
         }
         // Statuses after messages, each on its own: one unknown wamid must never fail the batch.
         for change in notification.changes where change.field == "messages" {
-            for status in change.value?.statuses ?? [] {
+            guard let value = change.value, isOurs(value) else { continue }
+            for status in value.statuses {
                 record(status, store: store, at: received)
             }
         }
@@ -155,6 +177,18 @@ public struct WhatsAppWebhook {
         log.debug("notification handled", ["new": "\(report.handled)", "duplicates": "\(report.duplicates)"])
         let wake = report.outboxRows > 0 ? wakeSender : nil
         return Outcome(.text(200, "ok"), afterResponse: wake)
+    }
+
+    static let whatsAppObject = "whatsapp_business_account"
+
+    /// The change is about our business number. Fails closed: a change that names no number is not ours.
+    func isOurs(_ value: ChangeValue) -> Bool {
+        value.phoneNumberID == settings.phoneNumberID
+    }
+
+    /// A value from the body, short and quoted, for a kept body's reason.
+    static func quoted(_ text: String) -> String {
+        "\"" + String(text.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.prefix(40)) + "\""
     }
 
     struct Report {

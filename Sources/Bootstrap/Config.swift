@@ -60,6 +60,9 @@ public struct Config: Sendable {
             name: "OUTBOX_SOCKET", defaultValue: "var/run/sender.sock", secret: false,
             meaning: "where a running `whatsorder sender` listens for wake-ups"),
         Key(
+            name: "WHATSORDER_URL", defaultValue: "http://127.0.0.1:8080", secret: false,
+            meaning: "where this machine reaches the stack: `whatsorder demo` and `simulate` talk to it there"),
+        Key(
             name: "WHATSORDER_BIN", defaultValue: "", secret: false,
             meaning: "the command handlers start when no sender listens (default: whatsorder beside the handler)"),
         Key(
@@ -354,7 +357,7 @@ public struct Config: Sendable {
     }
 
     public func missingKeys(for mode: Mode) -> [String] {
-        let webhook = ["WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"]
+        let webhook = ["WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_PHONE_NUMBER_ID"]
         let sender = ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"]
         let payments = ["PAYSTACK_SECRET_KEY"]
         let required: [String]

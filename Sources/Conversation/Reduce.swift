@@ -92,7 +92,7 @@ struct Machine {
     // MARK: - A customer's message
 
     mutating func received(_ input: Input, sentAt: Int64?) {
-        if let sentAt, context.now - sentAt > settings.lateAfter {
+        if let sentAt, Self.age(of: sentAt, now: context.now) > settings.lateAfter {
             lateMessage(sentAt: sentAt)
             return
         }
@@ -197,6 +197,14 @@ struct Machine {
         case .unsupported: showWelcome(note: Copy.unsupported)
         case .choice: showWelcome(note: nil)
         }
+    }
+
+    /// How long ago `sentAt` was, saturated rather than trapping: the decoders drop timestamps outside 1970 to 2286,
+    /// but the reducer does not rely on its callers for its arithmetic.
+    static func age(of sentAt: Int64, now: Int64) -> Int64 {
+        let (age, overflow) = now.subtractingReportingOverflow(sentAt)
+        guard overflow else { return age }
+        return sentAt < 0 ? .max : .min
     }
 
     /// Meta retries for days after an outage: a message that old is recorded but not obeyed (its "Confirm" or "2"

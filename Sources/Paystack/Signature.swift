@@ -21,16 +21,24 @@ public enum PaystackSignatureVerdict: Equatable, Sendable {
     case staleTimestamp
     /// Well formed, but no configured secret signed these bytes.
     case mismatch
+    /// The legacy form over bytes that are not a JSON object. No Paystack event looks like that, but the message a
+    /// timestamped header signs (`<t>.` + body) does: replayed as a body under the legacy form, it would escape the
+    /// tolerance window.
+    case notAnObject
     /// No non-empty secret, so nothing can be trusted (fail closed).
     case noSecretConfigured
 }
+
+/// How far (seconds, either way) the `t` of a timestamped signature may be from our clock: Paystack's verifier's
+/// five minutes, which only works if each delivery, retries included, is signed when it is sent.
+public let paystackSignatureTolerance: Int64 = 300
 
 /// Checks `x-paystack-signature` over the raw body bytes in constant time (`HMAC<SHA512>.isValidAuthenticationCode`).
 ///
 /// NB: hash the bytes exactly as received; Paystack's own Node snippet hashes `JSON.stringify(req.body)`, which
 /// breaks as soon as the re-serialisation differs by one byte.
 public func verifyPaystackSignature(
-    body: [UInt8], header: String?, secrets: [String], now: Int64, tolerance: Int64 = 300
+    body: [UInt8], header: String?, secrets: [String], now: Int64, tolerance: Int64 = paystackSignatureTolerance
 ) -> PaystackSignatureVerdict {
     let keys = secrets.filter { !$0.isEmpty }.map { SymmetricKey(data: Array($0.utf8)) }
     guard !keys.isEmpty else { return .noSecretConfigured }
@@ -38,6 +46,8 @@ public func verifyPaystackSignature(
     guard !trimmed.isEmpty else { return .missingHeader }
 
     if let digest = hexDigest(trimmed) {
+        // Checked before the HMAC, so it also costs a flood nothing.
+        guard body.first == UInt8(ascii: "{") else { return .notAnObject }
         let matches = keys.contains { HMAC<SHA512>.isValidAuthenticationCode(digest, authenticating: body, using: $0) }
         return matches ? .valid(keyID: nil) : .mismatch
     }

@@ -9,7 +9,7 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
-        settings, leaseOwners, staffLanes,
+        settings, leaseOwners, staffLanes, keptBodyDigests, retention,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -383,5 +383,24 @@ public enum Migrations {
             ALTER TABLE outbox ADD COLUMN staffNumber TEXT;
             CREATE INDEX outboxStaffUnfinished ON outbox(staffNumber, id)
                 WHERE status IN ('pending', 'sending') AND staffNumber IS NOT NULL;
+            """)
+    /// A body kept for a person is kept once: a replay of the same bytes (a provider's retries, or someone replaying
+    /// a signed body) counts a copy instead of adding a row. Rows kept before this have no digest and stay as they are
+    /// until `prune` removes them.
+    static let keptBodyDigests = Migration(
+        name: "v13-kept-body-digests",
+        sql: """
+            ALTER TABLE keptBody ADD COLUMN digest BLOB;
+            ALTER TABLE keptBody ADD COLUMN copies INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE keptBody ADD COLUMN lastReceivedAt INTEGER;
+            CREATE UNIQUE INDEX keptBodyDigest ON keptBody(source, digest);
+            CREATE INDEX keptBodyReceived ON keptBody(receivedAt);
+            """)
+    /// `prune` deletes inbound messages, and SQLite checks each against the outbox rows that may point at it: without
+    /// this index, a full scan of the outbox for every message deleted.
+    static let retention = Migration(
+        name: "v14-retention",
+        sql: """
+            CREATE INDEX outboxInbound ON outbox(inboundMessageID);
             """)
 }

@@ -180,6 +180,33 @@ public final class Database {
         return StorageError(code: code, message: message, sql: sql)
     }
 
+    /// Copies the whole database into a new file at `path` with SQLite's online backup API, in one step: the copy is
+    /// made inside one read transaction, so it is the database as of one commit, and in WAL mode writers go on
+    /// meanwhile (a copy in several steps would start over whenever another process wrote). Returns the pages copied.
+    public func backup(to path: String) throws -> Int {
+        let source = try connection()
+        var destination: OpaquePointer?
+        let opened = sqlite3_open_v2(path, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        defer { sqlite3_close_v2(destination) }
+        guard opened == SQLITE_OK, let destination else {
+            let message = destination.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            throw StorageError(code: opened, message: "cannot create \(path): \(message)")
+        }
+        guard let backup = sqlite3_backup_init(destination, "main", source, "main") else {
+            throw StorageError(
+                code: sqlite3_errcode(destination), message: String(cString: sqlite3_errmsg(destination)))
+        }
+        let step = sqlite3_backup_step(backup, -1)
+        let pages = Int(sqlite3_backup_pagecount(backup))
+        let finished = sqlite3_backup_finish(backup)
+        guard step == SQLITE_DONE, finished == SQLITE_OK else {
+            throw StorageError(
+                code: step == SQLITE_DONE ? finished : step,
+                message: "backup failed: \(String(cString: sqlite3_errmsg(destination)))")
+        }
+        return pages
+    }
+
     /// Runs one or more statements without parameters (schema, pragmas).
     public func execute(_ sql: String) throws {
         let db = try connection()

@@ -1,4 +1,5 @@
 import Conversation
+import Crypto
 import Domain
 import FoundationEssentials
 
@@ -438,9 +439,14 @@ public final class Store {
     /// Keeps a body that passed the signature check but could not be used, so nothing Meta sent is lost and
     /// someone can look at it later (`whatsorder` reads them back).
     public func keepBody(source: String, reason: String, body: [UInt8], now: Int64) throws {
+        // The UNIQUE digest, not a lookup first, makes a replay one row however many processes receive it at once.
+        let digest = Array(SHA256.hash(data: body))
         try database.query(
-            "INSERT INTO keptBody (source, reason, receivedAt, body) VALUES (?, ?, ?, ?)",
-            [source, reason, now, SQLValue.blob(body)])
+            """
+            INSERT INTO keptBody (source, reason, receivedAt, body, digest) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(source, digest) DO UPDATE SET copies = copies + 1, lastReceivedAt = excluded.receivedAt
+            """,
+            [source, reason, now, SQLValue.blob(body), SQLValue.blob(digest)])
     }
 
     // MARK: - Delivery statuses

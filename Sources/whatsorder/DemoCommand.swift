@@ -13,7 +13,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Order and pay as a scripted customer against the running dev-mode stack.")
     @OptionGroup var options: ConfigOptions
-    @Option(help: "The stack's base URL.") var url = "http://127.0.0.1:8080"
+    @Option(help: "The stack's base URL (default: WHATSORDER_URL from the configuration).") var url: String?
     @Option(name: .customLong("as"), help: "The customer's WhatsApp number (default: a new one each run).")
     var number: String?
     @Option(help: "The customer's WhatsApp profile name.") var name = "Ada Demo"
@@ -24,8 +24,10 @@ struct Demo: ParsableCommand {
             let phone =
                 number.map { String($0.unicodeScalars.filter { ("0"..."9").contains($0) }) }
                 ?? "234809" + String(Int.random(in: 1_000_000...9_999_999))
+            let url = self.url ?? config["WHATSORDER_URL"]
             let chat = try SimulatedChat(
-                base: url, phone: phone, name: name, appSecret: config["WHATSAPP_APP_SECRET"])
+                base: url, phone: phone, name: name, appSecret: config["WHATSAPP_APP_SECRET"],
+                phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"])
             print("Customer +\(phone) (\(name)) orders from \(url)\n")
             try chat.say("hi", expect: "category:1")
             try chat.tap("category:1", "Main Dishes", list: true, expect: "item:1")

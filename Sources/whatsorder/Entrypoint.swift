@@ -12,7 +12,7 @@ struct Whatsorder: ParsableCommand {
         abstract: "Operate a WhatsOrder restaurant backend.",
         subcommands: [
             Migrate.self, SeedMenu.self, MenuCommand.self, Orders.self, Chat.self, Staff.self, SettingsCommand.self,
-            Report.self, Demo.self, Simulate.self,
+            Report.self, Demo.self, Simulate.self, Prune.self, Backup.self,
             Outbox.self,
             Sender.self,
             Payments.self,
@@ -28,11 +28,21 @@ struct ConfigOptions: ParsableArguments {
     var config: String?
 
     func load() throws -> Config {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded: Config
         do {
-            return try Config.load(fileOverride: config, environment: ProcessInfo.processInfo.environment)
+            loaded = try Config.load(fileOverride: config, environment: environment)
         } catch {
             throw Failure.configuration("\(error)")
         }
+        // Defaults alone are a database in ./var and "our restaurant": a command run from the wrong directory or
+        // on a new server would quietly work on the wrong data, so say where the configuration should be.
+        guard loaded.source != nil || environment["DATABASE_URL"] != nil else {
+            throw Failure.configuration(
+                "no configuration: \(Config.defaultFile) does not exist; pass --config FILE or set WHATSORDER_CONFIG"
+                    + " (or DATABASE_URL and the other keys in the environment)")
+        }
+        return loaded
     }
 
     func openStore(create: Bool = false) throws -> (Config, Store) {

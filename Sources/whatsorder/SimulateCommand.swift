@@ -13,7 +13,7 @@ struct Simulate: ParsableCommand {
             link through the dev checkout; `quit` leaves. Works against FastCGI and CGI mode alike.
             """)
     @OptionGroup var options: ConfigOptions
-    @Option(help: "The stack's base URL.") var url = "http://127.0.0.1:8080"
+    @Option(help: "The stack's base URL (default: WHATSORDER_URL from the configuration).") var url: String?
     @Option(name: .customLong("as"), help: "The customer's WhatsApp number (default: a new one).") var number: String?
     @Option(help: "The customer's WhatsApp profile name.") var name = "Sim Customer"
 
@@ -23,8 +23,10 @@ struct Simulate: ParsableCommand {
             let phone =
                 number.map { String($0.unicodeScalars.filter { ("0"..."9").contains($0) }) }
                 ?? "234808" + String(Int.random(in: 1_000_000...9_999_999))
+            let url = self.url ?? config["WHATSORDER_URL"]
             let chat = try SimulatedChat(
-                base: url, phone: phone, name: name, appSecret: config["WHATSAPP_APP_SECRET"])
+                base: url, phone: phone, name: name, appSecret: config["WHATSAPP_APP_SECRET"],
+                phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"])
             print("You are +\(phone) (\(name)), talking to \(url).")
             print("Type a message. A number picks a choice; pin LAT,LNG [name] shares a location; pay; quit.\n")
             let state = ChatState()

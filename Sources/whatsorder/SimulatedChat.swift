@@ -10,6 +10,8 @@ final class SimulatedChat: @unchecked Sendable {
     let phone: String
     let name: String
     let appSecret: String
+    /// The business number's id the webhook answers for: its messages name it, as Meta's do.
+    let phoneNumberID: String
     let http: CurlTransport
     var lastSeen: Int64 = 0
     var sequence = 0
@@ -24,8 +26,10 @@ final class SimulatedChat: @unchecked Sendable {
         var isList = false
     }
 
-    init(base: String, phone: String, name: String, appSecret: String) throws {
+    init(base: String, phone: String, name: String, appSecret: String, phoneNumberID: String) throws {
         guard !appSecret.isEmpty else { throw Failure.configuration("WHATSAPP_APP_SECRET is not set") }
+        guard !phoneNumberID.isEmpty else { throw Failure.configuration("WHATSAPP_PHONE_NUMBER_ID is not set") }
+        self.phoneNumberID = phoneNumberID
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
         self.phone = phone
         self.name = name
@@ -69,7 +73,7 @@ final class SimulatedChat: @unchecked Sendable {
                             "value": [
                                 "messaging_product": "whatsapp",
                                 "metadata": [
-                                    "display_phone_number": "15550783881", "phone_number_id": "106540352242922",
+                                    "display_phone_number": "15550783881", "phone_number_id": phoneNumberID,
                                 ],
                                 "contacts": [["profile": ["name": name], "wa_id": phone]], "messages": [message],
                             ],

@@ -185,6 +185,47 @@ final class PaymentHarness: @unchecked Sendable {
         #expect(setup.status == "awaiting_payment")
     }
 
+    /// Issue 18, finding 3: a signed body that cannot be used, replayed, is one kept row with a count of copies,
+    /// not a row per replay; a different body is a row of its own.
+    @Test func aReplayedUnusableBodyIsKeptOnce() throws {
+        var setup = try PaymentHarness()
+        let broken = Array(#"{"event":"charge.success","data":{"reference":"#.utf8)
+        for step in 0..<5 {
+            setup.now += Int64(step) * 1000
+            #expect(setup.post(broken).status == 200)
+        }
+        #expect(setup.post(broken + Array(" ".utf8)).status == 200)
+        let rows = try setup.store.database.query("SELECT copies, receivedAt, lastReceivedAt FROM keptBody ORDER BY id")
+        #expect(rows.map { $0[0].int64 } == [5, 1])
+        #expect(rows.first?[1].int64 == 1_764_000_000_000)
+        #expect(rows.first?[2].int64 == setup.now)
+    }
+
+    /// Issue 18, finding 7: a refund event without a `domain` (in dollars or in naira) changes nothing: the naira order
+    /// stays paid and the customer is not told of a refund. The mode must be stated, as for a charge.
+    @Test func aRefundInAnotherCurrencyWithoutADomainRefundsNothing() throws {
+        let setup = try PaymentHarness()
+        setup.post(PaystackEvents.chargeSuccess(reference: setup.reference, amount: 500_000))
+        let told = try setup.messages().count
+        let usd = Array(
+            #"""
+            {"event":"refund.processed","data":{"status":"processed","transaction_reference":"\#(setup.reference)","refund_reference":"RF1","amount":"500000","currency":"USD","processor":"mpgs_zen","integration":412829}}
+            """#.utf8)
+        #expect(setup.post(usd).status == 200)
+        #expect(setup.status == "paid")
+        #expect(try setup.store.refunds().isEmpty)
+        #expect(try setup.messages().count == told)
+        #expect(try setup.store.orders().first?.attention == nil)
+        // Nor does one in naira that does not say which mode it is from.
+        let unstated = String(decoding: usd, as: UTF8.self).replacingOccurrences(of: "USD", with: "NGN")
+            .replacingOccurrences(of: "RF1", with: "RF2")
+        #expect(setup.post(Array(unstated.utf8)).status == 200)
+        #expect(setup.status == "paid")
+        #expect(try setup.store.refunds().isEmpty)
+        #expect(try setup.messages().count == told)
+        #expect(try setup.store.paymentEvents().map(\.detail).suffix(2) == ["no-mode event", "no-mode event"])
+    }
+
     @Test func onlyPostIsAllowed() throws {
         let setup = try PaymentHarness()
         let response = setup.post([], method: "GET")

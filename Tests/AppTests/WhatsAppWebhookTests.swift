@@ -18,7 +18,8 @@ final class Harness: @unchecked Sendable {
     private let wakeCounter = Locked(0)
 
     init(
-        appSecret: String = appSecret, verifyToken: String = "verify-token", migrate: Bool = true,
+        appSecret: String = appSecret, verifyToken: String = "verify-token",
+        phoneNumberID: String = "106540352242922", migrate: Bool = true,
         staffNumbers: [String] = [], staffAlertTemplate: OrderDesk.Template? = nil
     ) throws {
         let store: Store
@@ -34,7 +35,7 @@ final class Harness: @unchecked Sendable {
         conversation.staffNumbers = staffNumbers
         conversation.staffAlertTemplate = staffAlertTemplate
         webhook = WhatsAppWebhook(
-            settings: .init(verifyToken: verifyToken, appSecret: appSecret),
+            settings: .init(verifyToken: verifyToken, appSecret: appSecret, phoneNumberID: phoneNumberID),
             conversation: conversation, now: { 1_764_000_000_000 }, store: { store },
             wakeSender: { counter.mutate { $0 += 1 } }, log: .silent)
     }
@@ -176,7 +177,7 @@ final class Harness: @unchecked Sendable {
         try harness.store.markOutboxSent(id: claimed[0].id, wamid: "wamid.OUT", now: 1_764_000_000_001)
         let statuses = Array(
             #"""
-            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"statuses":[{"id":"wamid.OUT","status":"delivered","timestamp":"1764000001","recipient_id":"2348012345678"},{"id":"wamid.UNKNOWN","status":"read","timestamp":"1764000002","recipient_id":"2348012345678"}]}}]}]}
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.OUT","status":"delivered","timestamp":"1764000001","recipient_id":"2348012345678"},{"id":"wamid.UNKNOWN","status":"read","timestamp":"1764000002","recipient_id":"2348012345678"}]}}]}]}
             """#.utf8)
         #expect(harness.post(statuses).response.status == 200)
         #expect(try harness.store.outboundStatus(wamid: "wamid.OUT")?.status == "delivered")
@@ -197,12 +198,61 @@ final class Harness: @unchecked Sendable {
         #expect(try harness.count("outbox") == hostile.count)
         let statuses = Array(
             #"""
-            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"statuses":[{"id":"wamid.X","status":"delivered","timestamp":"9223372036854776","recipient_id":"2348012345678"},{"id":"wamid.Y","status":"read","timestamp":"-9223372036854775808","recipient_id":"2348012345678"}]}}]}]}
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.X","status":"delivered","timestamp":"9223372036854776","recipient_id":"2348012345678"},{"id":"wamid.Y","status":"read","timestamp":"-9223372036854775808","recipient_id":"2348012345678"}]}}]}]}
             """#.utf8)
         #expect(harness.post(statuses).response.status == 200)
         #expect(try harness.count("messageStatus") == 2)
         #expect(plausibleTimestamp(1_764_000_000) == 1_764_000_000)
         #expect(plausibleTimestamp(9_223_372_036_854_776) == nil)
+    }
+
+    /// Issue 18, finding 4: an app can be subscribed to several business accounts, and its secret signs all of
+    /// their webhooks. A message for another number is kept for a person, acknowledged and never answered from ours;
+    /// a body for another product (a Page) is kept, not read.
+    @Test func onlyOurBusinessNumberIsAnswered() throws {
+        let harness = try Harness(phoneNumberID: "106540352242922")
+        let ours = textMessage(id: "wamid.OURS", from: "2348090000001")
+        func otherNumber(_ body: [UInt8], _ replacement: String) -> [UInt8] {
+            Array(
+                String(decoding: body, as: UTF8.self).replacingOccurrences(
+                    of: #""phone_number_id":"106540352242922""#, with: replacement
+                ).utf8)
+        }
+        let theirs = otherNumber(
+            textMessage(id: "wamid.THEIRS", from: "2348090000002"), #""phone_number_id":"999999999999999""#)
+        let unnamed = otherNumber(textMessage(id: "wamid.UNNAMED", from: "2348090000003"), #""x":"1""#)
+        let page = Array(
+            String(decoding: textMessage(id: "wamid.PAGE", from: "2348090000004"), as: UTF8.self)
+                .replacingOccurrences(of: #""object":"whatsapp_business_account""#, with: #""object":"page""#).utf8)
+        for body in [theirs, unnamed, page] {
+            #expect(harness.post(body).response.status == 200)
+        }
+        #expect(try harness.count("inboundMessage") == 0)
+        #expect(try harness.count("outbox") == 0)
+        let reasons = try harness.store.database.query("SELECT reason FROM keptBody ORDER BY id").map {
+            $0[0].string ?? ""
+        }
+        #expect(reasons.count == 3)
+        #expect(reasons[0].contains(#"for business number "999999999999999", not ours"#))
+        #expect(reasons[1].contains("for business number absent, not ours"))
+        #expect(reasons[2].contains(#"object "page", not whatsapp_business_account"#))
+        // A status for another number's message is not recorded against ours either.
+        let status = Array(
+            #"""
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"999999999999999"},"statuses":[{"id":"wamid.X","status":"delivered","timestamp":"1764000001","recipient_id":"2348012345678"}]}}]}]}
+            """#.utf8)
+        #expect(harness.post(status).response.status == 200)
+        #expect(try harness.count("messageStatus") == 0)
+        // Ours is answered as ever.
+        #expect(harness.post(ours).response.status == 200)
+        #expect(try harness.count("outbox") == 1)
+    }
+
+    @Test func noConfiguredBusinessNumberRefusesEveryPost() throws {
+        let harness = try Harness(phoneNumberID: "")
+        let outcome = harness.post(textMessage(id: "wamid.NOID"))
+        #expect(outcome.response.status == 503)
+        #expect(try harness.count("inboundMessage") == 0)
     }
 
     @Test func oneBodyWithManyMessagesRecordsEachOnce() throws {
@@ -213,7 +263,7 @@ final class Harness: @unchecked Sendable {
         let contacts = (0..<5).map { #"{"profile":{"name":"C\#($0)"},"wa_id":"23480000000\#($0)"}"# }
         let body = Array(
             #"""
-            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"2"},"contacts":[\#(contacts.joined(separator: ","))],"messages":[\#(messages.joined(separator: ","))]}}]}]}
+            {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"106540352242922"},"contacts":[\#(contacts.joined(separator: ","))],"messages":[\#(messages.joined(separator: ","))]}}]}]}
             """#.utf8)
         #expect(harness.post(body).response.status == 200)
         #expect(try harness.count("customer") == 5)
@@ -229,14 +279,23 @@ final class Harness: @unchecked Sendable {
     /// Whatever Meta sends, a signed delivery is acknowledged (200) and never crashes or asks for a retry.
     @Test(arguments: names)
     func everyFixtureIsAcknowledged(name: String) throws {
-        let harness = try Harness()
         let body = try fixtureBytes(name, in: Bundle.module)
+        // Each sample as if its business number were ours, so all of it is read, not set aside as another's.
+        let harness = try Harness(phoneNumberID: businessNumberID(body) ?? "106540352242922")
         #expect(harness.post(body).response.status == 200)
     }
 
     @Test func fixturesArePresent() {
         #expect(Self.names.count >= 30)
     }
+}
+
+/// The first `metadata.phone_number_id` of a webhook body.
+func businessNumberID(_ body: [UInt8]) -> String? {
+    guard let text = String(bytes: body, encoding: .utf8),
+        let match = text.firstMatch(of: /"phone_number_id"\s*:\s*"([^"]*)"/)
+    else { return nil }
+    return String(match.1)
 }
 
 func prettyJSON(_ bytes: [UInt8]) -> String {

@@ -84,7 +84,7 @@ import Testing
 
     @Test func eachModeNamesWhatItLacks() {
         let config = Config(values: ["WHATSAPP_APP_SECRET": "x"])
-        #expect(config.missingKeys(for: .webhook) == ["WHATSAPP_VERIFY_TOKEN"])
+        #expect(config.missingKeys(for: .webhook) == ["WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"])
         #expect(config.missingKeys(for: .sender) == ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"])
     }
 }

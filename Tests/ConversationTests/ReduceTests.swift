@@ -36,6 +36,19 @@ let context = Context(settings: Settings(restaurantName: "Mama Put"), menu: samp
             ])
     }
 
+    /// Issue 18, finding 2: the reducer's own arithmetic on a timestamp cannot trap, whatever a caller passes.
+    @Test func givenAHostileTimestamp_theAgeSaturatesAndTheMessageIsAnswered() {
+        var late = context
+        late.now = 1_764_000_000_000
+        for sentAt in [Int64.min, .max, -1, 0, late.now] {
+            let transition = reduce(State(), .customerSent(.text("hi"), sentAt: sentAt), late)
+            #expect(!transition.effects.isEmpty, "\(sentAt)")
+        }
+        #expect(Machine.age(of: .min, now: 1) == .max)
+        #expect(Machine.age(of: .max, now: -2) == .min)
+        #expect(Machine.age(of: 1_000, now: 61_000) == 60_000)
+    }
+
     @Test func givenAnyInput_whenTheMenuIsEmpty_saysSoInsteadOfAnEmptyList() {
         var empty = context
         empty.menu = Menu(categories: [], items: [])

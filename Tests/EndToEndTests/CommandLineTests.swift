@@ -27,7 +27,8 @@ import Testing
         #expect(!partial.output.contains(secret))
         #expect(partial.output.contains("WHATSAPP_APP_SECRET=******90 (31 chars)"))
         let complete = try whatsorder(
-            "config check --mode webhook", config: "WHATSAPP_APP_SECRET=\(secret)\nWHATSAPP_VERIFY_TOKEN=abc\n")
+            "config check --mode webhook",
+            config: "WHATSAPP_APP_SECRET=\(secret)\nWHATSAPP_VERIFY_TOKEN=abc\nWHATSAPP_PHONE_NUMBER_ID=1065\n")
         #expect(complete.code == 0)
     }
 

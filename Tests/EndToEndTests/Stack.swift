@@ -69,6 +69,7 @@ final class Stack: @unchecked Sendable {
         WHATSAPP_PHONE_NUMBER_ID=\(Stack.phoneNumberID)
         WHATSAPP_GRAPH_URL=\(dev ? "http://127.0.0.1:\(port)/dev/graph" : graph.baseURL)
         OUTBOX_SOCKET=\(directory)/run/sender.sock
+        WHATSORDER_URL=http://127.0.0.1:\(port)
         RESTAURANT_NAME=Mama Put Kitchen
         PAYSTACK_API_URL=\(dev ? "http://127.0.0.1:\(port)/dev/paystack" : graph.baseURL + "/paystack")
         PAYSTACK_SECRET_KEY=\(Stack.paystackSecret)

@@ -19,9 +19,16 @@ import WhatsApp
         let ok = try stack.get("hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=\(Stack.verifyToken)")
         #expect(ok.status == 200)
         #expect(String(decoding: ok.body, as: UTF8.self) == "1158201444")
-        #expect(try stack.get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong").status == 403)
-        // The token never reaches the access log.
-        #expect(!stack.log("nginx-access.log").contains(Stack.verifyToken))
+        #expect(try stack.get("hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong-guess").status == 403)
+        // Issue 18, finding 5: refused handshakes that carry the real token (a wrong mode, no challenge).
+        #expect(
+            try stack.get("hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=\(Stack.verifyToken)").status == 403)
+        #expect(try stack.get("hub.mode=subscribe&hub.verify_token=\(Stack.verifyToken)").status == 403)
+        // The token reaches no log: nginx follows every line a CGI handler writes to stderr with the request line,
+        // query string included. A wrong guess is logged, so the logs do hear from the handler.
+        let logs = ["nginx-access.log", "nginx-error.log", "whatsapp-webhook.log", "fcgiwrap.log"].map(stack.log)
+        #expect(logs.allSatisfy { !$0.contains(Stack.verifyToken) })
+        #expect(logs.joined().contains("verify handshake refused"))
     }
 
     @Test(arguments: Stack.Mode.allCases)

@@ -176,6 +176,19 @@ private func timestamped(secret key: String = secret, at time: Int64 = timestamp
                 == .staleTimestamp)
     }
 
+    /// Issue 18, finding 3: `<t>.` + body is signed by the timestamped form, and the legacy form is an HMAC of the
+    /// bare body, so a day-old signed message posted as a body with its digest as a legacy header passed as fresh.
+    @Test func aTimestampedMessageReplayedAsALegacyBodyIsRefused() {
+        let dayOld = timestamp - 86_400
+        let message = Array("\(dayOld).".utf8) + body
+        let header = paystackTimestampedSignatureHeader(body: body, secret: secret, timestamp: dayOld, keyID: "k1")
+        let digest = String(header.split(separator: ":").last ?? "")
+        #expect(paystackSignatureHeader(body: message, secret: secret) == digest)
+        #expect(verify(digest, body: message) == .notAnObject)
+        #expect(verify(header) == .staleTimestamp)
+        #expect(verify(expectedDigest) == .valid(keyID: nil))
+    }
+
     @Test func staleIsDecidedBeforeTheSignature() {
         #expect(verify(timestamped(secret: "sk_test_other"), now: timestamp + 3600) == .staleTimestamp)
     }

@@ -6,7 +6,7 @@ import JSON
 
 // The pure reducer driven by a script of events, written like the input lines of the conversation transcripts
 // (Tests/ConversationTests/Transcripts), which are the seeds: `> text`, `> tap ID`, `> pin LAT,LON [NAME | ADDRESS]`,
-// `> (KIND)`, `~ wait 7h`, `~ delay 2h`, `~ sold-out ID`, `~ price ID KOBO`, `! link REF URL`, `! paid CODE`, … and
+// `> (KIND)`, `~ wait 7h`, `~ delay 2h`, `~ sent-at -9223372036854775808`, `~ sold-out ID`, `~ price ID KOBO`, `! link REF URL`, `! paid CODE`, … and
 // the header lines `settings:`, `name:`, `menu: long`, `hours:`, `closed-note:`. Any other line is typed text.
 // Unlike the transcript test, a tap may carry any id: a stale or altered button must be answered, not trusted.
 //
@@ -37,6 +37,8 @@ private struct Script {
     var now = start
     var previousMessageAt: Int64?
     var delay: Int64 = 2_000
+    /// `~ sent-at N`: the next message's timestamp exactly, any Int64 (Unix ms), for the reducer's own arithmetic.
+    var sentAt: Int64?
     var steps = 0
     var placed: [String: PlacedOrder] = [:]
 
@@ -52,8 +54,9 @@ private struct Script {
         }
         now += 60_000
         let text = line.hasPrefix(">") ? String(line.dropFirst()).trimmingSpaces : line
-        run(.customerSent(input(text), sentAt: now - delay), isMessage: true)
+        run(.customerSent(input(text), sentAt: sentAt ?? now - delay), isMessage: true)
         delay = 2_000
+        sentAt = nil
     }
 
     /// The transcript's header lines: they set up the restaurant rather than happen to the customer.
@@ -86,6 +89,7 @@ private struct Script {
         switch words[0] {
         case "wait": now += duration(words[1]).map { max(0, $0) } ?? 0
         case "delay": delay = duration(words[1]) ?? delay
+        case "sent-at": sentAt = Int64(words[1])
         case "sold-out":
             for index in menu.items.indices where String(menu.items[index].id) == words[1] {
                 menu.items[index].available = false

@@ -54,10 +54,12 @@ private func roundTrips(body: [UInt8], header: [UInt8]) {
             body: body, header: metaSignatureHeader(body: body, appSecret: metaSecret), appSecret: metaSecret)
             == .valid, "Meta: our own signature was refused")
     let secret = paystackSecrets[header.count % paystackSecrets.count]
+    // The legacy form holds only over a JSON object's bytes: anything else could be a timestamped message (issue 18).
+    let legacy = verifyPaystackSignature(
+        body: body, header: paystackSignatureHeader(body: body, secret: secret), secrets: paystackSecrets, now: fuzzNow)
     expect(
-        verifyPaystackSignature(
-            body: body, header: paystackSignatureHeader(body: body, secret: secret), secrets: paystackSecrets,
-            now: fuzzNow) == .valid(keyID: nil), "Paystack: our own legacy signature was refused")
+        legacy == (body.first == UInt8(ascii: "{") ? .valid(keyID: nil) : .notAnObject),
+        "Paystack: our own legacy signature was judged \(legacy)")
 
     // A key id and a clock skew taken from the input, inside the five minutes Paystack's form allows.
     let keyID = String(decoding: header.prefix(16).filter { isKeyIDByte($0) }, as: UTF8.self)
