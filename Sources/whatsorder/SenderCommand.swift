@@ -131,8 +131,9 @@ struct Sender: ParsableCommand {
             close(fd)
             throw Failure.unavailable("cannot listen on \(path): errno \(errno)")
         }
-        // Handlers may run as another user (www-data); a wake-up carries no data, so anyone may send one.
-        chmod(path, 0o666)
+        // Handlers run as the sender's user in every mode (the CGI unit included); the group is nginx's way in to
+        // the sockets, and a wake-up carries no data, so the group may send one too. Nobody else.
+        chmod(path, 0o660)
         return fd
     }
 }

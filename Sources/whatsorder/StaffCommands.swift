@@ -45,17 +45,46 @@ struct Staff: ParsableCommand {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 }
                 let replaced = lines.count == existing.split(separator: "\n").count
-                guard
-                    FileManager.default.createFile(
-                        atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
-                        attributes: [.posixPermissions: 0o640])
-                else {
-                    throw Failure.unavailable("cannot write \(path)")
-                }
-                print("\(replaced ? "Changed the password of" : "Added") \(name) in \(path).")
+                let access = try writeReadableByNginx(path, contents: lines.joined(separator: "\n") + "\n")
+                print("\(replaced ? "Changed the password of" : "Added") \(name) in \(path) (\(access)).")
             }
         }
     }
+}
+
+/// Replaces the password file in one rename, so nginx never reads half of it. nginx's user must read it, and that is
+/// decided by whoever set it up: an existing file keeps its owner, group and mode; a new one is 0640 in the group
+/// of its directory (`/etc/whatsorder` is root:whatsorder, and nginx's user is in that group). Returns a description
+/// of who can read it, for the operator.
+func writeReadableByNginx(_ path: String, contents: String) throws -> String {
+    var target = stat()
+    var directoryInfo = stat()
+    let directory = (path as NSString).deletingLastPathComponent
+    let exists = stat(path, &target) == 0
+    guard stat(directory.isEmpty ? "." : directory, &directoryInfo) == 0 else {
+        throw Failure.unavailable("cannot read \(directory)")
+    }
+    let owner = exists ? target.st_uid : geteuid()
+    let group = exists ? target.st_gid : directoryInfo.st_gid
+    let mode = exists ? target.st_mode & 0o7777 : 0o640
+    let temporary = path + ".new-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw Failure.unavailable("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+    var written = true
+    let bytes = Array(contents.utf8)
+    bytes.withUnsafeBytes { buffer in written = write(fd, buffer.baseAddress, buffer.count) == buffer.count }
+    // Owner and group before the mode, so the file is never readable by a group it is not meant for.
+    let owned = fchown(fd, owner, group) == 0 || (owner == geteuid() && group == getegid())
+    let moded = fchmod(fd, mode) == 0
+    let synced = fsync(fd) == 0
+    close(fd)
+    guard written, owned, moded, synced, rename(temporary, path) == 0 else {
+        unlink(temporary)
+        throw Failure.unavailable("cannot replace \(path): \(String(cString: strerror(errno)))")
+    }
+    let groupName = getgrgid(group).map { String(cString: $0.pointee.gr_name) } ?? "\(group)"
+    let ownerName = getpwuid(owner).map { String(cString: $0.pointee.pw_name) } ?? "\(owner)"
+    return "\(ownerName):\(groupName) \(String(mode, radix: 8))"
 }
 
 /// `$6$<salt>$<hash>` from the C library's crypt(3), loaded at run time so no header or -dev package is needed.

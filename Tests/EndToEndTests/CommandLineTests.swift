@@ -32,6 +32,48 @@ import Testing
         #expect(complete.code == 0)
     }
 
+    /// Issue 18, finding 6: the password file is for nginx's user to read. A new one is 0640 in the group of its
+    /// directory (root:whatsorder for /etc/whatsorder, which nginx's user joins), not the group of whoever ran the
+    /// command; a rewrite keeps the owner, group and mode the sysadmin gave it, and replaces it in one rename.
+    @Test func thePasswordFileStaysReadableByTheGroupItWasMeantFor() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let etc = directory + "/etc"
+        try FileManager.default.createDirectory(atPath: etc, withIntermediateDirectories: true)
+        // As root, the directory's group is www-data (Debian's nginx user), as the group whatsorder would be.
+        let group: gid_t = getuid() == 0 ? 33 : getegid()
+        #expect(chown(etc, getuid(), group) == 0)
+        chmod(etc, 0o750)
+        let file = etc + "/staff.htpasswd"
+        let config = "STAFF_HTPASSWD=\(file)\nDATABASE_URL=sqlite://\(directory)/db.sqlite3\n"
+        func addUser(_ name: String) throws -> (code: Int32, output: String) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = directory + "/whatsorder.env"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            let output = try shell(
+                "printf '%s\\n' 'long-password-1' | cgi-bin/whatsorder staff add-user \(name) --config \(path) 2>&1;"
+                    + " echo \"exit=$?\"", in: Stack.root)
+            return (output.contains("exit=0") ? 0 : 1, output)
+        }
+        func mode(_ path: String) -> (mode: mode_t, group: gid_t) {
+            var info = stat()
+            stat(path, &info)
+            return (info.st_mode & 0o7777, info.st_gid)
+        }
+        let first = try addUser("bola")
+        #expect(first.code == 0, "\(first.output)")
+        #expect(mode(file).mode == 0o640)
+        #expect(mode(file).group == group)
+        // The sysadmin chose otherwise: kept.
+        chmod(file, 0o644)
+        let second = try addUser("tunde")
+        #expect(second.code == 0, "\(second.output)")
+        #expect(mode(file).mode == 0o644)
+        #expect(mode(file).group == group)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.hasPrefix("bola:$6$") && text.contains("\ntunde:$6$"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: etc) == ["staff.htpasswd"])
+    }
+
     @Test func anUnsupportedDatabaseIsAConfigurationError() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try whatsorder("migrate", config: "DATABASE_URL=postgres://db/whatsorder\n")
