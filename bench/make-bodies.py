@@ -23,12 +23,15 @@ texts = ["hi", "menu", "1", "Jollof please", "hello there", "2 zobo"]
 order = ["hi", "1", "1", "2", "add 1 zobo", "3 fries", "remove fries", "cart", "checkout", "pickup", "skip",
          "confirm", "status"]
 mix = "--mix" in sys.argv
+# Message ids unique to this run (`--run ID`): a database posted to before (bench/year's) must see new messages,
+# not duplicates, which cost next to nothing.
+run = sys.argv[sys.argv.index("--run") + 1] if "--run" in sys.argv else ""
 now = int(time.time())
 template = (
     '{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages",'
     '"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881",'
     '"phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Customer %d"},"wa_id":"%s"}],'
-    '"messages":[{"from":"%s","id":"wamid.BENCH%09d","timestamp":"%d","type":"text",'
+    '"messages":[{"from":"%s","id":"wamid.BENCH%s%09d","timestamp":"%d","type":"text",'
     '"text":{"body":"%s"}}]}}]}]}'
 )
 with open(out, "w") as handle:
@@ -36,6 +39,6 @@ with open(out, "w") as handle:
         customer = index % customers
         wa_id = "23481%08d" % customer
         text = order[(index // customers) % len(order)] if mix else texts[index % len(texts)]
-        body = template % (customer, wa_id, wa_id, index, now, text)
+        body = template % (customer, wa_id, wa_id, run, index, now, text)
         signature = "sha256=" + hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
         handle.write(signature + "\t" + body + "\n")

@@ -396,11 +396,14 @@ public enum Migrations {
             CREATE UNIQUE INDEX keptBodyDigest ON keptBody(source, digest);
             CREATE INDEX keptBodyReceived ON keptBody(receivedAt);
             """)
-    /// `prune` deletes inbound messages, and SQLite checks each against the outbox rows that may point at it: without
-    /// this index, a full scan of the outbox for every message deleted.
+    /// What a year of data needs (bench/year). `prune` deletes inbound messages, and SQLite checks each against the
+    /// outbox rows that may point at it: without `outboxInbound`, a full scan of the outbox for every message deleted.
+    /// Staff list orders by when they were placed (`orders list --since today`, the board's "today"): without
+    /// `customerOrderCreated`, every order of the year is read to find today's.
     static let retention = Migration(
         name: "v14-retention",
         sql: """
             CREATE INDEX outboxInbound ON outbox(inboundMessageID);
+            CREATE INDEX customerOrderCreated ON customerOrder(createdAt);
             """)
 }

@@ -99,5 +99,7 @@ extension Store {
     /// space again and holds the write lock while it runs: for a quiet hour, not for every prune.
     public func vacuum() throws {
         try database.execute("VACUUM")
+        // In WAL mode the rewritten file goes through the WAL first: fold it back so the space is really returned.
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 }

@@ -303,12 +303,19 @@ func findOrder(_ text: String, in store: Store) throws -> Store.PayableOrder {
 /// Times as staff read them: in the restaurant's `TIME_ZONE`.
 struct StaffClock {
     let zone: TimeZone
+    // Made once: a DateFormatter costs about 0.1 ms to build, which was most of listing a day of 2,000 orders.
+    private let minutes: DateFormatter
+    private let seconds: DateFormatter
+    private let day: DateFormatter
 
     init(config: Config) {
         zone = TimeZone(identifier: config["TIME_ZONE"]) ?? TimeZone(secondsFromGMT: 0) ?? .current
+        minutes = Self.formatter("yyyy-MM-dd HH:mm", zone: zone)
+        seconds = Self.formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX", zone: zone)
+        day = Self.formatter("yyyy-MM-dd", zone: zone)
     }
 
-    private func formatter(_ format: String) -> DateFormatter {
+    private static func formatter(_ format: String, zone: TimeZone) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
@@ -317,15 +324,15 @@ struct StaffClock {
     }
 
     func short(_ milliseconds: Int64) -> String {
-        formatter("yyyy-MM-dd HH:mm").string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        minutes.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     func iso(_ milliseconds: Int64) -> String {
-        formatter("yyyy-MM-dd'T'HH:mm:ssXXXXX").string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        seconds.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     /// Whether `text` is a calendar date (not `today` or a span ago).
-    func isDate(_ text: String) -> Bool { formatter("yyyy-MM-dd").date(from: text) != nil }
+    func isDate(_ text: String) -> Bool { day.date(from: text) != nil }
 
     /// Unix ms for `today`, `2h`, `30m`, `3d` (ago) or a local date.
     func start(of text: String, now: Date = Date()) -> Int64? {
@@ -344,6 +351,6 @@ struct StaffClock {
                 }
             if let seconds { return Int64(now.timeIntervalSince1970 * 1000) - seconds * 1000 }
         }
-        return formatter("yyyy-MM-dd").date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
+        return day.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
     }
 }
