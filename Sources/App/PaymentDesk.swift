@@ -113,7 +113,8 @@ public struct PaymentDesk: Sendable {
             }
             // As for a charge, the mode must be stated and be the key's: a refund or dispute without a `domain` is
             // no less able to say "refunded" than one from the other mode.
-            if let mode, record.domain != mode.rawValue {
+            // A key that is neither test nor live (a typo, a public key) can vouch for no mode: nothing is acted on.
+            guard let mode, record.domain == mode.rawValue else {
                 try store.setPaymentEventOutcome(
                     id: eventID, outcome: Outcome.ignored.rawValue, detail: "\(record.domain ?? "no")-mode event",
                     order: order.id)

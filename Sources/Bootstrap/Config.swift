@@ -367,7 +367,8 @@ public struct Config: Sendable {
         case .payments: required = payments
         case .all: required = webhook + sender + payments
         }
-        return required.filter { self[$0].isEmpty }
+        var seen: Set<String> = []
+        return required.filter { self[$0].isEmpty && seen.insert($0).inserted }
     }
 }
 

@@ -9,7 +9,7 @@ public struct Migration: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
-        settings, leaseOwners, staffLanes, keptBodyDigests, retention,
+        settings, leaseOwners, staffLanes, keptBodyDigests, retention, ordersByTime,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -396,14 +396,18 @@ public enum Migrations {
             CREATE UNIQUE INDEX keptBodyDigest ON keptBody(source, digest);
             CREATE INDEX keptBodyReceived ON keptBody(receivedAt);
             """)
-    /// What a year of data needs (bench/year). `prune` deletes inbound messages, and SQLite checks each against the
-    /// outbox rows that may point at it: without `outboxInbound`, a full scan of the outbox for every message deleted.
-    /// Staff list orders by when they were placed (`orders list --since today`, the board's "today"): without
-    /// `customerOrderCreated`, every order of the year is read to find today's.
+    /// `prune` deletes inbound messages, and SQLite checks each against the outbox rows that may point at it: without
+    /// this index, a full scan of the outbox for every message deleted.
     static let retention = Migration(
         name: "v14-retention",
         sql: """
             CREATE INDEX outboxInbound ON outbox(inboundMessageID);
+            """)
+    /// Staff list orders by when they were placed (`orders list --since today`, the board's "today"): without this
+    /// index, every order of a year is read to find today's (bench/year).
+    static let ordersByTime = Migration(
+        name: "v15-orders-by-time",
+        sql: """
             CREATE INDEX customerOrderCreated ON customerOrder(createdAt);
             """)
 }

@@ -164,12 +164,14 @@ extension Store {
                 "SELECT status, statusRank, occurredAt, errorCode, errorTitle FROM messageStatus WHERE wamid = ? "
                     + "ORDER BY statusRank DESC LIMIT 1", [wamid]
             ).first
+            // Nothing but a second answer for this row, or a wamid Meta already gave another row, can conflict:
+            // either way the send happened, and the first record stands (a second would stop the sender).
             try database.query(
                 """
                 INSERT INTO outboundMessage
                     (outboxID, wamid, customerID, status, statusRank, statusAt, errorCode, errorTitle, createdAt)
                 SELECT id, ?, customerID, ?, ?, ?, ?, ?, ? FROM outbox WHERE id = ?
-                ON CONFLICT(outboxID) DO NOTHING
+                ON CONFLICT DO NOTHING
                 """,
                 [
                     wamid, parked?[0].string ?? "accepted", parked?[1].int64 ?? 0, parked?[2].int64 ?? now,

@@ -100,6 +100,17 @@ final class SenderHarness: @unchecked Sendable {
         #expect(row.fbtraceID == "Az8or2yhqkZfEZ-_4Qn_Bam")
     }
 
+    /// Two answers that name the same wamid (a stand-in's bug, or Meta's) do not stop the sender: both sends are
+    /// recorded as sent, and the wamid stays with the first.
+    @Test func aWamidGivenTwiceIsNotAFailure() throws {
+        let setup = try SenderHarness { _, _ in GraphStub.accepted(wamid: "wamid.SAME") }
+        _ = setup.harness.post(textMessage(id: "wamid.TWICE1", from: "2348010000001"))
+        _ = setup.harness.post(textMessage(id: "wamid.TWICE2", from: "2348010000002"))
+        #expect(try setup.sender.deliverDue().sent == 2)
+        #expect(try setup.harness.store.outboxCounts() == ["sent": 2])
+        #expect(try setup.harness.count("outboundMessage") == 1)
+    }
+
     @Test func throttlingAndPairRateErrorsAreRetried() throws {
         let setup = try SenderHarness { _, sequence in
             switch sequence {

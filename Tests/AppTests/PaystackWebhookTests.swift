@@ -226,6 +226,19 @@ final class PaymentHarness: @unchecked Sendable {
         #expect(try setup.store.paymentEvents().map(\.detail).suffix(2) == ["no-mode event", "no-mode event"])
     }
 
+    /// A key that is neither `sk_test_` nor `sk_live_` vouches for no mode: a refund event is recorded and ignored,
+    /// as a charge would be.
+    @Test func aKeyOfNoModeActsOnNoRefund() throws {
+        var setup = try PaymentHarness()
+        setup.post(PaystackEvents.chargeSuccess(reference: setup.reference, amount: 500_000))
+        #expect(setup.status == "paid")
+        setup.desk.mode = nil
+        setup.post(PaystackEvents.refundProcessed(reference: setup.reference, amount: 500_000))
+        #expect(setup.status == "paid")
+        #expect(try setup.store.refunds().isEmpty)
+        #expect(try setup.store.paymentEvents().last?.detail == "test-mode event")
+    }
+
     @Test func onlyPostIsAllowed() throws {
         let setup = try PaymentHarness()
         let response = setup.post([], method: "GET")

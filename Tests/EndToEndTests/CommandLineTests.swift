@@ -74,6 +74,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: etc) == ["staff.htpasswd"])
     }
 
+    /// `migrate` on a new server: the database it creates is 0600 whatever the shell's umask, and, run by root in the
+    /// service user's directory, belongs to that user (a root-owned database is one the service cannot write).
+    @Test func migrateMakesADatabaseTheServiceOwnsAlone() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let data = directory + "/lib"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let owner: uid_t = getuid() == 0 ? 65534 : getuid()
+        #expect(chown(data, owner, getgid()) == 0)
+        let path = directory + "/whatsorder.env"
+        try "DATABASE_URL=sqlite://\(data)/db.sqlite3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let output = try shell(
+            "umask 022; cgi-bin/whatsorder migrate --config \(path) 2>&1; echo exit=$?", in: Stack.root)
+        #expect(output.contains("exit=0"), "\(output)")
+        var info = stat()
+        #expect(stat(data + "/db.sqlite3", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(info.st_uid == owner)
+    }
+
     @Test func anUnsupportedDatabaseIsAConfigurationError() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try whatsorder("migrate", config: "DATABASE_URL=postgres://db/whatsorder\n")
