@@ -73,8 +73,9 @@ public struct OrderBoard {
             return settingsPost(request, user: user, store: store)
         case ("POST", 4) where parts[1] == "chats" && ["send", "resume"].contains(parts[3]):
             return chatPost(request, number: parts[2], action: parts[3], user: user, store: store)
-        case ("GET", _), ("POST", _): return Outcome(.text(404, "not found"))
-        default: return Outcome(.methodNotAllowed(allow: ["GET", "POST"]))
+        // HEAD is GET without the body: an unknown path is as unknown to it.
+        case ("GET", _), ("HEAD", _), ("POST", _): return Outcome(.text(404, "not found"))
+        default: return Outcome(.methodNotAllowed(allow: ["GET", "HEAD", "POST"]))
         }
     }
 

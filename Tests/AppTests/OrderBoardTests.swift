@@ -46,6 +46,9 @@ import Testing
             })
         #expect(board(setup).handle(request("GET", "/staff/", user: nil)).response.status == 403)
         #expect(board(setup).handle(request("DELETE", "/staff/")).response.status == 405)
+        // An unknown path is unknown to HEAD as to GET.
+        #expect(board(setup).handle(request("GET", "/staff/nowhere")).response.status == 404)
+        #expect(board(setup).handle(request("HEAD", "/staff/nowhere")).response.status == 404)
     }
 
     @Test func aMoveNeedsTheCSRFTokenOfTheSameUser() throws {
