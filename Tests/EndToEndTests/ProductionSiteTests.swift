@@ -53,6 +53,24 @@ import WhatsApp
         #expect(staff.filter { $0 == 401 }.count <= 21)
         #expect(try status("GET", "/payments/return/?reference=WO-NONE-1") == 404)
         #expect(try status("POST", "/webhooks/paystack") == 401)
+
+        // Issue 18, finding 1, requests: one address asking for the return page 200 times at once is held to 20 a
+        // second after a burst of 100; 300 webhook deliveries at once from one address all reach the handler.
+        func statuses(_ count: Int, _ path: String, post: Bool = false) throws -> [Int] {
+            // One connection, one after another; `-o` applies to the URL after it, so each gets its own.
+            let urls = Array(repeating: "-o /dev/null 'https://127.0.0.1:\(https)\(path)'", count: count)
+                .joined(separator: " ")
+            let method = post ? "-X POST --data-binary ''" : ""
+            return try shell("curl -sk \(method) -w '%{http_code}\\n' \(urls)", in: directory)
+                .split(separator: "\n").compactMap { Int($0) }
+        }
+        let pages = try statuses(200, "/payments/return/?reference=WO-NONE-1")
+        #expect(pages.count == 200)
+        #expect(pages.filter { $0 == 429 }.count >= 50, "\(pages)")
+        #expect(pages.filter { $0 == 404 }.count >= 100)
+        let deliveries = try statuses(300, "/webhooks/paystack/", post: true)
+        #expect(deliveries.count == 300)
+        #expect(deliveries.allSatisfy { $0 == 401 }, "every one answered by the handler, none refused by nginx")
     }
 
     /// Issue 18, finding 1: 1,100 connections that each send a POST's headers and then a byte of the body every 4 s,
