@@ -251,23 +251,29 @@ final class Stack: @unchecked Sendable {
 }
 
 /// A port nothing listens on right now (the kernel's pick).
+/// A port to listen on, below the kernel's range for outgoing connections. A port the kernel hands out for
+/// `bind(…, 0)` is one it may also give the next outgoing connection of a parallel test (1,100 of them in
+/// ProductionSiteTests) before nginx binds it, and nginx then fails to start with "Address already in use".
 func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    let lowest = range.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) }
+    let below = max(min(lowest ?? 32768, 65536), 12001)
+    for _ in 0..<200 {
+        let port = Int.random(in: 10000..<below)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if bound == 0 { return port }
     }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    let port = Int(UInt16(bigEndian: address.sin_port))
-    guard port > 0 else { throw StubError("no free port") }
-    return port
+    throw StubError("no free port below \(below)")
 }
 
 /// Runs `body` on `count` threads at once and waits for all.
