@@ -131,6 +131,7 @@ public final class Database {
         sqlite3_busy_handler(
             db, shortSleepBusyHandler, UnsafeMutableRawPointer(bitPattern: Int(busyTimeoutMilliseconds)))
         if case .path(let path) = location {
+            if create { Self.giveToDirectoryOwner(path) }
             writerLock = open(path + "-writer", O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
             // As SQLite does for -wal and -shm: a file root creates (a `migrate` run by hand) belongs to the
             // database's owner, so the service user can still open it.
@@ -153,6 +154,21 @@ public final class Database {
             close()
             throw error
         }
+    }
+
+    /// Root making a database (`whatsorder migrate` on a new server) in the service user's directory gives the file to
+    /// that user: a root-owned database is one the service cannot write. SQLite then makes -wal and -shm, and this
+    /// connection the -writer lock, with the file's owner, as it does for any database root opens.
+    private static func giveToDirectoryOwner(_ path: String) {
+        guard geteuid() == 0 else { return }
+        var file = stat()
+        var directory = stat()
+        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        guard stat(path, &file) == 0, file.st_uid == 0,
+            stat(parent.isEmpty ? "." : parent, &directory) == 0,
+            directory.st_uid != 0
+        else { return }
+        _ = chown(path, directory.st_uid, directory.st_gid)
     }
 
     deinit { close() }

@@ -115,11 +115,11 @@ extension Store {
 
     /// The order any attempt's reference belongs to.
     public func payableOrder(paymentReference reference: String) throws -> PayableOrder? {
-        try payableOrders(where: "id = (SELECT orderID FROM payment WHERE reference = ?)", [reference]).first
+        try payableOrders(ids: "SELECT orderID FROM payment WHERE reference = ?", [reference]).first
     }
 
     public func payableOrder(code: OrderCode) throws -> PayableOrder? {
-        try payableOrders(where: "code = ?", [code.rawValue]).first
+        try payableOrders(ids: "SELECT id FROM customerOrder WHERE code = ?", [code.rawValue]).first
     }
 
     /// Orders for staff, oldest first: in one status (or all), created at or after `since` and before `until`
@@ -149,7 +149,7 @@ extension Store {
             condition += " AND customerID IN (" + customers.map { _ in "?" }.joined(separator: ", ") + ")"
             arguments += customers.map { $0.rawValue as any SQLBindable }
         }
-        return try payableOrders(where: condition, arguments)
+        return try payableOrders(ids: "SELECT id FROM customerOrder WHERE \(condition)", arguments)
     }
 
     /// Customers whose number has these digits in it, or whose name has this text in it (any case).
@@ -188,19 +188,20 @@ extension Store {
         let placeholders = Array(repeating: "?", count: open.count).joined(separator: ", ")
         // Two index searches, not one condition with OR: SQLite reads a year of orders for that.
         return try payableOrders(
-            where: "createdAt >= ? UNION ALL SELECT id FROM customerOrder WHERE status IN (\(placeholders))",
+            ids: "SELECT id FROM customerOrder WHERE createdAt >= ? UNION ALL "
+                + "SELECT id FROM customerOrder WHERE status IN (\(placeholders))",
             [since] + open.map { $0.rawValue as any SQLBindable })
     }
 
-    /// The orders whose ids `SELECT id FROM customerOrder WHERE condition` gives. Asked as a subquery so the search
-    /// uses an index on the condition: with `ORDER BY id` on the whole, SQLite would rather walk every order in id
-    /// order (a year of them) and test each.
-    private func payableOrders(where condition: String, _ arguments: [any SQLBindable]) throws -> [PayableOrder] {
+    /// The orders whose ids the query `ids` gives. Asked as a subquery so the search uses an index on its
+    /// conditions: with `ORDER BY id` on the whole, SQLite would rather walk every order in id order (a year of them)
+    /// and test each.
+    private func payableOrders(ids: String, _ arguments: [any SQLBindable]) throws -> [PayableOrder] {
         try database.query(
             """
             SELECT id, code, customerID, status, fulfilment, addressText, latitude, longitude, placeName,
                 subtotalKobo, deliveryFeeKobo, totalKobo, currency, paidReference, attention, createdAt
-            FROM customerOrder WHERE id IN (SELECT id FROM customerOrder WHERE \(condition)) ORDER BY id
+            FROM customerOrder WHERE id IN (\(ids)) ORDER BY id
             """, arguments
         ).map { row in
             let id = row[0].int64 ?? 0

@@ -134,33 +134,13 @@ struct Migrate: ParsableCommand {
             // Customers' data: a database this creates is its owner's alone, whatever the shell's umask.
             let saved = umask(0o077)
             defer { umask(saved) }
-            let (config, store) = try options.openStore(create: true)
+            let (_, store) = try options.openStore(create: true)
             defer { store.close() }
-            try Self.giveToDirectoryOwner(try configured { try config.databasePath() })
             let applied = try store.migrate(now: Live.nowMilliseconds())
             if applied.isEmpty {
                 print("Schema is current (\(Migrations.all.count) migrations).")
             } else {
                 for name in applied { print("Applied \(name)") }
-            }
-        }
-    }
-}
-
-extension Migrate {
-    /// Run by root on a new server, `migrate` would create a database the service cannot write: its files go to the
-    /// owner of the directory they are in (/var/lib/whatsorder is the service user's), as SQLite does for -wal and
-    /// -shm of a database that exists.
-    static func giveToDirectoryOwner(_ path: String) throws {
-        guard geteuid() == 0 else { return }
-        var directory = stat()
-        let parent = (path as NSString).deletingLastPathComponent
-        guard stat(parent.isEmpty ? "." : parent, &directory) == 0, directory.st_uid != 0 else { return }
-        for file in [path, path + "-wal", path + "-shm", path + "-writer"] {
-            var info = stat()
-            guard stat(file, &info) == 0, info.st_uid == 0 else { continue }
-            guard chown(file, directory.st_uid, directory.st_gid) == 0 else {
-                throw Failure.unavailable("cannot give \(file) to the owner of \(parent): errno \(errno)")
             }
         }
     }
