@@ -77,7 +77,8 @@ public struct ConversationRunner: Sendable {
                 result.records.append(.paymentAttempt(payment))
                 let request = InitializeRequest(
                     reference: payment.reference, amount: payment.amount, currency: payment.currency,
-                    email: payment.email, orderCode: payment.order.rawValue, callbackURL: paymentCallbackURL)
+                    email: payment.email, orderCode: payment.order.rawValue, callbackURL: paymentCallbackURL,
+                    items: payment.lines.map(\.summary).joined(separator: "; "))
                 result.outbox.append(Store.OutboxEntry(kind: OutboxKind.paystackInitialize, payload: request.body))
             case .notifyStaff(let alert):
                 let notice: StaffNotice =

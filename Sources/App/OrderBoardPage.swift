@@ -96,8 +96,14 @@ public enum OrderBoardPage {
         var html = "<article class=\"card \(order.status.rawValue)\" id=\"\(code)\">"
         html += "<h3><span class=\"code\">\(code)</span> <span class=\"status\">\(escape(order.status.label))</span>"
         html += " <span class=\"time\">\(time)</span></h3><ul class=\"lines\">"
-        for line in order.lines { html += "<li>\(line.quantity) × \(escape(line.name))</li>" }
-        html += "</ul><p class=\"total\">\(escape(order.total.formatted(symbol: model.symbol)))</p>"
+        for line in order.lines {
+            html += "<li>\(line.quantity) × \(escape(line.title))"
+            if let note = line.note { html += "<span class=\"note\">\(escape(note))</span>" }
+            html += "</li>"
+        }
+        html += "</ul>"
+        if let note = order.note { html += "<p class=\"note order-note\">Note: \(escape(note))</p>" }
+        html += "<p class=\"total\">\(escape(order.total.formatted(symbol: model.symbol)))</p>"
         switch order.fulfilment {
         case .pickup: html += "<p class=\"where\">Pickup</p>"
         case .delivery(let address):
@@ -146,7 +152,8 @@ public enum OrderBoardPage {
         font-size:13px}.empty{color:#6b7280;margin:4px}.card{background:#fff;border-radius:8px;padding:10px 12px;\
         margin-bottom:8px;box-shadow:0 1px 2px rgba(0,0,0,.1)}.card h3{font-size:15px;margin:0 0 4px}\
         .code{font-family:ui-monospace,monospace}.status{font-weight:normal;color:#374151}.time{float:right;\
-        color:#6b7280;font-weight:normal}.lines{margin:4px 0;padding-left:18px}.total{font-weight:bold;margin:4px 0}\
+        color:#6b7280;font-weight:normal}.lines{margin:4px 0;padding-left:18px}.note{display:block;color:#92400e;font-style:italic}\
+        .order-note{margin:4px 0}.total{font-weight:bold;margin:4px 0}\
         .where,.customer{margin:2px 0;font-size:14px}.attention{background:#fef3c7;border-radius:6px;padding:6px;\
         font-size:14px}form{margin:6px 0 0}button{font:inherit;border:0;border-radius:6px;padding:8px 12px;\
         cursor:pointer}.advance{background:#128c7e;color:#fff;width:100%;font-weight:bold}.cancel{display:flex;\

@@ -138,8 +138,9 @@ extension Store.PayableOrder {
     /// The order as the confirmation and the kitchen's message describe it.
     var confirmed: ConfirmedOrder {
         ConfirmedOrder(
-            code: code, lines: lines, fulfilment: fulfilment, subtotal: subtotal, deliveryFee: deliveryFee, total: total
-        )
+            code: code, lines: lines, fulfilment: fulfilment, subtotal: subtotal, deliveryFee: deliveryFee,
+            total: total,
+            note: note)
     }
 }
 

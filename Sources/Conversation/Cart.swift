@@ -7,23 +7,48 @@ extension Machine {
     /// `3 items`: how much the cart holds, in words.
     var itemsInCart: String { Copy.itemCount(state.cart.reduce(0) { $0 + $1.quantity }) }
 
-    /// `2 × Jollof Rice: ₦5,000`: one line of a cart, a summary or a receipt.
-    func lineText(_ line: OrderLine) -> String { Copy.orderLine(line.quantity, line.name, money(line.total)) }
+    /// `2 × Jollof Rice (Beef): ₦5,000`, with its note under it: one line of a cart, a summary or a receipt.
+    func lineText(_ line: OrderLine) -> String {
+        lines(Copy.orderLine(line.quantity, line.title, money(line.total)), line.note.map(Copy.lineNote))
+    }
 
     /// What a message asked of the cart, done in the order typed, then one reply: a question when one is needed
     /// (which dish, how many), else the cart as it now is (the summary when checking out).
-    mutating func applyOrders(_ orders: [Reading.Part], then rest: [Reading.Part], unread: [String] = []) {
+    mutating func applyOrders(
+        _ orders: [Reading.Part], then rest: [Reading.Part], unread: [String] = [], offerExtras: Bool = false
+    ) {
         enum Pending {
             case which(Ambiguity)
             case howMany(Int64, note: String?)
             case soldOut(Int64)
         }
-        let several = orders.count > 1
+        let several = orders.filter { if case .add = $0 { true } else { false } }.count > 1
         var notes: [String] = []
         var pending: Pending?
         var added = false
         var edited = false
-        for part in orders {
+        // Options and notes belong to the dish before them; those with none before are for the cart as it is.
+        var extras: [Int: (options: [Int64], note: String?)] = [:]
+        var looseOptions: [Int64] = []
+        var looseNotes: [String] = []
+        var owner: Int?
+        for (index, part) in orders.enumerated() {
+            switch part {
+            case .add: owner = index
+            case .option(let id):
+                if let owner { extras[owner, default: ([], nil)].options.append(id) } else { looseOptions.append(id) }
+            case .note(let text):
+                if let owner {
+                    extras[owner, default: ([], nil)].note = [extras[owner]?.note, text].compactMap { $0 }
+                        .joined(separator: ", ")
+                } else {
+                    looseNotes.append(text)
+                }
+            default: owner = nil
+            }
+        }
+        for (index, part) in orders.enumerated() {
+            let (optionIDs, lineNote) = extras[index] ?? ([], nil)
             switch part {
             case .add(let amount, let dish):
                 guard
@@ -38,22 +63,37 @@ extension Machine {
                     if pending == nil { pending = .soldOut(id) }
                     continue
                 }
+                var quantity = 0
                 switch amount {
-                case .exactly(let quantity):
-                    guard quantity > 0 else {
+                case .exactly(let value):
+                    guard value > 0 else {
                         notes.append(Copy.zero(maximum: maximumQuantity))
                         continue
                     }
-                    notes.append(addLine(item, quantity: quantity))
-                    added = true
-                case .unsaid where several:
-                    notes.append(addLine(item, quantity: 1))
-                    added = true
+                    quantity = value
+                case .unsaid where several: quantity = 1
                 case .unsaid:
                     if pending == nil { pending = .howMany(id, note: nil) }
                 case .vague:
                     if pending == nil { pending = .howMany(id, note: Copy.howManyExactly(item.name)) }
                 }
+                var line = LineInProgress(itemID: id, quantity: quantity, offerExtras: offerExtras)
+                line.note = checkedNote(lineNote, limit: NoteLimits.line, notes: &notes)
+                for optionID in optionIDs { line.options = choose(optionID, of: item, in: line.options, notes: &notes) }
+                if quantity == 0 {
+                    // Asked how many first: the options said wait with it.
+                    if case .howMany(let asked, _)? = pending, asked == id, !line.options.isEmpty || line.note != nil {
+                        state.building.removeAll { $0.quantity == 0 }
+                        state.building.insert(line, at: 0)
+                    }
+                    continue
+                }
+                if nextGroup(for: line, item: item) != nil {
+                    state.building.append(line)
+                    continue
+                }
+                notes.append(addLine(item, quantity: quantity, options: line.options, note: line.note))
+                added = true
             case .remove(let quantity, let dish):
                 if case .oneOf(let ids) = dish {
                     let present = ids.filter { id in state.cart.contains { $0.itemID == id } }
@@ -64,44 +104,65 @@ extension Machine {
                         continue
                     }
                 }
-                guard let id = dishInCart(dish) else {
+                guard let key = dishInCart(dish) else {
                     if let missing = notInCart(dish) { notes.append(missing) }
                     continue
                 }
-                notes.append(takeOut(id, quantity: quantity))
+                notes.append(takeOut(key, quantity: quantity))
                 edited = true
             case .set(let dish, let quantity):
-                if let id = dishInCart(dish) {
+                if let key = dishInCart(dish) {
                     guard quantity > 0 else {
-                        notes.append(takeOut(id, quantity: nil))
+                        notes.append(takeOut(key, quantity: nil))
                         edited = true
                         continue
                     }
                     let capped = min(quantity, maximumQuantity)
-                    if let index = state.cart.firstIndex(where: { $0.itemID == id }) {
+                    if let index = state.cart.firstIndex(where: { $0.key == key }) {
                         state.cart[index].quantity = capped
-                        notes.append(Copy.updated(capped, state.cart[index].name))
-                        if capped < quantity { notes.append(Copy.capped(state.cart[index].name, at: maximumQuantity)) }
+                        notes.append(Copy.updated(capped, state.cart[index].title))
+                        if capped < quantity { notes.append(Copy.capped(state.cart[index].title, at: maximumQuantity)) }
+                        state.lastItemID = state.cart[index].itemID
                     }
-                    state.lastItemID = id
                     edited = true
-                } else if quantity > 0, case .item(let id) = dish, let item = item(id), item.available {
+                } else if quantity > 0, case .item(let id) = dish, let item = item(id), item.available,
+                    nextGroup(for: LineInProgress(itemID: id, quantity: quantity), item: item) == nil
+                {
                     notes.append(addLine(item, quantity: quantity))
                     added = true
+                } else if quantity > 0, case .item(let id) = dish, let item = item(id), item.available {
+                    state.building.append(LineInProgress(itemID: id, quantity: min(quantity, maximumQuantity)))
                 } else if case .item(let id) = dish, let item = item(id) {
                     notes.append(item.available ? Copy.notInCart(item.name) : Copy.soldOut(item.name))
                 }
             case .clear:
                 state.cart = []
                 state.fulfilment = nil
+                state.orderNote = nil
                 notes.append(Copy.cartNowEmpty)
                 edited = true
             default: continue
             }
         }
+        if !looseOptions.isEmpty || !looseNotes.isEmpty {
+            switch applyLoose(options: looseOptions, notes: looseNotes, said: &notes) {
+            case .answered: return
+            case .changed: edited = true
+            case .none: break
+            }
+        }
         // What could not be read comes after what was done: the order first, then the word quoted back.
         if !unread.isEmpty { notes.append(Copy.didNotGet(unread)) }
         let note = notes.isEmpty ? nil : notes.joined(separator: "\n")
+        // Dishes whose options are missing are asked about before anything else moves on.
+        if state.building.contains(where: { $0.quantity > 0 }) {
+            state.building.removeAll { $0.quantity == 0 }
+            if case .which(let ambiguity) = pending {
+                // The question of which dish waits for the options: it is asked again after them.
+                notes.append(Copy.stillToChoose(ambiguity.candidates.compactMap(item).map(\.name)))
+            }
+            return askOption(note: notes.isEmpty ? nil : notes.joined(separator: "\n"))
+        }
         switch pending {
         case .which(let ambiguity):
             if let note { lead.append(note) }
@@ -165,16 +226,17 @@ extension Machine {
         }
     }
 
-    /// The cart line a dish names, or nil when it names none.
-    func dishInCart(_ dish: Reading.Dish) -> Int64? {
-        let inCart = Set(state.cart.map(\.itemID))
+    /// The cart line a dish names (its latest line when the dish is there with different options), by key, or nil
+    /// when it names none.
+    func dishInCart(_ dish: Reading.Dish) -> String? {
+        func latest(_ id: Int64) -> String? { state.cart.last { $0.itemID == id }?.key }
         switch dish {
-        case .item(let id): return inCart.contains(id) ? id : nil
+        case .item(let id): return latest(id)
         case .last:
-            if let id = state.lastItemID, inCart.contains(id) { return id }
-            return state.cart.last?.itemID
+            if let id = state.lastItemID, let key = latest(id) { return key }
+            return state.cart.last?.key
         // Several in the cart fit: the first, which the cart reply then shows.
-        case .oneOf(let ids): return ids.first(where: inCart.contains)
+        case .oneOf(let ids): return ids.lazy.compactMap(latest).first
         }
     }
 
@@ -187,44 +249,59 @@ extension Machine {
         }
     }
 
-    /// Adds `quantity` of a dish and says so (capped at the most one order takes).
-    mutating func addLine(_ item: MenuItem, quantity: Int) -> String {
+    /// Adds `quantity` of a dish with its options and note and says so (capped at the most one order takes). The
+    /// same dish with the same options and note adds to its line; anything else is a line of its own.
+    mutating func addLine(
+        _ item: MenuItem, quantity: Int, options: [ChosenOption] = [], note: String? = nil
+    ) -> String {
         var capped = false
-        if let index = state.cart.firstIndex(where: { $0.itemID == item.id }) {
+        let fresh = OrderLine(
+            itemID: item.id, name: item.name, unitPrice: item.unitPrice(with: options),
+            quantity: min(quantity, maximumQuantity), options: options, note: note)
+        if let index = state.cart.firstIndex(where: { $0.key == fresh.key }) {
             let wanted = state.cart[index].quantity + quantity
             state.cart[index].quantity = min(wanted, maximumQuantity)
-            state.cart[index].unitPrice = item.price
+            state.cart[index].unitPrice = fresh.unitPrice
             state.cart[index].name = item.name
             capped = wanted > maximumQuantity
         } else {
-            state.cart.append(
-                OrderLine(
-                    itemID: item.id, name: item.name, unitPrice: item.price, quantity: min(quantity, maximumQuantity)))
+            state.cart.append(fresh)
             capped = quantity > maximumQuantity
         }
         state.lastItemID = item.id
         let shown = capped ? min(quantity, maximumQuantity) : quantity
         return lines(
-            capped ? Copy.capped(item.name, at: maximumQuantity) : nil,
-            Copy.added(shown, item.name, costing: money(item.price * shown)))
+            capped ? Copy.capped(fresh.title, at: maximumQuantity) : nil,
+            Copy.added(
+                shown, fresh.title, costing: money(fresh.unitPrice * shown), withOptions: !options.isEmpty),
+            note.map(Copy.lineNote))
     }
 
-    /// Takes a dish out of the cart (all of it, or `quantity` of it) and says so.
-    mutating func takeOut(_ itemID: Int64, quantity: Int?) -> String {
-        guard let index = state.cart.firstIndex(where: { $0.itemID == itemID }) else { return Copy.noLongerInCart }
+    /// Takes a cart line out (all of it, or `quantity` of it) and says so.
+    mutating func takeOut(_ key: String, quantity: Int?) -> String {
+        guard let index = state.cart.firstIndex(where: { $0.key == key }) else { return Copy.noLongerInCart }
         let line = state.cart[index]
         if let quantity, quantity >= 1, quantity < line.quantity {
             state.cart[index].quantity -= quantity
-            return Copy.removed(quantity, line.name)
+            return Copy.removed(quantity, line.title)
         }
         state.cart.remove(at: index)
         if state.cart.isEmpty { state.fulfilment = nil }
-        return Copy.removed(line.name)
+        return Copy.removed(line.title)
     }
 
-    /// A tap on a quantity, as if typed.
-    mutating func addAndShow(_ lines: [(Int64, Int)]) {
-        applyOrders(lines.map { .add(.exactly($0.1), .item($0.0)) }, then: [])
+    /// A tap on a quantity, as if typed, with whatever options were typed with the dish while its quantity was asked.
+    mutating func addAndShow(_ lines: [(Int64, Int)], tapped: Bool = false) {
+        var parts: [Reading.Part] = []
+        for (itemID, quantity) in lines {
+            parts.append(.add(.exactly(quantity), .item(itemID)))
+            if let waiting = state.building.first(where: { $0.itemID == itemID && $0.quantity == 0 }) {
+                parts += waiting.options.map { .option($0.id) }
+                if let note = waiting.note { parts.append(.note(note)) }
+            }
+        }
+        state.building.removeAll { $0.quantity == 0 }
+        applyOrders(parts, then: [], offerExtras: tapped)
     }
 
     /// What was added and what next, as one list: check out, see the cart, more from the same category (where the
@@ -276,8 +353,9 @@ extension Machine {
         // Seven lines and three actions fill the ten rows a list allows; longer carts are in the text, by number.
         var rows = state.cart.prefix(7).map { line in
             ListReply.Row(
-                id: "line:\(line.itemID)", title: line.name,
-                description: "\(line.quantity) × \(money(line.unitPrice)) = \(money(line.total)) · \(Copy.tapToChange)")
+                id: "line:\(line.key)", title: line.name,
+                description: (line.options.isEmpty ? "" : line.options.map(\.name).joined(separator: ", ") + " · ")
+                    + "\(line.quantity) × \(money(line.unitPrice)) = \(money(line.total)) · \(Copy.tapToChange)")
         }
         rows.append(
             .init(
@@ -294,38 +372,47 @@ extension Machine {
         Folded(name).words.first ?? name
     }
 
-    mutating func editLine(_ itemID: Int64) {
-        guard let line = state.cart.first(where: { $0.itemID == itemID }) else {
+    mutating func editLine(_ key: String) {
+        guard let line = state.cart.first(where: { $0.key == key }) else {
             return showCart(note: Copy.noLongerInCart)
         }
         state.step = .editingLine
-        state.itemID = itemID
+        state.itemID = line.itemID
+        state.lineKey = key
         say(
             .buttons(
                 ButtonsReply(
-                    body: Copy.editLine(
-                        line.name, quantity: line.quantity, each: money(line.unitPrice), maximum: maximumQuantity),
+                    body: lines(
+                        Copy.editLine(
+                            line.title, quantity: line.quantity, each: money(line.unitPrice), maximum: maximumQuantity),
+                        line.note.map(Copy.lineNote)),
                     buttons: [
-                        .init(id: "remove:\(itemID)", title: Copy.removeButton),
+                        .init(id: "remove:\(key)", title: Copy.removeButton),
                         .init(id: "cart", title: Copy.backToCartButton),
                     ])))
     }
 
-    mutating func setQuantity(_ itemID: Int64, to quantity: Int) {
-        guard let index = state.cart.firstIndex(where: { $0.itemID == itemID }) else {
+    /// The line being edited: by its key, or (state written before keys) the item's first line.
+    var editedLineKey: String? {
+        if let key = state.lineKey { return key }
+        return state.itemID.flatMap { id in state.cart.first { $0.itemID == id }?.key }
+    }
+
+    mutating func setQuantity(_ key: String, to quantity: Int) {
+        guard let index = state.cart.firstIndex(where: { $0.key == key }) else {
             return showCart(note: Copy.noLongerInCart)
         }
         state.cart[index].quantity = quantity
-        state.lastItemID = itemID
-        showCart(note: Copy.updated(quantity, state.cart[index].name))
+        state.lastItemID = state.cart[index].itemID
+        showCart(note: Copy.updated(quantity, state.cart[index].title))
     }
 
     /// Removes the line, or `quantity` of it when given and smaller than the line.
-    mutating func removeLine(_ itemID: Int64, quantity: Int?) {
-        guard state.cart.contains(where: { $0.itemID == itemID }) else {
+    mutating func removeLine(_ key: String, quantity: Int?) {
+        guard state.cart.contains(where: { $0.key == key }) else {
             return showCart(note: Copy.noLongerInCart)
         }
-        let note = takeOut(itemID, quantity: quantity)
+        let note = takeOut(key, quantity: quantity)
         if state.step == .confirming, state.fulfilment != nil, !state.cart.isEmpty { return showSummary(note: note) }
         showCart(note: note)
     }
@@ -333,6 +420,7 @@ extension Machine {
     mutating func clearCart() {
         state.cart = []
         state.fulfilment = nil
+        state.orderNote = nil
         showCategories(note: Copy.cartNowEmpty)
     }
 
@@ -350,13 +438,35 @@ extension Machine {
         var kept: [OrderLine] = []
         for line in lines {
             guard let current = item(line.itemID), current.available else {
-                notes.append(Copy.soldOutRemoved(line.name))
+                notes.append(Copy.soldOutRemoved(line.title))
+                continue
+            }
+            // Each option as the menu has it now; one gone or sold out takes the line out (its choice is no longer
+            // what can be made), and a required group added since is asked at the next order of it.
+            var options: [ChosenOption] = []
+            var gone: String?
+            for chosen in line.options {
+                guard let (group, option) = current.option(chosen.id), option.available else {
+                    gone = chosen.name
+                    break
+                }
+                options.append(ChosenOption(id: option.id, group: group.name, name: option.name, price: option.price))
+            }
+            if let gone {
+                notes.append(Copy.optionGoneRemoved(line.title, option: gone))
+                continue
+            }
+            if current.firstUnanswered(options) != nil {
+                notes.append(Copy.choiceNeededRemoved(line.title))
                 continue
             }
             var updated = line
-            if current.price != line.unitPrice {
-                notes.append(Copy.priceChanged(current.name, now: money(current.price), was: money(line.unitPrice)))
-                updated.unitPrice = current.price
+            updated.options = options
+            let price = current.unitPrice(with: options)
+            if price != line.unitPrice {
+                updated.name = current.name
+                notes.append(Copy.priceChanged(updated.title, now: money(price), was: money(line.unitPrice)))
+                updated.unitPrice = price
             }
             updated.name = current.name
             kept.append(updated)
@@ -378,7 +488,9 @@ extension Machine {
         switch ambiguity.action {
         case .add:
             if let quantity = ambiguity.quantity { addAndShow([(itemID, quantity)]) } else { askQuantity(itemID) }
-        case .remove: removeLine(itemID, quantity: ambiguity.quantity)
+        case .remove:
+            guard let key = dishInCart(.item(itemID)) else { return showCart(note: Copy.noLongerInCart) }
+            removeLine(key, quantity: ambiguity.quantity)
         case .choose: askQuantity(itemID)
         }
     }

@@ -167,7 +167,7 @@ extension Machine {
             }
         let body = lines(
             note, Copy.summaryHeader, itemLines.joined(separator: "\n"), "", totals.joined(separator: "\n"), "",
-            whereTo, state.email.map(Copy.receiptTo), "", Copy.confirmHint)
+            whereTo, state.orderNote.map(Copy.orderNoteLine), state.email.map(Copy.receiptTo), "", Copy.confirmHint)
         say(
             .buttons(
                 ButtonsReply(
@@ -225,7 +225,8 @@ extension Machine {
             .placeOrder(
                 PlacedOrder(
                     code: code, lines: state.cart, fulfilment: fulfilment, subtotal: subtotal,
-                    deliveryFee: deliveryFee, total: total, email: email, emailIsPlaceholder: state.email == nil)))
+                    deliveryFee: deliveryFee, total: total, email: email, emailIsPlaceholder: state.email == nil,
+                    note: state.orderNote)))
         let pending = PendingOrder(code: code, total: total, email: email, attempt: 1)
         // The thank-you goes first: a customer's outbox rows leave in order, and the link follows Paystack's answer.
         say(.text(lines(replaced.map { Copy.replacedOrder($0.code) }, Copy.placed(code, total: money(total)))))
@@ -233,13 +234,14 @@ extension Machine {
             .initializePayment(
                 PaymentRequest(
                     order: code, reference: pending.reference, amount: total, currency: settings.currencyCode,
-                    email: email)))
+                    email: email, lines: state.cart)))
         state.pendingOrder = pending
         state.lastOrder = OrderBrief(
             code: code, total: total, status: .awaitingPayment, lines: state.cart, fulfilment: fulfilment)
         state.cart = []
         state.fulfilment = nil
         state.replacing = nil
+        state.orderNote = nil
         resetFlow()
         state.step = .awaitingPayment
     }

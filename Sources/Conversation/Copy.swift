@@ -59,8 +59,8 @@ enum Copy {
 
     // MARK: - The cart
 
-    static func added(_ quantity: Int, _ name: String, costing amount: String) -> String {
-        "Added \(quantity) × \(name) (\(amount))."
+    static func added(_ quantity: Int, _ name: String, costing amount: String, withOptions: Bool = false) -> String {
+        withOptions ? "Added \(quantity) × \(name): \(amount)." : "Added \(quantity) × \(name) (\(amount))."
     }
 
     static func capped(_ name: String, at maximum: Int) -> String {
@@ -466,4 +466,41 @@ enum Copy {
     static func backWithTheBot(_ restaurant: String) -> String { "You're back with the \(restaurant) assistant." }
     static let wentBackToTheBot = "went back to the bot"
     static let askedForAPerson = "asked to talk to a person"
+
+    // MARK: - Options and notes
+
+    static func lineNote(_ note: String) -> String { "   ✎ _\(note)_" }
+    static func chooseOption(_ group: String, for item: String, quantity: Int, more: Bool) -> String {
+        let dish = quantity > 1 ? "\(quantity) × \(item)" : item
+        return more ? "*\(dish)*: pick another \(group.lowercased())." : "*\(dish)*: which \(group.lowercased())?"
+    }
+    static func anyExtras(_ group: String, for item: String, upTo maximum: Int) -> String {
+        "*\(item)*: any \(group.lowercased())?" + (maximum > 1 ? " (up to \(maximum); tap one, type more)" : "")
+    }
+    static func soFar(_ names: [String]) -> String { "So far: \(names.joined(separator: ", "))." }
+    static func optionHint(example: String) -> String { "Tap one, or type it (like *\(example)*)." }
+    static let noExtrasButton = "No, thanks"
+    static func optionSoldOut(_ option: String, item: String) -> String {
+        "Sorry, \(option) is sold out for \(item) right now."
+    }
+    static func noChoiceLeft(_ item: String, group: String) -> String {
+        "Sorry, \(item) can't be made right now: no \(group.lowercased()) is left."
+    }
+    static func stillToChoose(_ names: [String]) -> String {
+        "After this, tell me which you meant: \(names.joined(separator: " or "))."
+    }
+    static func optionGoneRemoved(_ line: String, option: String) -> String {
+        "\(option) is no longer available, so I've taken \(line) out of your cart."
+    }
+    static func choiceNeededRemoved(_ line: String) -> String {
+        "\(line) now needs a choice, so I've taken it out of your cart. Add it again to choose."
+    }
+    static func changedTo(_ line: String) -> String { "Changed to \(line)." }
+    static func notedFor(_ line: String, note: String) -> String { "Noted for \(line): _\(note)_" }
+    static func orderNoted(_ note: String) -> String { "Noted for the order: _\(note)_" }
+    static let noted = "Noted."
+    static func noteTooLong(limit: Int) -> String {
+        "That note is too long for the kitchen: please keep it under \(limit) characters."
+    }
+    static func orderNoteLine(_ note: String) -> String { "Note: _\(note)_" }
 }

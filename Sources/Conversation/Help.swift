@@ -171,9 +171,10 @@ extension Machine {
             cartUpdated(note: note)
         case .viewingCart: showCart(note: note)
         case .editingLine:
-            guard let itemID = state.itemID else { return showCart(note: note) }
+            guard let key = editedLineKey else { return showCart(note: note) }
             if let note { lead.append(note) }
-            editLine(itemID)
+            editLine(key)
+        case .choosingOption: askOption(note: note)
         case .resolvingName:
             guard let ambiguity = state.ambiguity else { return showCategories(note: note) }
             state.offersNumbers = true

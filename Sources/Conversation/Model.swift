@@ -39,6 +39,13 @@ public struct State: Codable, Equatable, Sendable {
     public var replacing: OrderCode?
     /// While with a person: the customer was told once that their messages are passed on.
     public var handoffAcknowledged: Bool
+    /// Dishes whose options are being asked (`choosingOption`), the first one now: each joins the cart once its
+    /// required groups are answered. A dish whose quantity is being asked waits here with its typed options too.
+    public var building: [LineInProgress]
+    /// The cart line being edited (`editingLine`), by `OrderLine.key`.
+    public var lineKey: String?
+    /// What the customer asked of the whole order (`call me at the gate`).
+    public var orderNote: String?
 
     public init(step: Step = .new) {
         self.step = step
@@ -48,6 +55,7 @@ public struct State: Codable, Equatable, Sendable {
         self.apologisedForDelay = false
         self.offersNumbers = true
         self.handoffAcknowledged = false
+        self.building = []
     }
 
     public enum Step: String, Codable, Equatable, Sendable {
@@ -87,12 +95,14 @@ public struct State: Codable, Equatable, Sendable {
         case choosingUnpaid
         /// The order is placed; the payment link is on its way or sent.
         case awaitingPayment
+        /// Asked to pick an option of `building`'s dish (its protein, its size).
+        case choosingOption
     }
 
     enum CodingKeys: String, CodingKey {
         case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
         case lastOrder, latestSentAt, apologisedForDelay, handoffUntil, offersNumbers, lastItemID, savedAddress
-        case pendingPin, replacing, handoffAcknowledged
+        case pendingPin, replacing, handoffAcknowledged, building, orderNote, lineKey
     }
 
     public init(from decoder: any Decoder) throws {
@@ -117,6 +127,9 @@ public struct State: Codable, Equatable, Sendable {
         pendingPin = try container.decodeIfPresent(Address.self, forKey: .pendingPin)
         replacing = try container.decodeIfPresent(OrderCode.self, forKey: .replacing)
         handoffAcknowledged = try container.decodeIfPresent(Bool.self, forKey: .handoffAcknowledged) ?? false
+        building = try container.decodeIfPresent([LineInProgress].self, forKey: .building) ?? []
+        orderNote = try container.decodeIfPresent(String.self, forKey: .orderNote)
+        lineKey = try container.decodeIfPresent(String.self, forKey: .lineKey)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -141,6 +154,59 @@ public struct State: Codable, Equatable, Sendable {
         try container.encodeIfPresent(pendingPin, forKey: .pendingPin)
         try container.encodeIfPresent(replacing, forKey: .replacing)
         if handoffAcknowledged { try container.encode(handoffAcknowledged, forKey: .handoffAcknowledged) }
+        if !building.isEmpty { try container.encode(building, forKey: .building) }
+        try container.encodeIfPresent(orderNote, forKey: .orderNote)
+        try container.encodeIfPresent(lineKey, forKey: .lineKey)
+    }
+}
+
+/// A dish on its way into the cart while its required options are asked, one group at a time.
+public struct LineInProgress: Codable, Equatable, Sendable {
+    public var itemID: Int64
+    /// 0 while the quantity is still being asked.
+    public var quantity: Int
+    public var options: [ChosenOption]
+    public var note: String?
+    /// The group asked last (0: none yet); optional groups after it are offered when `offerExtras`.
+    public var groupID: Int64
+    /// The dish was tapped, not typed: its optional groups (extras) are offered too, since a customer who taps
+    /// cannot otherwise find them. A typed dish says what it wants.
+    public var offerExtras: Bool
+
+    public init(
+        itemID: Int64, quantity: Int, options: [ChosenOption] = [], note: String? = nil, groupID: Int64 = 0,
+        offerExtras: Bool = false
+    ) {
+        self.itemID = itemID
+        self.quantity = quantity
+        self.options = options
+        self.note = note
+        self.groupID = groupID
+        self.offerExtras = offerExtras
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case itemID, quantity, options, note, groupID, offerExtras
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        itemID = try container.decode(Int64.self, forKey: .itemID)
+        quantity = try container.decode(Int.self, forKey: .quantity)
+        options = try container.decodeIfPresent([ChosenOption].self, forKey: .options) ?? []
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        groupID = try container.decode(Int64.self, forKey: .groupID)
+        offerExtras = try container.decodeIfPresent(Bool.self, forKey: .offerExtras) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(itemID, forKey: .itemID)
+        try container.encode(quantity, forKey: .quantity)
+        if !options.isEmpty { try container.encode(options, forKey: .options) }
+        try container.encodeIfPresent(note, forKey: .note)
+        try container.encode(groupID, forKey: .groupID)
+        if offerExtras { try container.encode(offerExtras, forKey: .offerExtras) }
     }
 }
 
@@ -272,9 +338,12 @@ public struct ConfirmedOrder: Equatable, Sendable {
     public var subtotal: Kobo
     public var deliveryFee: Kobo
     public var total: Kobo
+    /// What the customer asked of the whole order.
+    public var note: String?
 
     public init(
-        code: OrderCode, lines: [OrderLine], fulfilment: Fulfilment, subtotal: Kobo, deliveryFee: Kobo, total: Kobo
+        code: OrderCode, lines: [OrderLine], fulfilment: Fulfilment, subtotal: Kobo, deliveryFee: Kobo, total: Kobo,
+        note: String? = nil
     ) {
         self.code = code
         self.lines = lines
@@ -282,6 +351,7 @@ public struct ConfirmedOrder: Equatable, Sendable {
         self.subtotal = subtotal
         self.deliveryFee = deliveryFee
         self.total = total
+        self.note = note
     }
 }
 
@@ -436,11 +506,14 @@ public struct PlacedOrder: Equatable, Sendable {
     public var total: Kobo
     public var email: String
     public var emailIsPlaceholder: Bool
+    /// What the customer asked of the whole order.
+    public var note: String?
 
     public init(
         code: OrderCode, lines: [OrderLine], fulfilment: Fulfilment, subtotal: Kobo, deliveryFee: Kobo, total: Kobo,
-        email: String, emailIsPlaceholder: Bool
+        email: String, emailIsPlaceholder: Bool, note: String? = nil
     ) {
+        self.note = note
         self.code = code
         self.lines = lines
         self.fulfilment = fulfilment
@@ -458,13 +531,18 @@ public struct PaymentRequest: Equatable, Sendable {
     public var amount: Kobo
     public var currency: String
     public var email: String
+    /// What is being paid for, for the payment's record on Paystack's dashboard (empty when not known).
+    public var lines: [OrderLine]
 
-    public init(order: OrderCode, reference: String, amount: Kobo, currency: String, email: String) {
+    public init(
+        order: OrderCode, reference: String, amount: Kobo, currency: String, email: String, lines: [OrderLine] = []
+    ) {
         self.order = order
         self.reference = reference
         self.amount = amount
         self.currency = currency
         self.email = email
+        self.lines = lines
     }
 }
 

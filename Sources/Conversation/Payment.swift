@@ -19,7 +19,8 @@ extension Machine {
             .initializePayment(
                 PaymentRequest(
                     order: pending.code, reference: pending.reference, amount: pending.total,
-                    currency: settings.currencyCode, email: pending.email)))
+                    currency: settings.currencyCode, email: pending.email,
+                    lines: state.lastOrder?.code == pending.code ? state.lastOrder?.lines ?? [] : [])))
     }
 
     mutating func linkCreated(reference: String, url: String) {

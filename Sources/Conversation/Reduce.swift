@@ -247,7 +247,7 @@ struct Machine {
         case (.awaitingAddress, .location), (.awaitingLandmark, .location): return true
         case (_, .choice(let id, _)):
             return ["confirm", "delivery", "pickup", "skip-landmark", "same-address"].contains(id)
-                || id.hasPrefix("qty:") || id.hasPrefix("pick:")
+                || id.hasPrefix("qty:") || id.hasPrefix("pick:") || id.hasPrefix("opt:") || id.hasPrefix("noextra:")
         case (_, .text(let text)):
             let reading = reader.read(text, mode: readingMode)
             switch state.step {
@@ -261,6 +261,7 @@ struct Machine {
                     && reading.parts.contains { if case .number = $0 { true } else { false } }
             case .choosingFulfilment: return reading.parts.contains { $0 == .pickup || $0 == .delivery }
             case .confirming: return reading.parts == [.yes]
+            case .choosingOption: return reading.parts.contains { if case .option = $0 { true } else { false } }
             default: return false
             }
         default: return false
@@ -273,6 +274,8 @@ struct Machine {
         state.page = 0
         state.itemID = nil
         state.ambiguity = nil
+        state.building = []
+        state.lineKey = nil
     }
 
     func cartNote() -> String {
@@ -315,9 +318,11 @@ struct Machine {
         case ("item", let itemID?): askQuantity(itemID)
         case ("qty", let quantity?):
             guard state.step == .choosingQuantity, let itemID = state.itemID else { return staleTap() }
-            addAndShow([(itemID, Int(quantity))])
-        case ("line", let itemID?): editLine(itemID)
-        case ("remove", let itemID?): removeLine(itemID, quantity: nil)
+            addAndShow([(itemID, Int(quantity))], tapped: true)
+        case ("line", _) where parts.count > 1: editLine(parts[1])
+        case ("remove", _) where parts.count > 1: removeLine(parts[1], quantity: nil)
+        case ("opt", let optionID?): answerOption(optionID)
+        case ("noextra", let groupID?): skipGroup(groupID)
         case ("pick", let itemID?):
             guard state.step == .resolvingName, let ambiguity = state.ambiguity,
                 ambiguity.candidates.contains(itemID)
@@ -353,6 +358,7 @@ struct Machine {
         case "resume", "fresh": .resuming
         case "cancel-yes", "cancel-no": .confirmingCancel
         case "pay-unpaid", "replace-unpaid": .choosingUnpaid
+        case "opt", "noextra": .choosingOption
         default: nil
         }
     }

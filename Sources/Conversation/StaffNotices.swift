@@ -40,7 +40,7 @@ public enum StaffNotice: Equatable, Sendable {
         func money(_ amount: Kobo) -> String { amount.formatted(symbol: settings.currencySymbol) }
         switch self {
         case .newOrder(let order, let customer, let flag):
-            let items = order.lines.map { "\($0.quantity) × \($0.name)" }.joined(separator: "\n")
+            let items = order.lines.map(\.summary).joined(separator: "\n")
             let destination: String
             switch order.fulfilment {
             case .pickup:
@@ -54,7 +54,8 @@ public enum StaffNotice: Equatable, Sendable {
             }
             return lines(
                 "🧾 New paid order *\(order.code)*", flag.map { "⚠️ \($0)" }, items,
-                "Total paid: \(money(order.total))", destination, "Customer: \(customer.display)")
+                order.note.map { "📝 \($0)" }, "Total paid: \(money(order.total))", destination,
+                "Customer: \(customer.display)")
         case .needsReview(let code, let customer, let reason):
             return lines(
                 "⚠️ Payment to check: order *\(code)*", reason, "Customer: \(customer.display)",

@@ -9,6 +9,7 @@ extension Machine {
             return prompt(note: Copy.outOfRange(maximum: maximumQuantity))
         }
         if state.step == .choosingUnpaid, answeredUnpaidQuestion(text) { return }
+        if state.step == .choosingOption, typedOption(text) { return }
         act(on: reader.read(text, mode: readingMode), offeredNumbers: offeredNumbers)
     }
 
@@ -20,7 +21,7 @@ extension Machine {
         let orders = reading.orders
         let rest = reading.parts.filter { part in
             switch part {
-            case .add, .remove, .set, .clear, .unread, .hello, .thanks, .howFar, .bye: false
+            case .add, .remove, .set, .clear, .unread, .hello, .thanks, .howFar, .bye, .option, .note: false
             default: true
             }
         }
@@ -102,7 +103,7 @@ extension Machine {
                 return pointer(after: Copy.receiptWillGoTo(email))
             }
             notUnderstood([text])
-        case .add, .remove, .set, .clear, .unread, .hello, .thanks, .howFar, .bye:
+        case .add, .remove, .set, .clear, .unread, .hello, .thanks, .howFar, .bye, .option, .note:
             prompt(note: nil)
         }
     }
@@ -133,12 +134,12 @@ extension Machine {
             guard number >= 1, number <= state.cart.count else {
                 return prompt(note: Copy.noSuchLine(number))
             }
-            editLine(state.cart[number - 1].itemID)
+            editLine(state.cart[number - 1].key)
         case .editingLine:
-            guard let itemID = state.itemID else { return showCart(note: nil) }
-            if number == 0 { return removeLine(itemID, quantity: nil) }
+            guard let key = editedLineKey else { return showCart(note: nil) }
+            if number == 0 { return removeLine(key, quantity: nil) }
             guard number <= maximumQuantity else { return prompt(note: Copy.tooMany(maximum: maximumQuantity)) }
-            setQuantity(itemID, to: number)
+            setQuantity(key, to: number)
         case .resolvingName:
             guard let ambiguity = state.ambiguity else { return showCategories(note: nil) }
             guard number >= 1, number <= ambiguity.candidates.count else {
@@ -165,7 +166,9 @@ extension Machine {
             guard let itemID = state.itemID else { break }
             if number == 0 { return prompt(note: Copy.zero(maximum: maximumQuantity)) }
             if number > maximumQuantity { return prompt(note: Copy.tooMany(maximum: maximumQuantity)) }
-            return state.step == .choosingQuantity ? addAndShow([(itemID, number)]) : setQuantity(itemID, to: number)
+            if state.step == .choosingQuantity { return addAndShow([(itemID, number)]) }
+            guard let key = editedLineKey else { break }
+            return setQuantity(key, to: number)
         default: break
         }
         say(.buttons(ButtonsReply(body: Copy.numberWithoutQuestion(number), buttons: pointerButtons())))
@@ -189,8 +192,8 @@ extension Machine {
             guard let item = state.itemID.flatMap(item) else { return showCategories(note: note) }
             say(.text(lines(note, Copy.quantityForItem(item.name, maximum: maximumQuantity))))
         case .editingLine:
-            guard let line = state.cart.first(where: { $0.itemID == state.itemID }) else { return showCart(note: note) }
-            say(.text(lines(note, Copy.newQuantityFor(line.name, maximum: maximumQuantity))))
+            guard let line = state.cart.first(where: { $0.key == editedLineKey }) else { return showCart(note: note) }
+            say(.text(lines(note, Copy.newQuantityFor(line.title, maximum: maximumQuantity))))
         default:
             prompt(note: note)
         }
@@ -213,6 +216,12 @@ extension Machine {
             guard let categoryID = state.itemID.flatMap(item)?.categoryID else { return showCategories(note: nil) }
             showCategory(categoryID, page: 0)
         case .editingLine, .choosingFulfilment, .choosingUnpaid: showCart(note: nil)
+        case .choosingOption:
+            // Back from the option question: that dish is not added, and its category is shown again.
+            let categoryID = state.building.first.flatMap { item($0.itemID) }?.categoryID
+            state.building = []
+            guard let categoryID else { return showCategories(note: nil) }
+            showCategory(categoryID, page: 0)
         case .cartUpdated:
             guard let categoryID = state.categoryID else { return showCategories(note: nil) }
             showCategory(categoryID, page: 0)

@@ -21,10 +21,14 @@ public struct MenuItem: Hashable, Codable, Sendable {
     public var available: Bool
     /// Other names customers use for it (`coke` for Coca-Cola), set by the restaurant; typed orders match them.
     public var aliases: [String]
+    /// What the customer chooses with it (a protein, extras), in the order asked.
+    public var optionGroups: [MenuOptionGroup]
+    /// An `https` picture of the dish, shown at the top of its detail message.
+    public var imageURL: String?
 
     public init(
         id: Int64, categoryID: Int64, name: String, description: String, price: Kobo, available: Bool,
-        aliases: [String] = []
+        aliases: [String] = [], optionGroups: [MenuOptionGroup] = [], imageURL: String? = nil
     ) {
         self.id = id
         self.categoryID = categoryID
@@ -33,6 +37,8 @@ public struct MenuItem: Hashable, Codable, Sendable {
         self.price = price
         self.available = available
         self.aliases = aliases
+        self.optionGroups = optionGroups
+        self.imageURL = imageURL
     }
 }
 
@@ -76,6 +82,40 @@ public enum SampleMenu {
                     name: entry.name, description: entry.description, price: Kobo(entry.naira * 100), available: true,
                     aliases: entry.aliases)
             })
+    }
+
+    /// The sample with options, for tests and demonstrations: Jollof Rice (item 1, renamed from the sample's
+    /// "Jollof Rice & Chicken") asks for a protein (Chicken 101, Beef 102, Fish +₦300 103) and offers up to two
+    /// extras (Plantain +₦500 104, Moin Moin +₦700 105, Coleslaw +₦400 108, Fried Egg +₦300 109); Fried Rice Special
+    /// (item 2) comes Regular (106) or Large +₦800 (107). Groups are 11, 12 and 13.
+    public static var withOptions: Menu {
+        var menu = menu
+        menu.items[0].name = "Jollof Rice"
+        menu.items[0].description = "Smoky party jollof"
+        menu.items[0].optionGroups = [
+            MenuOptionGroup(
+                id: 11, name: "Protein", minimum: 1, maximum: 1,
+                options: [
+                    MenuOption(id: 101, name: "Chicken", price: 0), MenuOption(id: 102, name: "Beef", price: 0),
+                    MenuOption(id: 103, name: "Fish", price: 30_000),
+                ]),
+            MenuOptionGroup(
+                id: 12, name: "Extras", minimum: 0, maximum: 2,
+                options: [
+                    MenuOption(id: 104, name: "Plantain", price: 50_000),
+                    MenuOption(id: 105, name: "Moin Moin", price: 70_000),
+                    MenuOption(id: 108, name: "Coleslaw", price: 40_000),
+                    MenuOption(id: 109, name: "Fried Egg", price: 30_000),
+                ]),
+        ]
+        menu.items[1].optionGroups = [
+            MenuOptionGroup(
+                id: 13, name: "Size", minimum: 1, maximum: 1,
+                options: [
+                    MenuOption(id: 106, name: "Regular", price: 0), MenuOption(id: 107, name: "Large", price: 80_000),
+                ])
+        ]
+        return menu
     }
 
     public static let entries: [Entry] = [

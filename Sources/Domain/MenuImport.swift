@@ -13,10 +13,15 @@ public enum MenuImport {
         /// Other names customers use, `;` between them (`coke; cocacola`); nil when the file has no such column,
         /// which leaves an item's aliases as they are.
         public var aliases: String?
+        /// Option groups in the spelling `OptionSpec` reads (`Protein (pick 1): Chicken, Beef, Fish +300`); nil when
+        /// the file has no such column, which leaves an item's options as they are.
+        public var options: String?
+        /// A picture's `https` URL; nil when the file has no such column.
+        public var image: String?
 
         public init(
             line: Int, category: String, name: String, price: String, description: String = "", available: String = "",
-            aliases: String? = nil
+            aliases: String? = nil, options: String? = nil, image: String? = nil
         ) {
             self.line = line
             self.category = category
@@ -25,6 +30,8 @@ public enum MenuImport {
             self.description = description
             self.available = available
             self.aliases = aliases
+            self.options = options
+            self.image = image
         }
     }
 
@@ -37,6 +44,24 @@ public enum MenuImport {
         public var available: Bool
         /// nil: leave the item's aliases as they are.
         public var aliases: [String]?
+        /// nil: leave the item's options as they are; empty: the item has none.
+        public var optionGroups: [OptionSpec.Group]?
+        /// nil: leave the picture as it is; "": no picture.
+        public var imageURL: String?
+
+        public init(
+            category: String, name: String, price: Kobo, description: String, available: Bool,
+            aliases: [String]? = nil, optionGroups: [OptionSpec.Group]? = nil, imageURL: String? = nil
+        ) {
+            self.category = category
+            self.name = name
+            self.price = price
+            self.description = description
+            self.available = available
+            self.aliases = aliases
+            self.optionGroups = optionGroups
+            self.imageURL = imageURL
+        }
     }
 
     /// `coke; cocacola ;` → ["coke", "cocacola"]: trimmed, empty ones dropped, each once.
@@ -72,7 +97,7 @@ public enum MenuImport {
         public var description: String { "line \(line): \(message)" }
     }
 
-    static let columns = ["category", "name", "price", "description", "available", "aliases"]
+    static let columns = ["category", "name", "price", "description", "available", "aliases", "options", "image"]
 
     /// Reads CSV with a header naming at least `category`, `name` and `price` (`description` and `available`
     /// optional, any order, any case). Fields may be quoted, with `""` for a quote; a quoted field may span lines.
@@ -128,7 +153,9 @@ public enum MenuImport {
                 Row(
                     line: record.line, category: field("category"), name: field("name"), price: field("price"),
                     description: field("description"), available: field("available"),
-                    aliases: names.contains("aliases") ? field("aliases") : nil))
+                    aliases: names.contains("aliases") ? field("aliases") : nil,
+                    options: names.contains("options") ? field("options") : nil,
+                    image: names.contains("image") ? field("image") : nil))
         }
         return (rows, problems)
     }
@@ -162,11 +189,19 @@ public enum MenuImport {
             }
             let aliases = row.aliases.map(MenuImport.aliases)
             rowProblems += aliasProblems(aliases ?? [])
+            var groups: [OptionSpec.Group]?
+            if let options = row.options {
+                switch OptionSpec.read(options, symbol: symbol, code: code) {
+                case .success(let read): groups = read
+                case .failure(let optionProblems): rowProblems += optionProblems.all
+                }
+            }
+            if let image = row.image, let problem = imageProblem(image) { rowProblems.append(problem) }
             if rowProblems.isEmpty, let price, let available {
                 entries.append(
                     Entry(
                         category: row.category, name: row.name, price: price, description: row.description,
-                        available: available, aliases: aliases))
+                        available: available, aliases: aliases, optionGroups: groups, imageURL: row.image))
             }
             problems += rowProblems.map { Problem(line: row.line, message: $0) }
         }
@@ -176,6 +211,19 @@ public enum MenuImport {
 
     public struct Problems: Error, Equatable, Sendable {
         public var all: [Problem]
+    }
+
+    /// What is wrong with a picture's address, if anything. WhatsApp fetches an image header itself: it must be
+    /// `https`, with a host, and short enough for a message.
+    public static func imageProblem(_ url: String) -> String? {
+        guard !url.isEmpty else { return nil }
+        guard url.lowercased().hasPrefix("https://"), url.count > 8 else {
+            return "the image must be an https:// address"
+        }
+        guard url.count <= 1000, !url.contains(where: { $0 == " " || $0 == "\"" || $0.isNewline }) else {
+            return "the image address must be one address of at most 1000 characters without spaces"
+        }
+        return nil
     }
 
     // MARK: - CSV

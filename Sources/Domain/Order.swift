@@ -1,19 +1,83 @@
-/// One line of a cart or an order: the item, how many, and the unit price when it was added (or, on an order,
-/// when the order was confirmed). The name is kept so a line still reads well after the menu changes.
+/// One line of a cart or an order: the item, its options, how many, and the unit price (options included) when it
+/// was added (or, on an order, when the order was confirmed). The names are kept so a line still reads well after
+/// the menu changes. The same item with other options or another note is another line.
 public struct OrderLine: Hashable, Codable, Sendable {
     public var itemID: Int64
     public var name: String
     public var unitPrice: Kobo
     public var quantity: Int
+    public var options: [ChosenOption]
+    /// What the customer asked of this line (`no pepper`).
+    public var note: String?
 
-    public init(itemID: Int64, name: String, unitPrice: Kobo, quantity: Int) {
+    public init(
+        itemID: Int64, name: String, unitPrice: Kobo, quantity: Int, options: [ChosenOption] = [], note: String? = nil
+    ) {
         self.itemID = itemID
         self.name = name
         self.unitPrice = unitPrice
         self.quantity = quantity
+        self.options = options
+        self.note = note
     }
 
     public var total: Kobo { unitPrice * quantity }
+
+    /// Which line this is, for taps and edits: the item id alone for a plain line (as before options existed, so
+    /// older buttons still work), else the item with its options (by id, whatever order they were picked in) and a
+    /// short digest of the note.
+    public var key: String {
+        var key = String(itemID)
+        for id in options.map(\.id).sorted() { key += "-\(id)" }
+        if let note, !note.isEmpty { key += "~" + String(Self.digest(note), radix: 36) }
+        return key
+    }
+
+    /// `2 × Jollof Rice (Beef, Plantain) · no pepper`: the line as the kitchen reads it, on one line.
+    public var summary: String {
+        "\(quantity) × \(title)" + (note.map { " · \($0)" } ?? "")
+    }
+
+    /// The item's name with its options: `Jollof Rice (Beef, Plantain)`.
+    public var title: String {
+        options.isEmpty ? name : "\(name) (\(options.map(\.name).joined(separator: ", ")))"
+    }
+
+    /// FNV-1a of the folded note, cut to 24 bits: enough to tell one line's note from another's in a tap id.
+    static func digest(_ text: String) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.lowercased().utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return hash & 0xFF_FFFF
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case itemID, name, unitPrice, quantity, options, note
+    }
+
+    // Lines are stored in conversation state: lines written before options existed must still decode, and a plain
+    // line must still encode as it did.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        itemID = try container.decode(Int64.self, forKey: .itemID)
+        name = try container.decode(String.self, forKey: .name)
+        unitPrice = try container.decode(Kobo.self, forKey: .unitPrice)
+        quantity = try container.decode(Int.self, forKey: .quantity)
+        options = try container.decodeIfPresent([ChosenOption].self, forKey: .options) ?? []
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(itemID, forKey: .itemID)
+        try container.encode(name, forKey: .name)
+        try container.encode(unitPrice, forKey: .unitPrice)
+        try container.encode(quantity, forKey: .quantity)
+        if !options.isEmpty { try container.encode(options, forKey: .options) }
+        try container.encodeIfPresent(note, forKey: .note)
+    }
 }
 
 /// Where an order goes. A delivery address is what the customer typed, or a shared pin (with whatever name and

@@ -15,10 +15,15 @@ public struct InitializeRequest: Equatable, Sendable {
     public var orderCode: String
     /// Where Paystack sends the browser after paying; empty leaves the dashboard's setting in force.
     public var callbackURL: String
+    /// What is being paid for (`2 × Jollof Rice (Beef) · no pepper; 1 × Zobo Drink`), shown on the dashboard
+    /// beside the order; empty leaves it out.
+    public var items: String
 
     public init(
-        reference: String, amount: Kobo, currency: String, email: String, orderCode: String, callbackURL: String
+        reference: String, amount: Kobo, currency: String, email: String, orderCode: String, callbackURL: String,
+        items: String = ""
     ) {
+        self.items = items
         self.reference = reference
         self.amount = amount
         self.currency = currency
@@ -42,16 +47,33 @@ public struct InitializeRequest: Equatable, Sendable {
                     ("order_code", .string(orderCode)),
                     (
                         "custom_fields",
-                        .array([
-                            .object([
-                                ("display_name", .string("Order")), ("variable_name", .string("order_code")),
-                                ("value", .string(orderCode)),
-                            ])
-                        ])
+                        .array(
+                            [
+                                .object([
+                                    ("display_name", .string("Order")), ("variable_name", .string("order_code")),
+                                    ("value", .string(orderCode)),
+                                ])
+                            ]
+                                + (items.isEmpty
+                                    ? []
+                                    : [
+                                        .object([
+                                            ("display_name", .string("Items")), ("variable_name", .string("items")),
+                                            ("value", .string(Self.clamped(items))),
+                                        ])
+                                    ]))
                     ),
                 ])
             ),
         ]).bytes
+    }
+}
+
+extension InitializeRequest {
+    /// The items field kept short: it is for a person glancing at the dashboard, and a very large cart must not
+    /// make the request large.
+    static func clamped(_ text: String) -> String {
+        text.count > 500 ? String(text.prefix(499)) + "…" : text
     }
 }
 

@@ -10,6 +10,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
         settings, leaseOwners, staffLanes, keptBodyDigests, retention, ordersByTime,
+        options,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -409,5 +410,47 @@ public enum Migrations {
         name: "v15-orders-by-time",
         sql: """
             CREATE INDEX customerOrderCreated ON customerOrder(createdAt);
+            """)
+    /// What restaurants really sell: option groups per item (a protein to pick, extras), each option with its price
+    /// change and its own sold-out switch; a picture per item; a note per order line and per order. Options are
+    /// matched by name on import (NOCASE, as items are), so a re-import keeps their ids and carts that hold them.
+    /// An order line keeps its options as JSON, frozen like its name and price.
+    static let options = Migration(
+        name: "v16-options-notes-pictures",
+        sql: """
+            ALTER TABLE menuItem ADD COLUMN imageURL TEXT;
+            CREATE TABLE optionGroup (
+                id INTEGER PRIMARY KEY,
+                itemID INTEGER NOT NULL REFERENCES menuItem(id) ON DELETE CASCADE,
+                name TEXT NOT NULL COLLATE NOCASE,
+                position INTEGER NOT NULL,
+                minimum INTEGER NOT NULL CHECK (minimum >= 0),
+                maximum INTEGER NOT NULL CHECK (maximum >= 1 AND maximum >= minimum),
+                UNIQUE (itemID, name)
+            );
+            CREATE TABLE menuOption (
+                id INTEGER PRIMARY KEY,
+                groupID INTEGER NOT NULL REFERENCES optionGroup(id) ON DELETE CASCADE,
+                name TEXT NOT NULL COLLATE NOCASE,
+                position INTEGER NOT NULL,
+                priceKobo INTEGER NOT NULL,
+                available INTEGER NOT NULL DEFAULT 1 CHECK (available IN (0, 1)),
+                UNIQUE (groupID, name)
+            );
+            CREATE TRIGGER optionGroupInserted AFTER INSERT ON optionGroup
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER optionGroupUpdated AFTER UPDATE ON optionGroup
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER optionGroupDeleted AFTER DELETE ON optionGroup
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuOptionInserted AFTER INSERT ON menuOption
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuOptionUpdated AFTER UPDATE ON menuOption
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            CREATE TRIGGER menuOptionDeleted AFTER DELETE ON menuOption
+                BEGIN UPDATE menuRevision SET revision = revision + 1; END;
+            ALTER TABLE orderLine ADD COLUMN options TEXT;
+            ALTER TABLE orderLine ADD COLUMN note TEXT;
+            ALTER TABLE customerOrder ADD COLUMN note TEXT;
             """)
 }

@@ -60,6 +60,25 @@ enum StateCoding {
         members.append(("pendingPin", state.pendingPin.map(address)))
         members.append(("replacing", state.replacing.map { .string($0.rawValue) }))
         if state.handoffAcknowledged { members.append(("handoffAcknowledged", .bool(true))) }
+        if !state.building.isEmpty {
+            members.append(
+                (
+                    "building",
+                    .array(
+                        state.building.map { building in
+                            var fields: [(String, JSONBody?)] = [
+                                ("itemID", integer(building.itemID)), ("quantity", .integer(building.quantity)),
+                            ]
+                            if !building.options.isEmpty { fields.append(("options", options(building.options))) }
+                            fields.append(("note", building.note.map { .string($0) }))
+                            fields.append(("groupID", integer(building.groupID)))
+                            if building.offerExtras { fields.append(("offerExtras", .bool(true))) }
+                            return .object(fields)
+                        })
+                ))
+        }
+        members.append(("orderNote", state.orderNote.map { .string($0) }))
+        members.append(("lineKey", state.lineKey.map { .string($0) }))
         return JSONBody.object(members).bytes
     }
 
@@ -87,7 +106,9 @@ enum StateCoding {
             let savedAddress = json.optional("savedAddress", Self.address),
             let pendingPin = json.optional("pendingPin", Self.address),
             let replacing = json.optional("replacing", \.string),
-            let handoffAcknowledged = json.optional("handoffAcknowledged", bool)
+            let handoffAcknowledged = json.optional("handoffAcknowledged", bool),
+            let building = json.optional("building", Self.buildings),
+            let orderNote = json.optional("orderNote", \.string), let lineKey = json.optional("lineKey", \.string)
         else { return nil }
         var state = State(step: step)
         state.categoryID = categoryID
@@ -109,6 +130,9 @@ enum StateCoding {
         state.pendingPin = pendingPin
         state.replacing = replacing.map(OrderCode.init(rawValue:))
         state.handoffAcknowledged = handoffAcknowledged ?? false
+        state.building = building ?? []
+        state.orderNote = orderNote
+        state.lineKey = lineKey
         return state
     }
 
@@ -117,10 +141,24 @@ enum StateCoding {
     static func integer(_ value: Int64) -> JSONBody { .integer(Int(value)) }
 
     static func line(_ line: OrderLine) -> JSONBody {
-        .object([
+        var members: [(String, JSONBody?)] = [
             ("itemID", integer(line.itemID)), ("name", .string(line.name)),
             ("unitPrice", .integer(line.unitPrice.rawValue)), ("quantity", .integer(line.quantity)),
-        ])
+        ]
+        if !line.options.isEmpty { members.append(("options", options(line.options))) }
+        members.append(("note", line.note.map { .string($0) }))
+        return .object(members)
+    }
+
+    /// Chosen options as a line keeps them, in the state and in `orderLine.options`.
+    static func options(_ options: [ChosenOption]) -> JSONBody {
+        .array(
+            options.map { option in
+                .object([
+                    ("id", integer(option.id)), ("group", .string(option.group)), ("name", .string(option.name)),
+                    ("price", .integer(option.price.rawValue)),
+                ])
+            })
     }
 
     /// As Swift synthesises an enum with an unlabelled payload: `{"pickup":{}}`, `{"delivery":{"_0":{…}}}`.
@@ -156,9 +194,39 @@ enum StateCoding {
 
     static func line(_ value: JSONValue) -> OrderLine? {
         guard let itemID = value.int64("itemID"), let name = value.string("name"),
-            let price = value.int("unitPrice"), let quantity = value.int("quantity")
+            let price = value.int("unitPrice"), let quantity = value.int("quantity"),
+            let options = value.optional("options", Self.options), let note = value.optional("note", \.string)
         else { return nil }
-        return OrderLine(itemID: itemID, name: name, unitPrice: Kobo(price), quantity: quantity)
+        return OrderLine(
+            itemID: itemID, name: name, unitPrice: Kobo(price), quantity: quantity, options: options ?? [], note: note)
+    }
+
+    /// Every option, or nil when one of them is unreadable.
+    static func options(_ value: JSONValue) -> [ChosenOption]? {
+        guard let array = value.array else { return nil }
+        var options: [ChosenOption] = []
+        for element in array {
+            guard let id = element.int64("id"), let group = element.string("group"), let name = element.string("name"),
+                let price = element.int("price")
+            else { return nil }
+            options.append(ChosenOption(id: id, group: group, name: name, price: Kobo(price)))
+        }
+        return options
+    }
+
+    static func buildings(_ value: JSONValue) -> [LineInProgress]? {
+        guard let lines = value.array?.map(building), !lines.contains(where: { $0 == nil }) else { return nil }
+        return lines.compactMap { $0 }
+    }
+
+    static func building(_ value: JSONValue) -> LineInProgress? {
+        guard let itemID = value.int64("itemID"), let quantity = value.int("quantity"),
+            let options = value.optional("options", Self.options), let note = value.optional("note", \.string),
+            let groupID = value.int64("groupID"), let offerExtras = value.optional("offerExtras", bool)
+        else { return nil }
+        return LineInProgress(
+            itemID: itemID, quantity: quantity, options: options ?? [], note: note, groupID: groupID,
+            offerExtras: offerExtras ?? false)
     }
 
     static func ambiguity(_ value: JSONValue) -> Ambiguity? {

@@ -37,8 +37,76 @@ extension Store {
                         aliases, entry.category, aliases,
                     ])
                 if existing == nil { result.itemsAdded += 1 } else { result.itemsUpdated += 1 }
+                let itemID = try database.query(
+                    "SELECT id FROM menuItem WHERE name = ? COLLATE NOCASE", [existing ?? entry.name]
+                ).first?[0].int64
+                guard let itemID else { continue }
+                if let image = entry.imageURL {
+                    try database.query(
+                        "UPDATE menuItem SET imageURL = ? WHERE id = ?", [image.isEmpty ? nil : image, itemID])
+                }
+                if let groups = entry.optionGroups { try setOptionGroups(groups, itemID: itemID) }
             }
             return result
+        }
+    }
+
+    /// Makes the item's groups `groups`, keeping the ids of groups and options whose names stay (a cart holding
+    /// them stays good) and removing the rest. Runs inside the caller's transaction.
+    private func setOptionGroups(_ groups: [OptionSpec.Group], itemID: Int64) throws {
+        // Mark every group and option as going; those written again below are kept.
+        try database.query("UPDATE optionGroup SET position = -1 WHERE itemID = ?", [itemID])
+        try database.query(
+            "UPDATE menuOption SET position = -1 WHERE groupID IN (SELECT id FROM optionGroup WHERE itemID = ?)",
+            [itemID])
+        for (groupPosition, group) in groups.enumerated() {
+            let groupID = try database.query(
+                """
+                INSERT INTO optionGroup (itemID, name, position, minimum, maximum) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(itemID, name) DO UPDATE SET name = excluded.name, position = excluded.position,
+                    minimum = excluded.minimum, maximum = excluded.maximum
+                RETURNING id
+                """,
+                [itemID, group.name, groupPosition + 1, group.minimum, group.maximum]
+            ).first?[0].int64
+            guard let groupID else { throw StorageError(code: 1, message: "option group upsert returned no row") }
+            for (position, option) in group.options.enumerated() {
+                try database.query(
+                    """
+                    INSERT INTO menuOption (groupID, name, position, priceKobo, available) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(groupID, name) DO UPDATE SET name = excluded.name, position = excluded.position,
+                        priceKobo = excluded.priceKobo, available = excluded.available
+                    """,
+                    [groupID, option.name, position + 1, option.price.rawValue, option.available])
+            }
+        }
+        try database.query(
+            "DELETE FROM menuOption WHERE position < 0 AND groupID IN (SELECT id FROM optionGroup WHERE itemID = ?)",
+            [itemID])
+        try database.query("DELETE FROM optionGroup WHERE position < 0 AND itemID = ?", [itemID])
+    }
+
+    /// Sets one item's option groups (`menu options ITEM --set …`); false when no item has that id.
+    @discardableResult
+    public func setOptions(itemID: Int64, _ groups: [OptionSpec.Group]) throws -> Bool {
+        try database.immediateTransaction {
+            guard !(try database.query("SELECT 1 FROM menuItem WHERE id = ?", [itemID])).isEmpty else { return false }
+            try setOptionGroups(groups, itemID: itemID)
+            return true
+        }
+    }
+
+    /// An option's sold-out switch; false when the item has no option of that id.
+    @discardableResult
+    public func setOptionAvailable(itemID: Int64, optionID: Int64, _ available: Bool) throws -> Bool {
+        try database.immediateTransaction {
+            try database.query(
+                """
+                UPDATE menuOption SET available = ?
+                WHERE id = ? AND groupID IN (SELECT id FROM optionGroup WHERE itemID = ?)
+                """,
+                [available, optionID, itemID])
+            return database.changes == 1
         }
     }
 
@@ -58,6 +126,8 @@ extension Store {
         case price(Kobo)
         case available(Bool)
         case aliases([String])
+        /// nil: no picture.
+        case image(String?)
         case remove
     }
 
@@ -73,6 +143,8 @@ extension Store {
             case .aliases(let aliases):
                 try database.query(
                     "UPDATE menuItem SET aliases = ? WHERE id = ?", [MenuImport.aliasesText(aliases), id])
+            case .image(let url):
+                try database.query("UPDATE menuItem SET imageURL = ? WHERE id = ?", [url, id])
             case .remove:
                 // Orders keep their own copy of each line (name and price), so nothing points here.
                 try database.query("DELETE FROM menuItem WHERE id = ?", [id])

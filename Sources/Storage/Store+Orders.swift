@@ -1,6 +1,7 @@
 import Conversation
 import Domain
 import FoundationEssentials
+import JSON
 
 extension Store {
     // MARK: - Saving a step
@@ -49,14 +50,14 @@ extension Store {
                 """
                 INSERT INTO customerOrder (code, customerID, status, fulfilment, addressText, latitude, longitude,
                     placeName, subtotalKobo, deliveryFeeKobo, totalKobo, currency, email, emailIsPlaceholder,
-                    createdAt, updatedAt)
-                VALUES (?, ?, 'awaiting_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    createdAt, updatedAt, note)
+                VALUES (?, ?, 'awaiting_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
                 [
                     order.code.rawValue, customer.rawValue, address == nil ? "pickup" : "delivery", address?.text,
                     address?.latitude, address?.longitude, address?.placeName, order.subtotal.rawValue,
                     order.deliveryFee.rawValue, order.total.rawValue, currency, order.email,
-                    order.emailIsPlaceholder ? 1 : 0, now, now,
+                    order.emailIsPlaceholder ? 1 : 0, now, now, order.note,
                 ])
             guard let orderID = rows.first?[0].int64 else {
                 throw StorageError(code: 1, message: "order insert returned no row")
@@ -64,10 +65,15 @@ extension Store {
             for (position, line) in order.lines.enumerated() {
                 try database.query(
                     """
-                    INSERT INTO orderLine (orderID, position, itemID, name, unitPriceKobo, quantity)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO orderLine (orderID, position, itemID, name, unitPriceKobo, quantity, options, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                    [orderID, position + 1, line.itemID, line.name, line.unitPrice.rawValue, line.quantity])
+                    [
+                        orderID, position + 1, line.itemID, line.name, line.unitPrice.rawValue, line.quantity,
+                        line.options.isEmpty
+                            ? nil : String(decoding: StateCoding.options(line.options).bytes, as: UTF8.self),
+                        line.note,
+                    ])
             }
         case .cancelOrder(let code):
             // Only an unpaid order can be cancelled by the customer; a paid one belongs to staff (refunds).
@@ -208,13 +214,15 @@ extension Store {
         public var paidReference: String?
         /// What staff must look at (a payment that did not match, a late or second payment, a dispute).
         public var attention: String?
+        /// What the customer asked of the whole order.
+        public var note: String?
     }
 
     public func orders() throws -> [OrderRow] {
         try database.query(
             """
             SELECT id, code, customerID, status, fulfilment, addressText, latitude, longitude, subtotalKobo,
-                deliveryFeeKobo, totalKobo, currency, email, paidReference, attention
+                deliveryFeeKobo, totalKobo, currency, email, paidReference, attention, note
             FROM customerOrder ORDER BY id
             """
         ).map { row in
@@ -224,7 +232,7 @@ extension Store {
                 latitude: row[6].double, longitude: row[7].double, subtotal: Kobo(Int(row[8].int64 ?? 0)),
                 deliveryFee: Kobo(Int(row[9].int64 ?? 0)), total: Kobo(Int(row[10].int64 ?? 0)),
                 currency: row[11].string ?? "", email: row[12].string ?? "", lines: try orderLines(row[0].int64 ?? 0),
-                paidReference: row[13].string, attention: row[14].string)
+                paidReference: row[13].string, attention: row[14].string, note: row[15].string)
         }
     }
 

@@ -1,5 +1,6 @@
 import Conversation
 import Domain
+import JSON
 
 /// Paystack's side of orders. The operations here run inside `writeTransaction`: a payment event, the order's
 /// transition, the payment row, the customer's reply and the staff messages commit together or not at all.
@@ -111,6 +112,8 @@ extension Store {
         public var paidReference: String?
         public var attention: String?
         public var createdAt: Int64
+        /// What the customer asked of the whole order.
+        public var note: String? = nil
     }
 
     /// The order any attempt's reference belongs to.
@@ -200,7 +203,7 @@ extension Store {
         try database.query(
             """
             SELECT id, code, customerID, status, fulfilment, addressText, latitude, longitude, placeName,
-                subtotalKobo, deliveryFeeKobo, totalKobo, currency, paidReference, attention, createdAt
+                subtotalKobo, deliveryFeeKobo, totalKobo, currency, paidReference, attention, createdAt, note
             FROM customerOrder WHERE id IN (\(ids)) ORDER BY id
             """, arguments
         ).map { row in
@@ -219,18 +222,24 @@ extension Store {
                 lines: try orderLines(id), subtotal: Kobo(Int(row[9].int64 ?? 0)),
                 deliveryFee: Kobo(Int(row[10].int64 ?? 0)), total: Kobo(Int(row[11].int64 ?? 0)),
                 currency: row[12].string ?? "", paidReference: row[13].string, attention: row[14].string,
-                createdAt: row[15].int64 ?? 0)
+                createdAt: row[15].int64 ?? 0, note: row[16].string)
         }
     }
 
     func orderLines(_ orderID: Int64) throws -> [OrderLine] {
         try database.query(
-            "SELECT itemID, name, unitPriceKobo, quantity FROM orderLine WHERE orderID = ? ORDER BY position",
+            """
+            SELECT itemID, name, unitPriceKobo, quantity, options, note FROM orderLine WHERE orderID = ?
+            ORDER BY position
+            """,
             [orderID]
         ).map {
             OrderLine(
                 itemID: $0[0].int64 ?? 0, name: $0[1].string ?? "", unitPrice: Kobo(Int($0[2].int64 ?? 0)),
-                quantity: Int($0[3].int64 ?? 0))
+                quantity: Int($0[3].int64 ?? 0),
+                options: $0[4].string.flatMap { try? JSONValue.parse(Array($0.utf8)) }.flatMap(StateCoding.options)
+                    ?? [],
+                note: $0[5].string)
         }
     }
 

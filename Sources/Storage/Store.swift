@@ -118,16 +118,37 @@ public final class Store {
         let categories = try database.query("SELECT id, name, position FROM menuCategory").map { row in
             MenuCategory(id: row[0].int64 ?? 0, name: row[1].string ?? "", position: Int(row[2].int64 ?? 0))
         }
+        var options: [Int64: [MenuOption]] = [:]
+        for row in try database.query(
+            "SELECT id, groupID, name, priceKobo, available FROM menuOption ORDER BY groupID, position, id")
+        {
+            options[row[1].int64 ?? 0, default: []].append(
+                MenuOption(
+                    id: row[0].int64 ?? 0, name: row[2].string ?? "", price: Kobo(Int(row[3].int64 ?? 0)),
+                    available: row[4].int64 == 1))
+        }
+        var groups: [Int64: [MenuOptionGroup]] = [:]
+        for row in try database.query(
+            "SELECT id, itemID, name, minimum, maximum FROM optionGroup ORDER BY itemID, position, id")
+        {
+            let id = row[0].int64 ?? 0
+            groups[row[1].int64 ?? 0, default: []].append(
+                MenuOptionGroup(
+                    id: id, name: row[2].string ?? "", minimum: Int(row[3].int64 ?? 0),
+                    maximum: Int(row[4].int64 ?? 1), options: options[id] ?? []))
+        }
         let items = try database.query(
             """
-            SELECT id, categoryID, name, description, priceKobo, available, aliases FROM menuItem
+            SELECT id, categoryID, name, description, priceKobo, available, aliases, imageURL FROM menuItem
             ORDER BY position, id
             """
         ).map { row in
-            MenuItem(
-                id: row[0].int64 ?? 0, categoryID: row[1].int64 ?? 0, name: row[2].string ?? "",
+            let id = row[0].int64 ?? 0
+            return MenuItem(
+                id: id, categoryID: row[1].int64 ?? 0, name: row[2].string ?? "",
                 description: row[3].string ?? "", price: Kobo(Int(row[4].int64 ?? 0)), available: row[5].int64 == 1,
-                aliases: MenuImport.aliases(row[6].string ?? ""))
+                aliases: MenuImport.aliases(row[6].string ?? ""), optionGroups: groups[id] ?? [],
+                imageURL: row[7].string)
         }
         return Menu(categories: categories, items: items)
     }

@@ -26,8 +26,13 @@ public final class StubHTTPServer: @unchecked Sendable {
         public var delaySeconds: Double
 
         public init(status: Int, body: String, contentType: String = "application/json", delaySeconds: Double = 0) {
+            self.init(status: status, bytes: Array(body.utf8), contentType: contentType, delaySeconds: delaySeconds)
+        }
+
+        /// Any bytes: a picture, for `menu check`.
+        public init(status: Int, bytes: [UInt8], contentType: String, delaySeconds: Double = 0) {
             self.status = status
-            self.body = Array(body.utf8)
+            self.body = bytes
             self.contentType = contentType
             self.delaySeconds = delaySeconds
         }

@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Bootstrap
 import Conversation
+import CurlHTTP
 import Domain
 import Foundation
 import Storage
@@ -10,7 +11,8 @@ struct MenuCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "menu", abstract: "Show and change the menu.",
         subcommands: [
-            List.self, Import.self, Add.self, SetPrice.self, Alias.self, Enable.self, Disable.self, Remove.self,
+            List.self, Import.self, Add.self, SetPrice.self, Alias.self, Options.self, Image.self, Check.self,
+            Enable.self, Disable.self, Remove.self,
         ])
 
     struct List: ParsableCommand {
@@ -22,17 +24,30 @@ struct MenuCommand: ParsableCommand {
                 let (config, store) = try options.openCurrentStore()
                 defer { store.close() }
                 let menu = try store.loadMenu()
+                let symbol = config["CURRENCY_SYMBOL"]
                 var rows = [["id", "category", "item", "price", "also called", ""]]
+                var extras: [String] = []
                 for category in menu.categories {
                     for item in menu.items where item.categoryID == category.id {
+                        let marks = [
+                            item.available ? nil : "sold out", item.optionGroups.isEmpty ? nil : "options",
+                            item.imageURL == nil ? nil : "picture",
+                        ].compactMap { $0 }
                         rows.append([
-                            "\(item.id)", category.name, item.name,
-                            item.price.formatted(symbol: config["CURRENCY_SYMBOL"]),
-                            MenuImport.aliasesText(item.aliases), item.available ? "" : "sold out",
+                            "\(item.id)", category.name, item.name, item.price.formatted(symbol: symbol),
+                            MenuImport.aliasesText(item.aliases), marks.joined(separator: ", "),
                         ])
+                        guard !item.optionGroups.isEmpty || item.imageURL != nil else { continue }
+                        // In the spelling `menu import` and `menu options --set` read back.
+                        extras.append("  \(item.id)  \(item.name)")
+                        for group in item.optionGroups {
+                            extras.append("      " + OptionSpec.write([group.spec], symbol: symbol))
+                        }
+                        if let image = item.imageURL { extras.append("      picture: " + image) }
                     }
                 }
                 print(table(rows))
+                if !extras.isEmpty { print("\nOptions and pictures:\n" + extras.joined(separator: "\n")) }
             }
         }
     }
@@ -41,10 +56,14 @@ struct MenuCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add or update items from a CSV or JSON file, all or nothing.",
             discussion: """
-                CSV: a header with category, name, price and optionally description, available (yes/no) and \
-                aliases (other names customers type, `;` between them), e.g. \
-                `Drinks,Coca-Cola (50cl),"₦400.00",Chilled,yes,coke; cocacola`. JSON: an array of objects with the \
-                same keys (aliases as a list or a string). Without an aliases column, items keep theirs. \
+                CSV: a header with category, name, price and optionally description, available (yes/no), \
+                aliases (other names customers type, `;` between them), options and image, e.g. \
+                `Drinks,Coca-Cola (50cl),"₦400.00",Chilled,yes,coke; cocacola`. Options are groups with `;` between \
+                them: `Protein (pick 1): Chicken, Beef, Fish +300; Extras (up to 2): Plantain +500, Moin Moin +700` \
+                (rules: pick N, pick N to M, up to N, optional; an option may end with `(sold out)`). image is an \
+                https:// picture of the dish. JSON: an array of objects with the same keys (aliases as a list or a \
+                string; options as that string or a list of {name, rule, options: [{name, price, available}]}). \
+                Without an aliases, options or image column, items keep theirs. \
                 Items are matched by name; items not in the file are left as they are. Every line is checked \
                 first: any problem is reported with its line and nothing is changed (exit 65).
                 """)
@@ -95,6 +114,7 @@ struct MenuCommand: ParsableCommand {
                     switch object[key] {
                     case let list as [Any] where key == "aliases":
                         return list.compactMap { $0 as? String }.joined(separator: ";")
+                    case let list as [Any] where key == "options": return optionsText(list)
                     case let string as String: return string.trimmingCharacters(in: .whitespaces)
                     case let bool as Bool where key == "available": return bool ? "yes" : "no"
                     case let number as NSNumber: return number.stringValue
@@ -105,9 +125,32 @@ struct MenuCommand: ParsableCommand {
                     MenuImport.Row(
                         line: index + 1, category: text("category"), name: text("name"), price: text("price"),
                         description: text("description"), available: text("available"),
-                        aliases: object["aliases"] == nil ? nil : text("aliases")))
+                        aliases: object["aliases"] == nil ? nil : text("aliases"),
+                        options: object["options"] == nil ? nil : text("options"),
+                        image: object["image"] == nil ? nil : text("image")))
             }
             return (rows, problems)
+        }
+
+        /// Options given as JSON objects, written as the one spelling both formats are checked in.
+        func optionsText(_ groups: [Any]) -> String {
+            groups.map { element -> String in
+                guard let group = element as? [String: Any] else { return "\(element)" }
+                let name = (group["name"] as? String) ?? ""
+                let rule = (group["rule"] as? String).map { " (\($0))" } ?? ""
+                let options = ((group["options"] as? [Any]) ?? []).map { element -> String in
+                    guard let option = element as? [String: Any] else { return "\(element)" }
+                    var text = (option["name"] as? String) ?? ""
+                    if let price = option["price"] as? NSNumber, price.doubleValue != 0 {
+                        text += price.doubleValue > 0 ? " +\(price.stringValue)" : " \(price.stringValue)"
+                    } else if let price = option["price"] as? String, !price.isEmpty {
+                        text += price.hasPrefix("+") || price.hasPrefix("-") ? " \(price)" : " +\(price)"
+                    }
+                    if option["available"] as? Bool == false { text += " (sold out)" }
+                    return text
+                }
+                return name + rule + ": " + options.joined(separator: ", ")
+            }.joined(separator: "; ")
         }
     }
 
@@ -198,21 +241,132 @@ struct MenuCommand: ParsableCommand {
         }
     }
 
-    struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Put a sold-out item back on the menu.")
+    struct Options: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set an item's options (a protein to pick, extras).",
+            discussion: """
+                With no --set, prints the item's option groups as `menu import` spells them. --set replaces them \
+                all: `whatsorder menu options jollof --set "Protein (pick 1): Chicken, Beef, Fish +300; Extras (up \
+                to 2): Plantain +500, Moin Moin +700"`. Options keep their ids when their names stay, so carts that \
+                hold them stay good. --set "" removes every option.
+                """)
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The item's id or name.") var item: String
+        @Option(help: "The groups, as `menu import` reads them.") var set: String?
 
-        func run() throws { try change(item, .available(true), options: options, done: "is back on the menu") }
+        func run() throws {
+            try exitOnFailure {
+                let (config, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let symbol = config["CURRENCY_SYMBOL"]
+                var found = try menuItem(item, in: store)
+                if let set {
+                    switch OptionSpec.read(set, symbol: symbol, code: config["CURRENCY_CODE"]) {
+                    case .failure(let problems): throw Failure.data(problems.all.joined(separator: "\n"))
+                    case .success(let groups):
+                        try store.setOptions(itemID: found.id, groups)
+                        found = try menuItem(String(found.id), in: store)
+                    }
+                }
+                guard !found.optionGroups.isEmpty else { return print("\(found.name) has no options.") }
+                print("\(found.name):")
+                for group in found.optionGroups {
+                    print("  \(group.name) (\(group.rule))")
+                    for option in group.options {
+                        let price = option.price == 0 ? "" : " " + option.price.signed(symbol: symbol)
+                        print("    \(option.id)  \(option.name)\(price)\(option.available ? "" : "  sold out")")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Image: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set an item's picture (an https:// address WhatsApp can fetch).",
+            discussion: "`whatsorder menu check` tells whether the pictures can be fetched.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The item's id or name.") var item: String
+        @Argument(help: "The picture's https:// address.") var url: String?
+        @Flag(help: "Remove the picture.") var none = false
+
+        func run() throws {
+            try exitOnFailure {
+                let (_, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let found = try menuItem(item, in: store)
+                if none {
+                    try store.changeMenuItem(id: found.id, .image(nil))
+                    return print("\(found.name) has no picture now.")
+                }
+                guard let url else {
+                    return print(found.imageURL.map { "\(found.name): \($0)" } ?? "\(found.name) has no picture.")
+                }
+                if let problem = MenuImport.imageProblem(url) { throw Failure.data(problem) }
+                try store.changeMenuItem(id: found.id, .image(url))
+                print("\(found.name): \(url)")
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch every dish's picture and say what customers would miss.",
+            discussion: """
+                Lists dishes without a picture, pictures that cannot be fetched or that WhatsApp would not show \
+                (not JPEG or PNG, over 5 MB), and dishes a sold-out choice makes impossible to order. Exits 65 \
+                when there is a problem (a dish without a picture is not one).
+                """)
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            try exitOnFailure {
+                let (_, store) = try options.openCurrentStore()
+                defer { store.close() }
+                let menu = try store.loadMenu()
+                let transport: CurlTransport
+                do {
+                    var timeouts = CurlTransport.Timeouts()
+                    timeouts.totalSeconds = 20
+                    transport = try CurlTransport(timeouts: timeouts)
+                } catch {
+                    throw Failure.internal("\(error)")
+                }
+                let findings = MenuCheck.run(menu, transport: transport.transport)
+                for finding in findings { print((finding.isProblem ? "problem: " : "note: ") + "\(finding)") }
+                let problems = findings.filter(\.isProblem).count
+                let shown = menu.items.filter(\.available).count
+                print("\(shown) dishes checked: \(problems) problem\(problems == 1 ? "" : "s").")
+                if problems > 0 { throw Failure.data("the menu has \(problems) problem\(problems == 1 ? "" : "s")") }
+            }
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a sold-out item, or one of its options, back on the menu.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "The item's id or name.") var item: String
+        @Option(help: "One of the item's options (its name or id), instead of the whole item.") var option: String?
+
+        func run() throws {
+            if let option { return try changeOption(item, option, available: true, options: options) }
+            try change(item, .available(true), options: options, done: "is back on the menu")
+        }
     }
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark an item sold out: customers stop seeing it; carts drop it at checkout.")
+            abstract:
+                "Mark an item, or one of its options, sold out: customers stop seeing it; carts drop it at checkout.")
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The item's id or name.") var item: String
+        @Option(help: "One of the item's options (its name or id), instead of the whole item.") var option: String?
 
-        func run() throws { try change(item, .available(false), options: options, done: "is sold out") }
+        func run() throws {
+            if let option { return try changeOption(item, option, available: false, options: options) }
+            try change(item, .available(false), options: options, done: "is sold out")
+        }
     }
 
     struct Remove: ParsableCommand {
@@ -226,6 +380,26 @@ struct MenuCommand: ParsableCommand {
 }
 
 extension ParsableCommand {
+    /// An option's sold-out switch, the option found by id or by name (ignoring case) among the item's.
+    func changeOption(_ item: String, _ key: String, available: Bool, options: ConfigOptions) throws {
+        try exitOnFailure {
+            let (_, store) = try options.openCurrentStore()
+            defer { store.close() }
+            let found = try menuItem(item, in: store)
+            let all = found.optionGroups.flatMap { group in group.options.map { (group, $0) } }
+            let matches = all.filter { String($0.1.id) == key || $0.1.name.lowercased() == key.lowercased() }
+            guard matches.count == 1, let (group, option) = matches.first else {
+                let names = all.map { "\($0.1.name) (\($0.1.id))" }.joined(separator: ", ")
+                throw Failure.data(
+                    matches.isEmpty
+                        ? "\(found.name) has no option \"\(key)\"" + (names.isEmpty ? "" : "; its options: \(names)")
+                        : "\"\(key)\" is more than one option of \(found.name); give its id: \(names)")
+            }
+            try store.setOptionAvailable(itemID: found.id, optionID: option.id, available)
+            print("\(found.name): \(group.name) \(option.name) \(available ? "is back" : "is sold out").")
+        }
+    }
+
     func change(_ item: String, _ change: Store.MenuChange, options: ConfigOptions, done: String) throws {
         try exitOnFailure {
             let (_, store) = try options.openCurrentStore()

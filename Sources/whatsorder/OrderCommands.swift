@@ -34,7 +34,12 @@ struct Orders: ParsableCommand {
                             "currency": order.currency,
                             "fulfilment": order.fulfilment.isDelivery ? "delivery" : "pickup",
                             "customer": customer?.identity.waID ?? customer?.identity.userID ?? "",
-                            "items": order.lines.map { ["name": $0.name, "quantity": $0.quantity] },
+                            "items": order.lines.map { line in
+                                var item: [String: Any] = ["name": line.name, "quantity": line.quantity]
+                                if !line.options.isEmpty { item["options"] = line.options.map(\.name) }
+                                if let note = line.note { item["note"] = note }
+                                return item
+                            },
                             "attention": order.attention ?? NSNull(),
                         ]
                         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -48,7 +53,7 @@ struct Orders: ParsableCommand {
                         order.code.rawValue, order.status.label + (order.attention == nil ? "" : " ⚠"),
                         clock.short(order.createdAt), order.total.formatted(symbol: symbol),
                         order.fulfilment.isDelivery ? "delivery" : "pickup",
-                        order.lines.map { "\($0.quantity)× \($0.name)" }.joined(separator: ", "),
+                        order.lines.map(\.summary).joined(separator: ", "),
                     ])
                 }
                 print(orders.isEmpty ? "No orders." : table(rows))
@@ -247,7 +252,10 @@ func orderSheet(_ found: Store.PayableOrder, config: Config, store: Store) throw
             .compactMap { $0 }.joined(separator: ", "),
         "",
     ]
-    lines += found.lines.map { "  \($0.quantity) × \($0.name)  \($0.total.formatted(symbol: symbol))" }
+    for line in found.lines {
+        lines.append("  \(line.quantity) × \(line.title)  \(line.total.formatted(symbol: symbol))")
+        if let note = line.note { lines.append("      note: \(note)") }
+    }
     if found.fulfilment.isDelivery {
         lines.append("  Delivery fee  \(found.deliveryFee.formatted(symbol: symbol))")
     }
@@ -261,6 +269,7 @@ func orderSheet(_ found: Store.PayableOrder, config: Config, store: Store) throw
             lines.append("Map: https://maps.google.com/?q=\(latitude),\(longitude)")
         }
     }
+    if let note = found.note { lines.append("Note: \(note)") }
     if let paid = found.paidReference { lines.append("Paid with Paystack reference \(paid)") }
     for charge in try store.charges(orderID: found.id) {
         lines.append(

@@ -42,7 +42,7 @@ extension Orders {
                         order.code.rawValue, clock.iso(order.createdAt), order.status.rawValue,
                         customer?.identity.waID.map { "+" + $0 } ?? customer?.identity.userID ?? "",
                         customer?.name ?? "", order.fulfilment.isDelivery ? "delivery" : "pickup", address,
-                        order.lines.map { "\($0.quantity)x \($0.name)" }.joined(separator: "; "),
+                        order.lines.map { "\($0.quantity)x \($0.title)" }.joined(separator: "; "),
                         decimal(order.subtotal), decimal(order.deliveryFee), decimal(order.total),
                         decimal(Kobo(refunded)), order.currency, order.paidReference ?? "",
                         try store.paidAt(orderID: order.id).map(clock.iso) ?? "",

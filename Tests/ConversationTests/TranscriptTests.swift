@@ -19,13 +19,14 @@ import Testing
 ///   `> (KIND)` / `> (KIND: CAPTION)`  an unsupported message (image, sticker, …), with its caption
 ///   `~ wait 7h`                       time passes before the next message (s, m, h)
 ///   `~ delay 2h`                      the next message reaches us 2h after it was sent
-///   `~ sold-out ID` / `~ price ID KOBO`  the restaurant changes the menu
+///   `~ sold-out ID` / `~ price ID KOBO` / `~ option-sold-out ID`  the restaurant changes the menu
 ///   `! link REFERENCE URL` / `! link-failed REFERENCE`  the sender reports Paystack's answer
 ///   `! paid CODE` / `! review CODE` / `! expired CODE` / `! refunded CODE KOBO`  Paystack's verdict on an order
 ///   placed earlier in the transcript (the payment desk's events)
 ///   `! kitchen CODE STATUS [unpaid] [reason…]`  staff moved the order on (or cancelled it, with a reason)
 ///   `! staff-took-over` / `! staff-handed-back` / `! staff-sent TEXT…`  a person takes, returns or writes in the chat
-/// Header lines: `# comment`, `menu: long` (a long category) or `menu: wide` (14 categories), `settings:
+/// Header lines: `# comment`, `menu: long` (a long category), `menu: wide` (14 categories) or `menu: options`
+/// (dishes with option groups), `settings:
 /// deliveryFee=50000 minimumOrder=300000 receiptEmail=ask preparationMinutes=25 location=6.43,3.42`, `name: Ada`,
 /// `hours: Mon-Fri 13:00-22:00` (UTC; the clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`, `address: …`
 /// and `phone: …` (the restaurant's), `target: SCENARIO N` (reaches the payment link within N customer messages).
@@ -194,6 +195,7 @@ enum Transcript {
                 }
                 if line == "menu: long" { menu = longMenu() }
                 if line == "menu: wide" { menu = wideMenu() }
+                if line == "menu: options" { menu = optionsMenu() }
                 continue
             }
             if line.hasPrefix("~ ") {
@@ -206,6 +208,17 @@ enum Transcript {
                     menu.items = menu.items.map { item in
                         var item = item
                         if String(item.id) == words[1] { item.available = false }
+                        return item
+                    }
+                case "option-sold-out":
+                    menu.items = menu.items.map { item in
+                        var item = item
+                        for group in item.optionGroups.indices {
+                            for option in item.optionGroups[group].options.indices
+                            where String(item.optionGroups[group].options[option].id) == words[1] {
+                                item.optionGroups[group].options[option].available = false
+                            }
+                        }
                         return item
                     }
                 case "price":
@@ -370,12 +383,16 @@ enum Transcript {
         switch effect {
         case .reply(let reply): return render(reply)
         case .placeOrder(let order):
-            let lines = order.lines.map { "\($0.quantity) × \($0.name) @ \($0.unitPrice.rawValue)" }
+            let lines = order.lines.map { line in
+                "\(line.quantity) × \(line.name)"
+                    + line.options.map { " +\($0.group): \($0.name) \($0.price.rawValue)" }.joined()
+                    + " @ \(line.unitPrice.rawValue)" + (line.note.map { " [\($0)]" } ?? "")
+            }
             return [
                 "* place order \(order.code): " + lines.joined(separator: ", "),
                 "    \(describe(order.fulfilment)); subtotal \(order.subtotal.rawValue) + fee \(order.deliveryFee.rawValue)"
                     + " = \(order.total.rawValue); email \(order.email)\(order.emailIsPlaceholder ? " (placeholder)" : "")",
-            ]
+            ] + (order.note.map { ["    order note: \($0)"] } ?? [])
         case .cancelOrder(let code): return ["* cancel order \(code)"]
         case .replaceOrder(let code, let replacement): return ["* replace order \(code) with \(replacement)"]
         case .notifyStaff(let alert): return ["* notify staff: \(alert)"]
@@ -444,7 +461,7 @@ enum Transcript {
         }
         parts.append(
             state.cart.isEmpty
-                ? "cart empty" : "cart " + state.cart.map { "\($0.quantity)×\($0.itemID)" }.joined(separator: " "))
+                ? "cart empty" : "cart " + state.cart.map { "\($0.quantity)×\($0.key)" }.joined(separator: " "))
         if let fulfilment = state.fulfilment { parts.append(describe(fulfilment)) }
         if let email = state.email { parts.append("email \(email)") }
         if state.emailSkipped { parts.append("email skipped") }
@@ -484,6 +501,9 @@ enum Transcript {
         }
         return menu
     }
+
+    /// The sample with options (`SampleMenu.withOptions`).
+    static func optionsMenu() -> Menu { SampleMenu.withOptions }
 
     /// A category of 23 drinks, for paging, and one dish with a name longer than a row title.
     static func longMenu() -> Menu {

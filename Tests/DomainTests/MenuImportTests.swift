@@ -53,7 +53,7 @@ import Testing
             MenuImport.readCSV("name,price\nZobo,600").problems.map(\.message) == ["the header has no category column"])
         #expect(
             MenuImport.readCSV("category,name,price,colour\nDrinks,Zobo,600,red").problems.map(\.message) == [
-                "unknown column \"colour\" (expected category, name, price, description, available, aliases)"
+                "unknown column \"colour\" (expected category, name, price, description, available, aliases, options, image)"
             ])
         #expect(MenuImport.readCSV("").problems.map(\.message) == ["the file is empty"])
     }

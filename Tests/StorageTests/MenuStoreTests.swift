@@ -82,6 +82,56 @@ import Testing
         _ = try store.importMenu([withColumn])
         #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == [])
     }
+
+    /// Options and pictures arrive with an import and stay when a file has no such column. A re-import keeps the ids
+    /// of groups and options whose names stay (a cart holding them stays good), takes away the rest, and an
+    /// option's own sold-out switch is seen by the next read.
+    @Test func optionsAreImportedKeptByNameAndSwitchedOneByOne() throws {
+        let store = try Store.inMemory()
+        _ = try store.seedSampleMenu()
+        func entry(_ options: String?, image: String? = nil) throws -> MenuImport.Entry {
+            try MenuImport.check(
+                [
+                    MenuImport.Row(
+                        line: 1, category: "Main Dishes", name: "Fried Rice Special", price: "2200", options: options,
+                        image: image)
+                ], symbol: "₦", code: "NGN"
+            ).get()[0]
+        }
+        _ = try store.importMenu([
+            try entry(
+                "Size: Regular, Large +800; Extras (up to 2): Plantain +500, Moin Moin +700",
+                image: "https://example.com/rice.jpg")
+        ])
+        let first = try #require(try store.loadMenu().items.first { $0.id == 2 })
+        #expect(first.optionGroups.map(\.name) == ["Size", "Extras"])
+        #expect(first.optionGroups[1].maximum == 2)
+        #expect(first.imageURL == "https://example.com/rice.jpg")
+        let large = try #require(first.optionGroups[0].options.first { $0.name == "Large" })
+        #expect(large.price == 80_000)
+
+        // Without the column: as they were.
+        _ = try store.importMenu([try entry(nil)])
+        #expect(try store.loadMenu().items.first { $0.id == 2 }?.optionGroups == first.optionGroups)
+        #expect(try store.loadMenu().items.first { $0.id == 2 }?.imageURL == "https://example.com/rice.jpg")
+
+        // Renamed in case, reordered, one option gone, one added, the extras gone.
+        _ = try store.importMenu([try entry("size: Jumbo +1500, LARGE +900, Regular", image: "")])
+        let second = try #require(try store.loadMenu().items.first { $0.id == 2 })
+        #expect(second.optionGroups.count == 1)
+        #expect(second.optionGroups[0].id == first.optionGroups[0].id)
+        #expect(second.optionGroups[0].options.map(\.name) == ["Jumbo", "LARGE", "Regular"])
+        #expect(second.optionGroups[0].options[1].id == large.id)
+        #expect(second.optionGroups[0].options[1].price == 90_000)
+        #expect(second.imageURL == nil)
+        #expect(try store.database.query("SELECT count(*) FROM menuOption").first?[0].int64 == 3)
+
+        #expect(try store.setOptionAvailable(itemID: 2, optionID: large.id, false))
+        #expect(try store.loadMenu().items.first { $0.id == 2 }?.optionGroups[0].options[1].available == false)
+        #expect(try store.setOptionAvailable(itemID: 3, optionID: large.id, true) == false)
+        #expect(try store.changeMenuItem(id: 2, .remove))
+        #expect(try store.database.query("SELECT count(*) FROM optionGroup").first?[0].int64 == 0)
+    }
 }
 
 /// Settings over the configuration: a change is seen by the next read of a store that cached the old ones, through

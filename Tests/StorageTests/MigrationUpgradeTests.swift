@@ -34,14 +34,14 @@ import Testing
                 == .behind(missing: [
                     "v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox", "v7-menu-aliases",
                     "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners", "v12-staff-lanes",
-                    "v13-kept-body-digests", "v14-retention", "v15-orders-by-time",
+                    "v13-kept-body-digests", "v14-retention", "v15-orders-by-time", "v16-options-notes-pictures",
                 ]))
 
         #expect(
             try store.migrate(now: 1) == [
                 "v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox", "v7-menu-aliases",
                 "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners", "v12-staff-lanes",
-                "v13-kept-body-digests", "v14-retention", "v15-orders-by-time",
+                "v13-kept-body-digests", "v14-retention", "v15-orders-by-time", "v16-options-notes-pictures",
             ])
 
         let orders = try store.orders()

@@ -51,24 +51,42 @@ import Testing
         state.replacing = OrderCode(rawValue: "WO-OLD23456")
         state.handoffAcknowledged = true
         try Self.agree(state)
+        // Options, notes and dishes waiting for their options.
+        let beef = ChosenOption(id: 102, group: "Protein", name: "Beef \"suya\"", price: 0)
+        let fish = ChosenOption(id: 103, group: "Protein", name: "Fish", price: 30_000)
+        state.cart.append(
+            OrderLine(
+                itemID: 12, name: "Jollof Rice", unitPrice: 280_000, quantity: 1, options: [fish], note: "no pepper"))
+        state.cart.append(OrderLine(itemID: 12, name: "Jollof Rice", unitPrice: 250_000, quantity: 3, options: [beef]))
+        state.building = [
+            LineInProgress(itemID: 12, quantity: 2, options: [beef], note: "well done", groupID: 12, offerExtras: true),
+            LineInProgress(itemID: 2, quantity: 0, groupID: 0),
+        ]
+        state.orderNote = "call me at the gate ☎️"
+        state.lineKey = "12-103~abc"
+        state.lastOrder?.lines = state.cart
+        try Self.agree(state)
+        state.building = []
         state.ambiguity = Ambiguity(action: .add, quantity: nil, candidates: [])
         state.fulfilment = .pickup
         state.lastOrder?.lines = []
         try Self.agree(state)
     }
 
-    @Test func everyStateOfALongRandomWalkReadsBack() throws {
-        let menu = SampleMenu.menu
+    @Test(arguments: [SampleMenu.menu, SampleMenu.withOptions])
+    func everyStateOfALongRandomWalkReadsBack(menu: Menu) throws {
         let settings = Settings(restaurantName: "Mama Put", deliveryFee: 50_000, asksReceiptEmail: true)
         let reader = Reader(menu: menu)
         let texts = [
             "hi", "2 jollof and 1 zobo", "1", "2", "rice", "checkout", "pickup", "delivery", "12 Allen Avenue, Ikeja",
+            "no pepper", "note: call me at the gate", "jollof with beef", "2 fried rice large", "fish", "make it fish",
             "yes", "no", "same as last time", "remove the zobo", "make it 3 jollof", "cancel", "menu", "more", "back",
             "ada@example.com", "skip", "same address", "where is my food", "thank you", "pizza", "agent", "replace am",
         ]
         let taps = [
             "category:1", "item:1", "qty:2", "checkout", "pickup", "delivery", "confirm", "edit", "cancel-yes",
             "cancel-no", "reorder", "skip-landmark", "resume", "fresh", "pick:2", "pay-unpaid", "replace-unpaid",
+            "opt:101", "opt:103", "opt:105", "noextra:12", "opt:107", "line:1-102", "remove:1-103",
         ]
         var generator = SystemRandomNumberGenerator()
         var state = State()

@@ -21,6 +21,9 @@ struct NameIndex: Sendable {
     let vocabulary: [[UInt8]]
     let items: [Named]
     let categories: [Named]
+    /// Each item's options (sold-out ones too, so a customer who names one hears that it is sold out), by item id:
+    /// the option's id and its name's folded words.
+    let options: [Int64: [(id: Int64, words: [String])]]
 
     init(menu: Menu) {
         var vocabulary: [[UInt8]] = []
@@ -40,11 +43,65 @@ struct NameIndex: Sendable {
                 support: Set(
                     Folded(item.description).words.filter { $0.count >= 3 && !NameIndex.stopWords.contains($0) }))
         }
+        var options: [Int64: [(id: Int64, words: [String])]] = [:]
+        for item in menu.items where !item.optionGroups.isEmpty {
+            options[item.id] = item.optionGroups.flatMap(\.options).map { option in
+                (option.id, Folded(option.name).words.filter { !NameIndex.stopWords.contains($0) })
+            }
+        }
+        self.options = options
         categories = menu.categories.map { category in
             Named(id: category.id, names: [NameIndex.nameWords(category.name).map(position)], support: [])
         }
         self.vocabulary = vocabulary
     }
+
+    /// The option of `itemID` that `typed` names, when exactly one fits best: every typed word fits one of the option's
+    /// words (an option named `Moin Moin` is `moin moin` or `moinmoin`), and the option's words are all typed or one
+    /// typed word starts them.
+    func option(of itemID: Int64, fitting typed: [String]) -> Int64? {
+        let words = typed.filter { !NameIndex.stopWords.contains($0) && !NameIndex.optionWords.contains($0) }
+        guard !words.isEmpty, let candidates = options[itemID] else { return nil }
+        var best = 0
+        var found: [Int64] = []
+        for candidate in candidates where !candidate.words.isEmpty {
+            let joined = candidate.words.joined()
+            var total = 0
+            for word in words {
+                let fits =
+                    candidate.words.map { NameIndex.fit(Array(word.utf8), Array($0.utf8)) } + [
+                        NameIndex.fit(Array(word.utf8), Array(joined.utf8))
+                    ]
+                guard let top = fits.max(), top > 0 else {
+                    total = 0
+                    break
+                }
+                total += top
+            }
+            if total > best {
+                best = total
+                found = [candidate.id]
+            } else if total == best, total > 0 {
+                found.append(candidate.id)
+            }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// The one option on the whole menu that `typed` names (`make it fish` after a jollof), or nil when none or
+    /// several do: the conversation applies it to that dish's line in the cart.
+    func anyOption(fitting typed: [String]) -> Int64? {
+        var found: Int64?
+        for itemID in options.keys.sorted() {
+            guard let option = option(of: itemID, fitting: typed) else { continue }
+            if found != nil { return nil }
+            found = option
+        }
+        return found
+    }
+
+    /// Words that lead into an option (`jollof with beef`, `extra plantain`, `plus moin moin`) and carry no name.
+    static let optionWords: Set<String> = ["with", "extra", "plus", "add", "and", "w", "wit", "some", "also"]
 
     /// Words that name nothing: dropped from names and from what is typed.
     static let stopWords: Set<String> = ["with", "of", "the", "a", "an", "in", "on", "w", "wit", "for", "to"]

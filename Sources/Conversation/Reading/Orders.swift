@@ -190,18 +190,41 @@ extension Scan {
         }
         var parts: [Reading.Part] = []
         var unread: [String] = []
+        // Options and notes of the dish before them: `jollof with beef`, `jollof rice extra plantain no pepper`. A
+        // dish's own name read as another dish counts as its option only when led in (`with`, `extra`): `jollof and
+        // plantain` is two dishes.
+        var owner: Int64?
+        func flushUnread() {
+            defer { unread = [] }
+            guard !unread.isEmpty else { return }
+            if let owner, let option = index.option(of: owner, fitting: unread) {
+                parts.append(.option(option))
+            } else if owner == nil, parts.isEmpty, let option = index.anyOption(fitting: unread) {
+                parts.append(.option(option))
+            } else if let note = Reader.note(unread) {
+                parts.append(.note(note))
+            } else {
+                parts.append(.unread(unread.joined(separator: " ")))
+            }
+        }
         for piece in pieces {
             if let dish = piece.dish {
-                if !unread.isEmpty {
-                    parts.append(.unread(unread.joined(separator: " ")))
+                let ledIn =
+                    NameIndex.optionWords.contains(piece.words[0])
+                    || unread.last.map(NameIndex.optionWords.contains) == true
+                if let owner, ledIn, let option = index.option(of: owner, fitting: unread + piece.words) {
                     unread = []
+                    parts.append(.option(option))
+                    continue
                 }
+                flushUnread()
                 parts.append(.add(.unsaid, dish))
+                if case .item(let id) = dish, index.options[id] != nil { owner = id } else { owner = nil }
             } else {
                 unread += piece.words
             }
         }
-        if !unread.isEmpty { parts.append(.unread(unread.joined(separator: " "))) }
+        flushUnread()
         return parts
     }
 }

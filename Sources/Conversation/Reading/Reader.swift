@@ -25,6 +25,11 @@ public struct Reader: Sendable, Equatable {
     public func read(_ text: String, mode: Mode = .anything) -> Reading {
         // An email typed anywhere is a receipt address, not words to read as dishes.
         if mode != .address, let email = Reader.emailAddress(in: text) { return Reading(parts: [.email(email)]) }
+        // `2 jollof. note: no pepper`: what comes after the label is for the kitchen, as typed, never read as dishes.
+        if mode == .anything, let (before, note) = Reader.labelledNote(in: text) {
+            let rest = before.trimmed.isEmpty ? Reading(parts: []) : read(before, mode: mode)
+            return Reading(parts: rest.parts + [.note(note)])
+        }
         let folded = Folded(text)
         let reading = Scan(index: index).readTokens(folded.tokens)
         switch mode {
@@ -161,6 +166,15 @@ final class Scan {
         var index = 0
         while index < segments.count {
             var words = segments[index].words
+            // `jollof with beef and extra plantain`: more options of the dish before, said after an `and`.
+            if let owner = Reader.optionOwner(parts), let first = words.first,
+                ["extra", "with", "plus", "add", "w", "wit"].contains(first),
+                let option = self.index.option(of: owner, fitting: words)
+            {
+                parts.append(.option(option))
+                index += 1
+                continue
+            }
             // `pounded yam and egusi`, `jollof rice & chicken`: one dish's name split by its own `and`.
             while index + 1 < segments.count, segments[index + 1].afterSoftBreak,
                 let merged = merge(words, segments[index + 1].words)
@@ -242,6 +256,10 @@ final class Scan {
     func readCore(_ segment: [String], after parts: [Reading.Part]) -> [Reading.Part] {
         var words = segment
         if let part = whole(words) { return parts + [part] }
+        // `no pepper`, `less oil abeg`: for the kitchen (before `no` is read as an answer or a removal).
+        if let note = Reader.note(words), items(fitting: Reader.withoutFiller(words)) == nil {
+            return parts + [.note(note)]
+        }
         // `no make am pickup`, `yes 2 jollof`: an answer, then more (but `no coke` takes the coke out).
         if let (answer, length) = Reader.answers.prefix(of: words[...]),
             length < words.count

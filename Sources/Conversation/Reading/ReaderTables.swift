@@ -99,6 +99,18 @@ extension Reader {
     ])
 
     /// One part said twice in a row (`yes, go ahead`, `deliver it to my house`) is said once.
+    /// The dish that options said next would belong to: the last one read, when it is one item that has options.
+    static func optionOwner(_ parts: [Reading.Part]) -> Int64? {
+        for part in parts.reversed() {
+            switch part {
+            case .add(_, .item(let id)): return id
+            case .add, .remove, .set, .clear: return nil
+            default: continue
+            }
+        }
+        return nil
+    }
+
     static func deduplicated(_ parts: [Reading.Part]) -> [Reading.Part] {
         var result: [Reading.Part] = []
         for part in parts {
@@ -362,5 +374,62 @@ extension Reader {
             return (.exactly(value), 2)
         }
         return amount(first).map { ($0, 1) }
+    }
+}
+
+// MARK: - Notes
+
+extension Reader {
+    /// What a kitchen is asked about: a note says how, never what (`no pepper`, `less oil`, `extra spicy`).
+    static let noteNouns: Set<String> = [
+        "pepper", "peppe", "pepe", "spicy", "spice", "spices", "hot", "onion", "onions", "salt", "oil", "maggi",
+        "seasoning", "ice", "sugar", "sauce", "stew", "cheese", "mayo", "mayonnaise", "ketchup", "cutlery", "spoon",
+        "fork", "straw", "nylon", "cold", "chilled", "warm", "crispy", "gravy", "garlic", "ginger", "tomato",
+        "tomatoes", "cream", "butter", "bones", "bone", "skin",
+    ]
+
+    static let noteQualifiers: Set<String> = [
+        "no", "without", "less", "more", "extra", "little", "plenty", "small", "lots", "not", "too", "much", "very",
+        "make", "it", "am", "dey", "bit", "well", "done", "mild", "medium", "put", "add", "dont", "don't", "abeg",
+        "pls", "please", "plz", "so", "much", "of", "the", "a", "and", "with", "separate", "separately", "on", "side",
+    ]
+
+    /// The words as a kitchen note, when they are one: only note words, at least one of them a thing the kitchen
+    /// can leave out or add (`no pepper`, `less oil and no onions`). `well done` counts on its own.
+    static func note(_ words: [String]) -> String? {
+        guard !words.isEmpty, words.count <= 12 else { return nil }
+        if words == ["well", "done"] { return "well done" }
+        guard words.contains(where: noteNouns.contains),
+            words.allSatisfy({ noteNouns.contains($0) || noteQualifiers.contains($0) })
+        else { return nil }
+        var kept = words
+        while let first = kept.first, ["abeg", "pls", "please", "plz", "and", "with"].contains(first) {
+            kept.removeFirst()
+        }
+        while let last = kept.last, ["abeg", "pls", "please", "plz", "and"].contains(last) { kept.removeLast() }
+        return kept.isEmpty ? nil : kept.joined(separator: " ")
+    }
+
+    /// `note: call me at the gate`, `Note - no pepper`: the words after the label as typed (the label need not start
+    /// the message: `2 jollof. note: no pepper`), and the text before it.
+    static func labelledNote(in text: String) -> (before: String, note: String)? {
+        // Compared a Character at a time, so the positions found are the text's own (lower-casing may change a
+        // string's length).
+        let characters = Array(text)
+        let lowered = characters.map { $0.lowercased() }
+        for label in ["note:", "notes:", "note -", "note-", "nb:", "n.b:", "n.b.:", "note "] {
+            let wanted = label.map { String($0) }
+            // `note ` only at the start: `take note` mid-sentence is not a label.
+            let starts = label == "note " ? [0] : Array(0..<max(0, characters.count - wanted.count + 1))
+            for start in starts where start + wanted.count <= characters.count {
+                guard Array(lowered[start..<(start + wanted.count)]) == wanted else { continue }
+                // A label starts a word: `keynote:` is not one.
+                if start > 0, characters[start - 1].isLetter { continue }
+                let note = String(characters[(start + wanted.count)...]).trimmed
+                guard !note.isEmpty else { return nil }
+                return (String(characters[..<start]), note)
+            }
+        }
+        return nil
     }
 }

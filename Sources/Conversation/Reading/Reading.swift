@@ -37,6 +37,10 @@ public struct Reading: Equatable, Sendable, CustomStringConvertible {
         case email(String)
         /// Words that could not be read, to be quoted back once.
         case unread(String)
+        /// An option of the dish before it (`jollof with beef`), by the option's id.
+        case option(Int64)
+        /// What the customer asks of the dish before it, or of the order (`no pepper`, `note: call me at the gate`).
+        case note(String)
     }
 
     public var parts: [Part]
@@ -45,7 +49,7 @@ public struct Reading: Equatable, Sendable, CustomStringConvertible {
     var orders: [Part] {
         parts.filter {
             switch $0 {
-            case .add, .remove, .set, .clear: true
+            case .add, .remove, .set, .clear, .option, .note: true
             default: false
             }
         }
@@ -90,6 +94,8 @@ extension Reading.Part: CustomStringConvertible {
         case .address(let text): "address \"\(text)\""
         case .email(let text): "email \"\(text)\""
         case .unread(let text): "unread \"\(text)\""
+        case .option(let id): "option #\(id)"
+        case .note(let text): "note \"\(text)\""
         }
     }
 }
