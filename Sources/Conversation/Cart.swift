@@ -89,6 +89,10 @@ extension Machine {
                     continue
                 }
                 if nextGroup(for: line, item: item) != nil {
+                    // Behind a dish already being asked about: said, so the question on screen is not a surprise.
+                    if state.step == .choosingOption, state.building.contains(where: { $0.quantity > 0 }) {
+                        notes.append(Copy.askNext(item.name))
+                    }
                     state.building.append(line)
                     continue
                 }

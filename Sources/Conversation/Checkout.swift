@@ -4,6 +4,7 @@ import Domain
 /// optional landmark and receipt email, the summary, and changes of mind at any of them.
 extension Machine {
     mutating func checkout() {
+        if choicesStillOpen() { return }
         if state.cart.isEmpty {
             if let pending = state.pendingOrder {
                 state.step = .awaitingPayment
@@ -40,6 +41,7 @@ extension Machine {
     }
 
     mutating func chooseFulfilment(delivery: Bool) {
+        if choicesStillOpen() { return }
         guard !state.cart.isEmpty else { return checkout() }
         if !delivery {
             state.fulfilment = .pickup

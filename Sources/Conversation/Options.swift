@@ -186,10 +186,26 @@ extension Machine {
             if let note = checkedNote(texts.joined(separator: ", ").nonEmpty, limit: NoteLimits.line, notes: &notes) {
                 state.building[0].note = note
             }
-            if let first = options.first {
-                answerOption(first)
+            // An option of a dish waiting in line (`assorted` for the egusi while the rice's size is asked) goes to
+            // that dish; the question on screen stays.
+            var forThisOne: Int64?
+            for optionID in options {
+                guard let index = state.building.firstIndex(where: { item($0.itemID)?.option(optionID) != nil }),
+                    let dish = item(state.building[index].itemID)
+                else { continue }
+                if index == 0 {
+                    forThisOne = forThisOne ?? optionID
+                } else {
+                    state.building[index].options = choose(
+                        optionID, of: dish, in: state.building[index].options, notes: &notes)
+                    notes.append(Copy.notedFor(dish.name, note: dish.option(optionID)?.option.name ?? ""))
+                }
+            }
+            if let forThisOne {
+                if !notes.isEmpty { lead.append(notes.joined(separator: "\n")) }
+                answerOption(forThisOne)
             } else {
-                askOption(note: lines(notes.joined(separator: "\n").nonEmpty, Copy.noted))
+                askOption(note: lines(notes.joined(separator: "\n").nonEmpty, texts.isEmpty ? nil : Copy.noted))
             }
             return .answered
         }
@@ -232,6 +248,17 @@ extension Machine {
             }
         }
         return result
+    }
+
+    /// Dishes still wait for their options: they are asked about before checkout moves on (true), so a summary
+    /// never leaves out a dish the customer asked for.
+    mutating func choicesStillOpen() -> Bool {
+        guard state.building.contains(where: { $0.quantity > 0 }) else {
+            state.building = []
+            return false
+        }
+        askOption(note: Copy.chooseFirst)
+        return true
     }
 
     /// Puts `line` at `index`, merged into another line that is now the same (same dish, options and note).

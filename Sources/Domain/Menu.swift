@@ -87,7 +87,9 @@ public enum SampleMenu {
     /// The sample with options, for tests and demonstrations: Jollof Rice (item 1, renamed from the sample's
     /// "Jollof Rice & Chicken") asks for a protein (Chicken 101, Beef 102, Fish +₦300 103) and offers up to two
     /// extras (Plantain +₦500 104, Moin Moin +₦700 105, Coleslaw +₦400 108, Fried Egg +₦300 109); Fried Rice Special
-    /// (item 2) comes Regular (106) or Large +₦800 (107). Groups are 11, 12 and 13.
+    /// (item 2) comes Regular (106) or Large +₦800 (107); Pounded Yam & Egusi (item 3) with Goat Meat (110), Beef (111)
+    /// or Assorted +₦800 (112). Groups are 11 to 14. Peppered Chicken (item 12, a side) has a name that shares a word
+    /// with an option.
     public static var withOptions: Menu {
         var menu = menu
         menu.items[0].name = "Jollof Rice"
@@ -115,6 +117,18 @@ public enum SampleMenu {
                     MenuOption(id: 106, name: "Regular", price: 0), MenuOption(id: 107, name: "Large", price: 80_000),
                 ])
         ]
+        menu.items[2].optionGroups = [
+            MenuOptionGroup(
+                id: 14, name: "Protein", minimum: 1, maximum: 1,
+                options: [
+                    MenuOption(id: 110, name: "Goat Meat", price: 0), MenuOption(id: 111, name: "Beef", price: 0),
+                    MenuOption(id: 112, name: "Assorted", price: 80_000),
+                ])
+        ]
+        menu.items.append(
+            MenuItem(
+                id: 12, categoryID: 2, name: "Peppered Chicken", description: "Spicy fried chicken", price: 180_000,
+                available: true))
         return menu
     }
 

@@ -151,9 +151,19 @@ extension Scan {
     }
 
     /// Splits words into the fewest dish names that fit, leaving what fits nothing as unread words.
-    func names(_ words: [String]) -> [Reading.Part] {
+    func names(_ words: [String], owner seed: Int64? = nil) -> [Reading.Part] {
         let count = words.count
         guard count > 0 else { return [] }
+        // `fried rice with chicken`: what follows `with` (or `extra`, `plus`) after a dish that has options is read
+        // as its options first, so `rice with chicken` cannot be read as another dish that has chicken in its name.
+        if seed == nil, let split = words.firstIndex(where: { ["with", "extra", "plus", "w", "wit"].contains($0) }),
+            split > 0, split < count - 1
+        {
+            let head = Array(words[..<split])
+            if let fit = items(fitting: head), fit.ids.count == 1, index.options[fit.ids[0]] != nil {
+                return names(head) + names(Array(words[split...]), owner: fit.ids[0])
+            }
+        }
         // best[i]: the cheapest reading of the first i words (a dish costs 1, an unread word 10).
         var cost = [Int](repeating: Int.max, count: count + 1)
         var choice = [(start: Int, dish: Reading.Dish?)](repeating: (0, nil), count: count + 1)
@@ -191,9 +201,9 @@ extension Scan {
         var parts: [Reading.Part] = []
         var unread: [String] = []
         // Options and notes of the dish before them: `jollof with beef`, `jollof rice extra plantain no pepper`. A
-        // dish's own name read as another dish counts as its option only when led in (`with`, `extra`): `jollof and
-        // plantain` is two dishes.
-        var owner: Int64?
+        // dish's name read as another dish counts as its option only when led in (`with`, `extra`) or typed right
+        // after it: `jollof and plantain` is two dishes.
+        var owner: Int64? = seed
         func flushUnread() {
             defer { unread = [] }
             guard !unread.isEmpty else { return }
@@ -209,9 +219,12 @@ extension Scan {
         }
         for piece in pieces {
             if let dish = piece.dish {
+                // Led in (`jollof with chicken`), or right after its dish with nothing between (`jollof chicken`:
+                // one thing typed, not the Peppered Chicken side). Across an `and` it stays a dish of its own.
                 let ledIn =
                     NameIndex.optionWords.contains(piece.words[0])
                     || unread.last.map(NameIndex.optionWords.contains) == true
+                    || (unread.isEmpty && parts.last.map { if case .add = $0 { true } else { false } } == true)
                 if let owner, ledIn, let option = index.option(of: owner, fitting: unread + piece.words) {
                     unread = []
                     parts.append(.option(option))
