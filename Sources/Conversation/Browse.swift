@@ -146,7 +146,20 @@ extension Machine {
         state.itemID = itemID
         state.categoryID = item.categoryID
         state.offersNumbers = true
-        let inCart = state.cart.first { $0.itemID == itemID }?.quantity ?? 0
+        let inCart = state.cart.filter { $0.itemID == itemID }.reduce(0) { $0 + $1.quantity }
+        if let picture = item.imageURL {
+            // The dish's picture on top: a message with an image header takes reply buttons, not a list, so the
+            // usual quantities are three taps and any other is typed.
+            let body = lines(
+                note, "*\(item.name)*: \(money(item.price))", item.description.nonEmpty,
+                inCart > 0 ? Copy.inCart(inCart) : nil, "", Copy.howManyTapOrType(maximum: maximumQuantity))
+            return say(
+                .buttons(
+                    ButtonsReply(
+                        body: body,
+                        buttons: (1...3).map { .init(id: "qty:\($0)", title: "\($0) · \(money(item.price * $0))") },
+                        imageURL: picture)))
+        }
         let body = lines(
             note, "*\(item.name)*: \(money(item.price))", item.description.nonEmpty,
             inCart > 0 ? Copy.inCart(inCart) : nil, "", Copy.howMany(maximum: maximumQuantity))

@@ -499,6 +499,9 @@ enum Copy {
     static func notedFor(_ line: String, note: String) -> String { "Noted for \(line): _\(note)_" }
     static func orderNoted(_ note: String) -> String { "Noted for the order: _\(note)_" }
     static let noted = "Noted."
+    static func howManyTapOrType(maximum: Int) -> String {
+        "How many would you like? Tap one, or type any number up to \(maximum)."
+    }
     static let chooseFirst = "First, one more choice:"
     static func askNext(_ item: String) -> String { "I'll ask about the \(item) next." }
     static func noteTooLong(limit: Int) -> String {

@@ -610,6 +610,8 @@ public struct ListReply: Equatable, Codable, Sendable {
 public struct ButtonsReply: Equatable, Codable, Sendable {
     public var body: String
     public var buttons: [Button]
+    /// A picture shown above the body (an image header): the dish's, on its detail message.
+    public var imageURL: String?
 
     public struct Button: Equatable, Codable, Sendable {
         public var id: String
@@ -620,9 +622,10 @@ public struct ButtonsReply: Equatable, Codable, Sendable {
         }
     }
 
-    public init(body: String, buttons: [Button]) {
+    public init(body: String, buttons: [Button], imageURL: String? = nil) {
         self.body = body
         self.buttons = buttons
+        self.imageURL = imageURL
     }
 }
 

@@ -76,6 +76,11 @@ extension Machine {
 
     /// One group as a question: three choices or fewer as buttons, more as a list, each numbered in the text too.
     mutating func askGroup(_ group: MenuOptionGroup, of item: MenuItem, line: LineInProgress, note: String?) {
+        // Sold out since it was asked: the dish is taken on from the top (and dropped when nothing is left to pick).
+        guard let example = group.available.first else {
+            state.building[0].groupID = group.id
+            return askOption(note: note)
+        }
         state.building[0].groupID = group.id
         state.step = .choosingOption
         state.itemID = item.id
@@ -92,7 +97,7 @@ extension Machine {
         let sofar = line.options.isEmpty ? nil : Copy.soFar(line.options.map(\.name))
         let body = lines(
             note, question, sofar, "", numbered.joined(separator: "\n"), "",
-            Copy.optionHint(example: choices[0].name.lowercased()))
+            Copy.optionHint(example: example.name.lowercased()))
         var rows: [(id: String, title: String, description: String?)] = choices.map { option in
             (
                 "opt:\(option.id)", option.name,

@@ -19,7 +19,8 @@ import Testing
 ///   `> (KIND)` / `> (KIND: CAPTION)`  an unsupported message (image, sticker, …), with its caption
 ///   `~ wait 7h`                       time passes before the next message (s, m, h)
 ///   `~ delay 2h`                      the next message reaches us 2h after it was sent
-///   `~ sold-out ID` / `~ price ID KOBO` / `~ option-sold-out ID`  the restaurant changes the menu
+///   `~ sold-out ID` / `~ price ID KOBO` / `~ option-sold-out ID` / `~ picture ID URL`  the restaurant changes the
+///   menu
 ///   `! link REFERENCE URL` / `! link-failed REFERENCE`  the sender reports Paystack's answer
 ///   `! paid CODE` / `! review CODE` / `! expired CODE` / `! refunded CODE KOBO`  Paystack's verdict on an order
 ///   placed earlier in the transcript (the payment desk's events)
@@ -208,6 +209,12 @@ enum Transcript {
                     menu.items = menu.items.map { item in
                         var item = item
                         if String(item.id) == words[1] { item.available = false }
+                        return item
+                    }
+                case "picture":
+                    menu.items = menu.items.map { item in
+                        var item = item
+                        if String(item.id) == words[1] { item.imageURL = words[2] }
                         return item
                     }
                 case "option-sold-out":
@@ -424,7 +431,7 @@ enum Transcript {
             }
             return lines
         case .buttons(let buttons):
-            return ["< buttons"] + indented(buttons.body)
+            return ["< buttons" + (buttons.imageURL.map { " 🖼 \($0)" } ?? "")] + indented(buttons.body)
                 + ["    " + buttons.buttons.map { "[\($0.id) │ \($0.title)]" }.joined(separator: " ")]
         case .link(let link):
             return ["< link [\(link.buttonTitle) → \(link.url)]"] + indented(link.body)

@@ -6,8 +6,8 @@ import JSON
 
 // The pure reducer driven by a script of events, written like the input lines of the conversation transcripts
 // (Tests/ConversationTests/Transcripts), which are the seeds: `> text`, `> tap ID`, `> pin LAT,LON [NAME | ADDRESS]`,
-// `> (KIND)`, `~ wait 7h`, `~ delay 2h`, `~ sent-at -9223372036854775808`, `~ sold-out ID`, `~ price ID KOBO`, `! link REF URL`, `! paid CODE`, … and
-// the header lines `settings:`, `name:`, `menu: long`, `hours:`, `closed-note:`. Any other line is typed text.
+// `> (KIND)`, `~ wait 7h`, `~ delay 2h`, `~ sent-at -9223372036854775808`, `~ sold-out ID`, `~ option-sold-out ID`, `~ price ID KOBO`, `! link REF URL`, `! paid CODE`, … and
+// the header lines `settings:`, `name:`, `menu: long`, `menu: options`, `hours:`, `closed-note:`. Any other line is typed text.
 // Unlike the transcript test, a tap may carry any id: a stale or altered button must be answered, not trusted.
 //
 // After every step: the cart stays within its rules, every reply fits what WhatsApp accepts, placed orders add up,
@@ -41,6 +41,8 @@ private struct Script {
     var sentAt: Int64?
     var steps = 0
     var placed: [String: PlacedOrder] = [:]
+    /// `~ price`: carts may hold the old price until checkout.
+    var changedPrices = false
 
     mutating func perform(_ line: String) {
         if line.hasPrefix("#") { return }
@@ -73,6 +75,8 @@ private struct Script {
             customerName = rest("name:")
         } else if line == "menu: long" {
             menu = longMenu()
+        } else if line == "menu: options" {
+            menu = SampleMenu.withOptions
         } else if line.hasPrefix("hours:") {
             if let hours = try? OpeningHours.parse(rest("hours:")) { settings.openingHours = hours }
         } else if line.hasPrefix("closed-note:") {
@@ -94,7 +98,17 @@ private struct Script {
             for index in menu.items.indices where String(menu.items[index].id) == words[1] {
                 menu.items[index].available = false
             }
+        case "option-sold-out":
+            for item in menu.items.indices {
+                for group in menu.items[item].optionGroups.indices {
+                    for option in menu.items[item].optionGroups[group].options.indices
+                    where String(menu.items[item].optionGroups[group].options[option].id) == words[1] {
+                        menu.items[item].optionGroups[group].options[option].available = false
+                    }
+                }
+            }
         case "price":
+            changedPrices = true
             guard words.count >= 3, let price = kobo(words[2]) else { return }
             for index in menu.items.indices where String(menu.items[index].id) == words[1] {
                 menu.items[index].price = price
@@ -228,10 +242,27 @@ private struct Script {
     }
 
     func check(_ state: State) {
-        expect(Set(state.cart.map(\.itemID)).count == state.cart.count, "a cart with the same item on two lines")
+        // One line per dish with its options and note: the same choice twice adds up, it is never two lines.
+        expect(Set(state.cart.map(\.key)).count == state.cart.count, "a cart with the same line twice")
         for line in state.cart {
             expect((1...20).contains(line.quantity), "a cart line of \(line.quantity) × \(line.name)")
+            expect((line.note?.count ?? 0) <= NoteLimits.line, "a line note longer than its limit")
+            expect(line.unitPrice.rawValue >= 0, "a line that costs less than nothing")
+            // Options are frozen when chosen: a line costs its dish's price then plus theirs, unless the menu's
+            // price moved since (the cart is brought in line with the menu at checkout).
+            if let item = menu.items.first(where: { $0.id == line.itemID }), line.unitPrice != item.price {
+                expect(!line.options.isEmpty || changedPrices, "a line priced \(line.unitPrice) for \(item.price)")
+            }
+            if let item = menu.items.first(where: { $0.id == line.itemID }) {
+                let groups = Set(line.options.compactMap { item.option($0.id)?.group.id })
+                for group in item.optionGroups where groups.contains(group.id) {
+                    let picked = line.options.filter { pick in group.options.contains { $0.id == pick.id } }.count
+                    expect(picked <= group.maximum, "\(picked) options of \(group.name), which takes \(group.maximum)")
+                }
+            }
         }
+        expect((state.orderNote?.count ?? 0) <= NoteLimits.order, "an order note longer than its limit")
+        expect(state.step != .choosingOption || !state.building.isEmpty, "asking for an option of no dish")
         // The store keeps the state as JSON between two messages (Store.saveConversation / loadConversation).
         do {
             let encoded = try JSONEncoder().encode(state)

@@ -4,13 +4,15 @@ import FuzzSupport
 @testable import Conversation
 
 // How typed text is read (`Reader`): folding, phrases, quantities, dish names against the sample menu, in every
-// mode. Whatever the bytes, a reading names only dishes and categories on the menu, keeps quantities in range, quotes
+// mode. Whatever the bytes, a reading names only dishes, options and categories on the menu, keeps quantities in range, quotes
 // back only words it was given, and reads the same text the same way twice.
 // Seeds: every line the customer types in Tests/ConversationTests/Transcripts.
 
-private let menu = SampleMenu.menu
+// The sample with options: every name of the plain sample is there too, and options and notes are read as well.
+private let menu = SampleMenu.withOptions
 private let reader = Reader(menu: menu)
 private let itemIDs = Set(menu.items.map(\.id))
+private let optionIDs = Set(menu.items.flatMap(\.optionGroups).flatMap(\.options).map(\.id))
 private let categoryIDs = Set(menu.categories.map(\.id))
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -65,6 +67,11 @@ private func check(_ part: Reading.Part, in text: String, mode: Reader.Mode) {
             mode == .address && typed == text.trimmed, "address \(typed.debugDescription) from \(text.debugDescription)"
         )
     case .email(let typed): expect(!typed.isEmpty, "an empty email from \(text.debugDescription)")
+    case .option(let id): expect(optionIDs.contains(id), "option #\(id) is not on the menu (\(text.debugDescription))")
+    case .note(let note):
+        // A kitchen note reads in any mode (`no onions` where an address is awaited is not an address), but a
+        // labelled one (`note: …`) only where anything is read.
+        expect(!note.isEmpty, "an empty note from \(text.debugDescription)")
     default: break
     }
 }
