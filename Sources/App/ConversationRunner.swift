@@ -172,6 +172,13 @@ func outboundMessage(for reply: Reply) -> OutboundMessage {
         return .link(body: link.body, buttonTitle: link.buttonTitle, url: link.url)
     case .location(let pin):
         return .location(latitude: pin.latitude, longitude: pin.longitude, name: pin.name, address: pin.address)
+    case .products(let products):
+        // Until the catalog messages are wired (WhatsApp's product_list), the same dishes as a text.
+        return .text(
+            body: products.body + "\n\n" + products.sections.map { $0.title }.joined(separator: ", "), previewURL: false
+        )
+    case .product(let product):
+        return .text(body: product.body, previewURL: false)
     }
 }
 

@@ -49,6 +49,8 @@ extension Machine {
 
     /// The categories as a list: nine and a "More categories" row per page when there are more than ten.
     mutating func showCategories(note: String?, page requested: Int = 0) {
+        // With WhatsApp's catalog, the menu is offered to browse there (`categories:N` pages stay lists).
+        if settings.hasCatalog, requested == 0 { return showCatalog(note: note) }
         resetFlow()
         let categories = menu.orderableCategories
         guard !categories.isEmpty else {
@@ -147,6 +149,16 @@ extension Machine {
         state.categoryID = item.categoryID
         state.offersNumbers = true
         let inCart = state.cart.filter { $0.itemID == itemID }.reduce(0) { $0 + $1.quantity }
+        if settings.hasCatalog {
+            // The dish as the catalog shows it (picture, description, add to cart); a typed number still answers.
+            return say(
+                .product(
+                    ProductReply(
+                        body: lines(
+                            note, Copy.productBody(item.name, money(item.price), maximum: maximumQuantity),
+                            inCart > 0 ? Copy.inCart(inCart) : nil),
+                        itemID: item.id)))
+        }
         if let picture = item.imageURL {
             // The dish's picture on top: a message with an image header takes reply buttons, not a list, so the
             // usual quantities are three taps and any other is typed.

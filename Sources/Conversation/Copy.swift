@@ -499,6 +499,28 @@ enum Copy {
     static func notedFor(_ line: String, note: String) -> String { "Noted for \(line): _\(note)_" }
     static func orderNoted(_ note: String) -> String { "Noted for the order: _\(note)_" }
     static let noted = "Noted."
+
+    // MARK: - Catalog
+
+    static func catalogHeader(_ restaurant: String) -> String { "\(restaurant) menu" }
+    static let browseCatalog =
+        "Tap *View items* to browse, add what you'd like to your cart, then send the cart. Or just type your order (like *2 jollof*)."
+    static func moreOfTheMenu(_ part: Int, of count: Int) -> String { "More of the menu (\(part) of \(count))." }
+    /// `Drinks 2`, the category cut short first so the part still shows in WhatsApp's 24 characters.
+    static func sectionPart(_ category: String, _ part: Int) -> String {
+        let suffix = " \(part)"
+        guard category.count + suffix.count > 24 else { return category + suffix }
+        return String(category.prefix(24 - suffix.count - 1)) + "…" + suffix
+    }
+    static func notOnTheMenu(_ count: Int) -> String {
+        count == 1
+            ? "One dish in your cart is no longer on our menu, so I've left it out."
+            : "\(count) dishes in your cart are no longer on our menu, so I've left them out."
+    }
+    static func ourPrice(_ item: String, _ price: String) -> String { "\(item) is \(price) each today." }
+    static func productBody(_ item: String, _ price: String, maximum: Int) -> String {
+        "*\(item)*: \(price)\nTap to see it and add it to your cart, or type how many (up to \(maximum))."
+    }
     static func howManyTapOrType(maximum: Int) -> String {
         "How many would you like? Tap one, or type any number up to \(maximum)."
     }

@@ -35,6 +35,8 @@ public struct State: Codable, Equatable, Sendable {
     public var savedAddress: Address?
     /// A pin shared before checkout, kept for it.
     public var pendingPin: Address?
+    /// The cart came from WhatsApp's catalog: once its dishes' options are chosen, checkout follows at once.
+    public var checkoutWhenChosen: Bool
     /// The unpaid order the customer chose to replace with the cart: cancelled when the new one is confirmed.
     public var replacing: OrderCode?
     /// While with a person: the customer was told once that their messages are passed on.
@@ -56,6 +58,7 @@ public struct State: Codable, Equatable, Sendable {
         self.offersNumbers = true
         self.handoffAcknowledged = false
         self.building = []
+        self.checkoutWhenChosen = false
     }
 
     public enum Step: String, Codable, Equatable, Sendable {
@@ -103,6 +106,7 @@ public struct State: Codable, Equatable, Sendable {
         case step, categoryID, page, itemID, ambiguity, cart, fulfilment, email, emailSkipped, pendingOrder
         case lastOrder, latestSentAt, apologisedForDelay, handoffUntil, offersNumbers, lastItemID, savedAddress
         case pendingPin, replacing, handoffAcknowledged, building, orderNote, lineKey
+        case checkoutWhenChosen
     }
 
     public init(from decoder: any Decoder) throws {
@@ -130,6 +134,7 @@ public struct State: Codable, Equatable, Sendable {
         building = try container.decodeIfPresent([LineInProgress].self, forKey: .building) ?? []
         orderNote = try container.decodeIfPresent(String.self, forKey: .orderNote)
         lineKey = try container.decodeIfPresent(String.self, forKey: .lineKey)
+        checkoutWhenChosen = try container.decodeIfPresent(Bool.self, forKey: .checkoutWhenChosen) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -157,6 +162,7 @@ public struct State: Codable, Equatable, Sendable {
         if !building.isEmpty { try container.encode(building, forKey: .building) }
         try container.encodeIfPresent(orderNote, forKey: .orderNote)
         try container.encodeIfPresent(lineKey, forKey: .lineKey)
+        if checkoutWhenChosen { try container.encode(checkoutWhenChosen, forKey: .checkoutWhenChosen) }
     }
 }
 
@@ -363,6 +369,35 @@ public enum Input: Equatable, Sendable {
     case location(latitude: Double, longitude: Double, name: String?, address: String?)
     /// Media, stickers, contacts, polls and anything else the bot cannot read.
     case unsupported(kind: String, caption: String? = nil)
+    /// A cart sent from WhatsApp's catalog: each line's retailer id (our item id, as `menu list` prints it) and
+    /// quantity. Its prices are the message's, never trusted: the menu's are used.
+    case cart(CatalogCart)
+}
+
+public struct CatalogCart: Equatable, Sendable {
+    public struct Line: Equatable, Sendable {
+        public var retailerID: String
+        public var quantity: Int
+        /// The price the message carried, as sent (major units), for telling the customer when ours differs.
+        public var price: String?
+        public var currency: String?
+
+        public init(retailerID: String, quantity: Int, price: String? = nil, currency: String? = nil) {
+            self.retailerID = retailerID
+            self.quantity = quantity
+            self.price = price
+            self.currency = currency
+        }
+    }
+
+    public var lines: [Line]
+    /// What the customer typed with the cart, if anything.
+    public var text: String?
+
+    public init(lines: [Line], text: String? = nil) {
+        self.lines = lines
+        self.text = text
+    }
 }
 
 /// The restaurant's settings a conversation needs. Built from configuration once per process.
@@ -395,6 +430,9 @@ public struct Settings: Equatable, Sendable {
     public var restaurantLocation: Coordinates?
     /// `PREPARATION_MINUTES`: how long an order usually takes once paid.
     public var preparationMinutes: Int
+    /// `WHATSAPP_CATALOG_ID` is set: the menu is in WhatsApp's catalog (`whatsorder catalog sync`), so the welcome
+    /// offers it to browse and a cart sent from it is an order.
+    public var hasCatalog: Bool = false
 
     public init(
         restaurantName: String, currencyCode: String = "NGN", currencySymbol: String = "₦", deliveryFee: Kobo = 0,
@@ -555,6 +593,43 @@ public enum Reply: Equatable, Codable, Sendable {
     case link(LinkReply)
     /// A pin on the map (WhatsApp's location message).
     case location(LocationReply)
+    /// Dishes from WhatsApp's catalog, by category, to browse and add to WhatsApp's own cart (a multi-product
+    /// message); sent only when the catalog is set up.
+    case products(ProductsReply)
+    /// One dish from the catalog (a single-product message).
+    case product(ProductReply)
+}
+
+public struct ProductsReply: Equatable, Codable, Sendable {
+    public struct Section: Equatable, Codable, Sendable {
+        public var title: String
+        public var itemIDs: [Int64]
+
+        public init(title: String, itemIDs: [Int64]) {
+            self.title = title
+            self.itemIDs = itemIDs
+        }
+    }
+
+    public var header: String
+    public var body: String
+    public var sections: [Section]
+
+    public init(header: String, body: String, sections: [Section]) {
+        self.header = header
+        self.body = body
+        self.sections = sections
+    }
+}
+
+public struct ProductReply: Equatable, Codable, Sendable {
+    public var body: String
+    public var itemID: Int64
+
+    public init(body: String, itemID: Int64) {
+        self.body = body
+        self.itemID = itemID
+    }
 }
 
 public struct LocationReply: Equatable, Codable, Sendable {

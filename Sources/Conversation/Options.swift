@@ -67,6 +67,14 @@ extension Machine {
         }
         state.step = .cartUpdated
         let joined = notes.isEmpty ? nil : notes.joined(separator: "\n")
+        if state.checkoutWhenChosen {
+            // A catalog cart: its dishes are chosen, so on to checkout as if it had needed nothing.
+            state.checkoutWhenChosen = false
+            if !state.cart.isEmpty {
+                if let joined { lead.append(joined) }
+                return checkout()
+            }
+        }
         guard added, !state.cart.isEmpty else {
             return state.cart.isEmpty ? showCategories(note: joined) : showCart(note: joined)
         }

@@ -56,6 +56,12 @@ struct Machine {
         case .location:
             effects.append(.reply(.text(before)))
             effects.append(.reply(reply))
+        case .products(var products):
+            products.body = lines(before, products.body)
+            effects.append(.reply(.products(products)))
+        case .product(var product):
+            product.body = lines(before, product.body)
+            effects.append(.reply(.product(product)))
         }
     }
 
@@ -139,6 +145,7 @@ struct Machine {
                     placeName: name?.trimmed.nonEmpty))
         case .choice(let id, _): choice(id)
         case .text(let text): typed(text, offeredNumbers: offeredNumbers)
+        case .cart(let cart): receivedCart(cart)
         }
     }
 
@@ -165,6 +172,13 @@ struct Machine {
                 + "https://maps.google.com/?q=\(latitude),\(longitude)"
         case .unsupported(let kind, let caption):
             text = "[\(kind)]" + (caption?.trimmed.nonEmpty.map { " \($0)" } ?? "")
+        case .cart(let cart):
+            // Staff read what was in it: the dishes by name where the menu knows them.
+            text =
+                "[cart] "
+                + cart.lines.map { line in
+                    "\(line.quantity) × " + (Int64(line.retailerID).flatMap(item)?.name ?? "item \(line.retailerID)")
+                }.joined(separator: ", ") + (cart.text?.trimmed.nonEmpty.map { " · \($0)" } ?? "")
         }
         // Blank text (Meta sends none, but a body of spaces can come) has nothing for staff to read.
         guard !text.trimmed.isEmpty else { return }
@@ -196,6 +210,10 @@ struct Machine {
             showWelcome(note: Copy.pinKept)
         case .unsupported: showWelcome(note: Copy.unsupported)
         case .choice: showWelcome(note: nil)
+        case .cart(let cart):
+            // A cart as the first message: someone who found the catalog on the business profile.
+            lead.append(Copy.greeting(name: customerName, restaurant: settings.restaurantName))
+            receivedCart(cart)
         }
     }
 
@@ -276,6 +294,7 @@ struct Machine {
         state.ambiguity = nil
         state.building = []
         state.lineKey = nil
+        state.checkoutWhenChosen = false
     }
 
     func cartNote() -> String {

@@ -79,6 +79,7 @@ enum StateCoding {
         }
         members.append(("orderNote", state.orderNote.map { .string($0) }))
         members.append(("lineKey", state.lineKey.map { .string($0) }))
+        if state.checkoutWhenChosen { members.append(("checkoutWhenChosen", .bool(true))) }
         return JSONBody.object(members).bytes
     }
 
@@ -108,7 +109,8 @@ enum StateCoding {
             let replacing = json.optional("replacing", \.string),
             let handoffAcknowledged = json.optional("handoffAcknowledged", bool),
             let building = json.optional("building", Self.buildings),
-            let orderNote = json.optional("orderNote", \.string), let lineKey = json.optional("lineKey", \.string)
+            let orderNote = json.optional("orderNote", \.string), let lineKey = json.optional("lineKey", \.string),
+            let checkoutWhenChosen = json.optional("checkoutWhenChosen", bool)
         else { return nil }
         var state = State(step: step)
         state.categoryID = categoryID
@@ -133,6 +135,7 @@ enum StateCoding {
         state.building = building ?? []
         state.orderNote = orderNote
         state.lineKey = lineKey
+        state.checkoutWhenChosen = checkoutWhenChosen ?? false
         return state
     }
 

@@ -52,7 +52,7 @@ import Testing
         #expect(
             findings.filter { !$0.isProblem }.map(\.description) == [
                 "Fried Rice Special: no picture", "French Fries: no picture", "Fresh Orange Juice: no picture",
-                "Chocolate Cake Slice: no picture",
+                "Chocolate Cake Slice: no picture", "Peppered Chicken: no picture",
             ])
         #expect(server.requests.map(\.path).sorted() == pictures.values.sorted())
     }

@@ -82,7 +82,7 @@ import WhatsApp
         switch reply {
         case .list(let list): return list.sections.flatMap(\.rows).map { .choice(id: $0.id, title: $0.title) }
         case .buttons(let buttons): return buttons.buttons.map { .choice(id: $0.id, title: $0.title) }
-        case .text, .link, .location: return []
+        case .text, .link, .location, .products, .product: return []
         }
     }
 

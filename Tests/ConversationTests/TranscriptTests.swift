@@ -17,6 +17,7 @@ import Testing
 ///   `> tap-earlier ID`                the customer taps a button of an older message, still on their screen
 ///   `> pin LAT,LON [NAME | ADDRESS]`  the customer shares a location
 ///   `> (KIND)` / `> (KIND: CAPTION)`  an unsupported message (image, sticker, …), with its caption
+///   `> catalog-cart 1x2 9x1@400 "words"`  a cart from WhatsApp's catalog: retailer id × quantity (@ the price it carried)
 ///   `~ wait 7h`                       time passes before the next message (s, m, h)
 ///   `~ delay 2h`                      the next message reaches us 2h after it was sent
 ///   `~ sold-out ID` / `~ price ID KOBO` / `~ option-sold-out ID` / `~ picture ID URL`  the restaurant changes the
@@ -28,7 +29,8 @@ import Testing
 ///   `! staff-took-over` / `! staff-handed-back` / `! staff-sent TEXT…`  a person takes, returns or writes in the chat
 /// Header lines: `# comment`, `menu: long` (a long category), `menu: wide` (14 categories) or `menu: options`
 /// (dishes with option groups), `settings:
-/// deliveryFee=50000 minimumOrder=300000 receiptEmail=ask preparationMinutes=25 location=6.43,3.42`, `name: Ada`,
+/// deliveryFee=50000 minimumOrder=300000 receiptEmail=ask preparationMinutes=25 location=6.43,3.42 catalog=on`,
+/// `name: Ada`,
 /// `hours: Mon-Fri 13:00-22:00` (UTC; the clock starts on Wednesday 2026-11-25 12:00), `closed-note: …`, `address: …`
 /// and `phone: …` (the restaurant's), `target: SCENARIO N` (reaches the payment link within N customer messages).
 @Suite struct TranscriptTests {
@@ -312,6 +314,24 @@ enum Transcript {
             }
             return .choice(id: id, title: title)
         }
+        if text.hasPrefix("catalog-cart ") {
+            // `catalog-cart 1x2 9x1@400 77x1 "no pepper"`: retailer id × quantity, optionally the price the message carried
+            // (major units), and the customer's words.
+            var words = text.dropFirst("catalog-cart ".count).split(separator: " ").map(String.init)
+            var note: String?
+            if let quoted = words.firstIndex(where: { $0.hasPrefix("\"") }) {
+                note = words[quoted...].joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                words.removeSubrange(quoted...)
+            }
+            let lines = words.map { word -> CatalogCart.Line in
+                let priced = word.split(separator: "@", maxSplits: 1).map(String.init)
+                let parts = priced[0].split(separator: "x", maxSplits: 1).map(String.init)
+                return CatalogCart.Line(
+                    retailerID: parts[0], quantity: parts.count > 1 ? Int(parts[1]) ?? 0 : 1,
+                    price: priced.count > 1 ? priced[1] : nil, currency: priced.count > 1 ? "NGN" : nil)
+            }
+            return .cart(CatalogCart(lines: lines, text: note))
+        }
         if text.hasPrefix("pin ") {
             let rest = String(text.dropFirst(4))
             let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
@@ -342,7 +362,7 @@ enum Transcript {
                 if let row = list.sections.flatMap(\.rows).first(where: { $0.id == id }) { return row.title }
             case .buttons(let buttons):
                 if let button = buttons.buttons.first(where: { $0.id == id }) { return button.title }
-            case .text, .link, .location: break
+            case .text, .link, .location, .products, .product: break
             }
         }
         return nil
@@ -359,6 +379,10 @@ enum Transcript {
             }
             if parts[0] == "location" {
                 settings.restaurantLocation = Coordinates(parsing: parts[1])
+                continue
+            }
+            if parts[0] == "catalog" {
+                settings.hasCatalog = parts[1] == "on"
                 continue
             }
             guard let value = Int(parts[1]) else { throw Failure(description: "bad setting \(pair)") }
@@ -437,6 +461,11 @@ enum Transcript {
             return ["< link [\(link.buttonTitle) → \(link.url)]"] + indented(link.body)
         case .location(let pin):
             return ["< location \(pin.latitude),\(pin.longitude) │ \(pin.name) │ \(pin.address)"]
+        case .products(let products):
+            return ["< products [\(products.header)]"] + indented(products.body)
+                + products.sections.map { "    ── \($0.title): " + $0.itemIDs.map { "#\($0)" }.joined(separator: " ") }
+        case .product(let product):
+            return ["< product #\(product.itemID)"] + indented(product.body)
         }
     }
 
