@@ -432,7 +432,7 @@ public struct Settings: Equatable, Sendable {
     public var preparationMinutes: Int
     /// `WHATSAPP_CATALOG_ID` is set: the menu is in WhatsApp's catalog (`whatsorder catalog sync`), so the welcome
     /// offers it to browse and a cart sent from it is an order.
-    public var hasCatalog: Bool = false
+    public var hasCatalog: Bool
 
     public init(
         restaurantName: String, currencyCode: String = "NGN", currencySymbol: String = "₦", deliveryFee: Kobo = 0,
@@ -440,8 +440,10 @@ public struct Settings: Equatable, Sendable {
         placeholderEmailDomain: String = "example.com", openingHours: OpeningHours = .alwaysOpen,
         closedNote: String = "",
         handoffTimeout: Int64 = 3_600_000, asksReceiptEmail: Bool = false, restaurantAddress: String = "",
-        restaurantPhone: String = "", restaurantLocation: Coordinates? = nil, preparationMinutes: Int = 30
+        restaurantPhone: String = "", restaurantLocation: Coordinates? = nil, preparationMinutes: Int = 30,
+        hasCatalog: Bool = false
     ) {
+        self.hasCatalog = hasCatalog
         self.restaurantName = restaurantName
         self.currencyCode = currencyCode
         self.currencySymbol = currencySymbol
