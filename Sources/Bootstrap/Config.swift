@@ -37,7 +37,7 @@ public struct Config: Sendable {
         Key(name: "WHATSAPP_API_VERSION", defaultValue: "v25.0", secret: false, meaning: "Graph API version segment"),
         Key(
             name: "WHATSAPP_CATALOG_ID", defaultValue: "", secret: false,
-            meaning: "the Meta catalog `whatsorder catalog sync` fills; set, the welcome offers it and carts are orders"),
+            meaning: "the Meta catalog `catalog sync` fills; set, the welcome offers it and carts are orders"),
         Key(
             name: "PAYSTACK_SECRET_KEY", defaultValue: "", secret: true,
             meaning: "sk_test_… or sk_live_…: API bearer and webhook signature key"),
