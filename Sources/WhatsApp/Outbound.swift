@@ -271,7 +271,8 @@ private func interactive(_ type: String, header: String?, body: String, footer: 
     ])
 }
 
-private func nonEmpty(_ text: String?) -> String? {
+/// `text` unless it is nil or empty.
+func nonEmpty(_ text: String?) -> String? {
     text?.isEmpty == false ? text : nil
 }
 

@@ -136,8 +136,8 @@ public enum Content: Equatable, Sendable {
     case reaction(messageID: String?, emoji: String?)
     /// `image`, `audio`, `video`, `document` or `sticker`; the media itself is fetched separately.
     case media(kind: String, caption: String?)
-    /// A catalog cart; `itemCount` is the number of `product_items` lines.
-    case order(itemCount: Int)
+    /// A cart sent from a catalog, single- or multi-product message (`type` `order`).
+    case order(CatalogOrder)
     /// Shared contact cards.
     case contacts(count: Int)
     /// `user_changed_number` (new number in `newWaID`) or `customer_identity_changed`.
@@ -170,6 +170,82 @@ public struct Location: Equatable, Sendable {
         self.address = address
         self.url = url
     }
+}
+
+/// An `order` message: the cart a customer sent from the business's catalog.
+///
+/// Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/order
+/// Read leniently, like the rest: a line is kept when it names a product, so the cart is never silently shorter than
+/// what the customer sent; a line that names none is only counted. Nothing here is trusted for money: the app
+/// prices the cart from its own menu by `productRetailerID`.
+public struct CatalogOrder: Equatable, Sendable {
+    /// `order.catalog_id`: the catalog the products came from.
+    public var catalogID: String?
+    /// `order.text`: what the customer typed with the cart; nil when absent or empty.
+    public var text: String?
+    /// `order.product_items[]` that name a product, in the order sent.
+    public var items: [Item]
+    /// Lines that were not objects or had no usable `product_retailer_id`, and so were left out of `items`.
+    public var unreadableItems: Int
+
+    /// Creates an order.
+    public init(catalogID: String? = nil, text: String? = nil, items: [Item] = [], unreadableItems: Int = 0) {
+        self.catalogID = catalogID
+        self.text = text
+        self.items = items
+        self.unreadableItems = unreadableItems
+    }
+
+    /// The largest quantity a line keeps; more reads as this. Far above any real cart (the app refuses long before),
+    /// and low enough that `quantity × price in minor units` cannot overflow.
+    public static let maximumQuantity = 1_000_000
+
+    /// One `product_items[]` line.
+    public struct Item: Equatable, Sendable {
+        /// `product_retailer_id`: the product's id in the catalog (our menu item's retailer id); never empty.
+        public var productRetailerID: String
+        /// `quantity`, from 0 to `CatalogOrder.maximumQuantity`. 0 means it was absent, negative, fractional or not a
+        /// number that fits: the line is kept so the app can ask about it rather than guess.
+        public var quantity: Int
+        /// `item_price` as decimal text ("7.99", "2500"), read exactly (never through a `Double`) for logs and
+        /// comparisons; not the price we charge. Nil when absent or not a decimal number.
+        public var itemPrice: String?
+        /// `currency`, e.g. `NGN`.
+        public var currency: String?
+
+        /// Creates a line.
+        public init(productRetailerID: String, quantity: Int, itemPrice: String? = nil, currency: String? = nil) {
+            self.productRetailerID = productRetailerID
+            self.quantity = quantity
+            self.itemPrice = itemPrice
+            self.currency = currency
+        }
+    }
+}
+
+/// A line's quantity as `CatalogOrder.Item.quantity` keeps it (see there).
+func orderQuantity(_ quantity: Int64?) -> Int {
+    guard let quantity, quantity > 0 else { return 0 }
+    return Int(min(quantity, Int64(CatalogOrder.maximumQuantity)))
+}
+
+/// A price sent as a string ("7.99"): digits with at most one inner `.` and an optional leading `-`, as canonical
+/// decimal text. Stricter than `Decimal(string:)`, which also takes "1." or "7.99abc".
+func decimalText(fromString text: String) -> String? {
+    var digits = 0
+    var dots = 0
+    for (offset, byte) in text.utf8.enumerated() {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+        case UInt8(ascii: "-") where offset == 0: continue
+        case UInt8(ascii: ".") where digits > 0 && dots == 0:
+            dots += 1
+            digits = 0
+        default: return nil
+        }
+    }
+    guard digits > 0 else { return nil }
+    return Decimal(string: text).map { "\($0)" }
 }
 
 /// `statuses[].status`; apply them monotonically, since they arrive out of order.
@@ -418,7 +494,11 @@ extension WebhookNotification {
         case _ where mediaKinds.contains(type):
             return .media(kind: type, caption: body?.string("caption"))
         case "order":
-            return .order(itemCount: body?.elements("product_items") { $0 }.count ?? 0)
+            let lines = body?.array("product_items", orderItem)
+            return .order(
+                CatalogOrder(
+                    catalogID: body?.string("catalog_id"), text: nonEmpty(body?.string("text")),
+                    items: lines?.elements ?? [], unreadableItems: lines?.failures ?? 0))
         case "contacts":
             // NB: for this type `contacts` is the message's own array of cards, not `value.contacts`.
             return .contacts(count: json.elements("contacts") { $0 }.count)
@@ -437,6 +517,28 @@ extension WebhookNotification {
         case "list_reply":
             guard let reply = json.object("list_reply"), let id = reply.string("id") else { return nil }
             return .listReply(id: id, title: reply.string("title") ?? "", description: reply.string("description"))
+        default:
+            return nil
+        }
+    }
+
+    fileprivate static func orderItem(_ json: JSONValue) -> CatalogOrder.Item? {
+        guard json.isObject, let retailerID = json.string("product_retailer_id"), !retailerID.isEmpty else {
+            return nil
+        }
+        return CatalogOrder.Item(
+            productRetailerID: retailerID, quantity: orderQuantity(json.int64("quantity")),
+            itemPrice: json["item_price"].flatMap(decimalText), currency: json.string("currency"))
+    }
+
+    /// A number's exact decimal text, read from its bytes as `JSONDecoder` reads a `Decimal`.
+    private static func decimalText(_ value: JSONValue) -> String? {
+        switch value {
+        // `double` checks JSON's number grammar and range; every value a Decimal holds is inside a Double's.
+        case .number(let raw) where value.double != nil:
+            return Decimal(string: String(decoding: raw, as: UTF8.self)).map { "\($0)" }
+        case .string:
+            return value.string.flatMap(decimalText(fromString:))
         default:
             return nil
         }
@@ -564,7 +666,11 @@ private func decodeContent(_ json: JSONObject) -> Content {
     case _ where mediaKinds.contains(type):
         return .media(kind: type, caption: body?.string("caption"))
     case "order":
-        return .order(itemCount: body?.elements(DecodedAnything.self, "product_items").count ?? 0)
+        let lines = body?.array(DecodedOrderItem.self, "product_items")
+        return .order(
+            CatalogOrder(
+                catalogID: body?.string("catalog_id"), text: nonEmpty(body?.string("text")),
+                items: lines?.elements.map(\.item) ?? [], unreadableItems: lines?.failures ?? 0))
     case "contacts":
         // NB: for this type `contacts` is the message's own array of cards, not `value.contacts`.
         return .contacts(count: json.elements(DecodedAnything.self, "contacts").count)
@@ -586,6 +692,25 @@ private func decodeInteractive(_ json: JSONObject) -> Content? {
     default:
         // nfm_reply (Flows) and anything newer: the caller answers "please use the buttons".
         return nil
+    }
+}
+
+private struct DecodedOrderItem: Decodable {
+    var item: CatalogOrder.Item
+
+    init(from decoder: any Decoder) throws {
+        let json = try decoder.container(keyedBy: JSONKey.self)
+        guard let retailerID = json.string("product_retailer_id"), !retailerID.isEmpty else {
+            throw DecodingError.dataCorruptedError(
+                forKey: "product_retailer_id", in: json, debugDescription: "order line without a product")
+        }
+        // A number is read as `Decimal`, the one type JSONDecoder reads from the number's digits, not via a Double.
+        let price =
+            (try? json.decodeIfPresent(Decimal.self, forKey: "item_price")).flatMap { $0.map { "\($0)" } }
+            ?? json.string("item_price").flatMap(decimalText(fromString:))
+        item = CatalogOrder.Item(
+            productRetailerID: retailerID, quantity: orderQuantity(json.int64("quantity")), itemPrice: price,
+            currency: json.string("currency"))
     }
 }
 

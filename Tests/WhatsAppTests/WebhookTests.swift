@@ -190,8 +190,90 @@ func everyWebhookFixtureDecodes(name: String) throws {
     #expect(captioned.messages.map(\.content) == [.media(kind: "document", caption: "menu.pdf")])
 }
 
-@Test func orderCountsItsLines() throws {
-    #expect(try onlyMessage("message_order.json").content == .order(itemCount: 3))
+// MARK: - Orders
+
+@Test func orderKeepsEveryLine() throws {
+    let order = CatalogOrder(
+        catalogID: "354160437058781", text: nil,
+        items: [
+            CatalogOrder.Item(productRetailerID: "HAMBURGER", quantity: 3, itemPrice: "30", currency: "ILS"),
+            CatalogOrder.Item(productRetailerID: "FRENCH_FRIES", quantity: 2, itemPrice: "35", currency: "ILS"),
+            CatalogOrder.Item(productRetailerID: "SODA", quantity: 2, itemPrice: "10", currency: "ILS"),
+        ])
+    // pywa's sample sends `"text": ""`: no note is no text.
+    #expect(try onlyMessage("message_order.json").content == .order(order))
+}
+
+@Test func orderFromMetaDocsKeepsItsDecimalPriceExactly() throws {
+    let message = try onlyMessage("meta_docs_message_order.json")
+    #expect(message.from == "16505551234")
+    #expect(message.timestamp == 1_739_321_024)
+    #expect(
+        message.content
+            == .order(
+                CatalogOrder(
+                    catalogID: "194836987003835", text: "Love these!",
+                    items: [
+                        CatalogOrder.Item(
+                            productRetailerID: "di9ozbzfi4", quantity: 2, itemPrice: "7.99", currency: "USD")
+                    ])))
+    #expect(message.content.wireType == "order")
+}
+
+/// A line that names a product is kept, whatever its quantity says (0 when it says nothing usable, so the app asks
+/// instead of guessing); a line that names none cannot be matched to the menu and is only counted.
+@Test func malformedOrderLinesAreKeptWithQuantityZeroOrCounted() throws {
+    let message = try onlyMessage("message_order_malformed.json")
+    let expected = CatalogOrder(
+        catalogID: "194836987003835", text: nil,
+        items: [
+            // No quantity at all.
+            CatalogOrder.Item(productRetailerID: "jollof-rice", quantity: 0, itemPrice: "2500", currency: "NGN"),
+            // Digits in a string read as the number, as timestamps do; "500.00" keeps its value, not its zeros.
+            CatalogOrder.Item(productRetailerID: "fried-plantain", quantity: 3, itemPrice: "500", currency: "NGN"),
+            CatalogOrder.Item(productRetailerID: "zobo", quantity: 0, itemPrice: nil, currency: "NGN"),
+            CatalogOrder.Item(
+                productRetailerID: "egusi-soup", quantity: CatalogOrder.maximumQuantity, itemPrice: "3000.5",
+                currency: "NGN"),
+            CatalogOrder.Item(productRetailerID: "puff-puff", quantity: 0, itemPrice: "200", currency: nil),
+            CatalogOrder.Item(productRetailerID: "chapman", quantity: 0, itemPrice: "1200", currency: "NGN"),
+        ],
+        unreadableItems: 3)
+    #expect(message.content == .order(expected))
+}
+
+@Test func orderQuantitiesBeyondInt64ReadAsZeroAndPricesNeverGoThroughADouble() throws {
+    let value = try decodeValue(
+        #"""
+        {"messages":[{"id":"wamid.O","type":"order","order":{"product_items":[
+          {"product_retailer_id":"a","quantity":9223372036854775808,"item_price":0.1},
+          {"product_retailer_id":"b","quantity":2.0,"item_price":123456789012345678.25},
+          {"product_retailer_id":"c","quantity":"1e3","item_price":1e3},
+          {"product_retailer_id":"d","quantity":1e3,"item_price":"1."}
+        ]}}]}
+        """#)
+    let order = try #require(value.messages.first.map(\.content))
+    guard case .order(let cart) = order else {
+        Issue.record("not an order: \(order)")
+        return
+    }
+    #expect(cart.items.map(\.quantity) == [0, 2, 0, 1000])
+    // A Double would say 0.1000000000000000055… and 123456789012345680.
+    #expect(cart.items.map(\.itemPrice) == ["0.1", "123456789012345678.25", "1000", nil])
+}
+
+@Test func orderWithoutLinesOrBody() throws {
+    let value = try decodeValue(
+        #"""
+        {"messages":[
+          {"id":"wamid.1","type":"order"},
+          {"id":"wamid.2","type":"order","order":{"catalog_id":"9","product_items":"x"}}
+        ]}
+        """#)
+    #expect(
+        value.messages.map(\.content) == [
+            .order(CatalogOrder()), .order(CatalogOrder(catalogID: "9", unreadableItems: 1)),
+        ])
 }
 
 @Test func systemNumberChangeHasNoContacts() throws {

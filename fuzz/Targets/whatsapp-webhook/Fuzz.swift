@@ -41,7 +41,16 @@ private func check(_ notification: WebhookNotification) {
                     "a location with a non-finite coordinate (\(location.latitude), \(location.longitude))")
             case .reaction(_, let emoji):
                 expect(emoji != "", "a removed reaction read as an empty emoji")
-            case .order(let count), .contacts(let count):
+            case .order(let order):
+                // The app matches lines to the menu by retailer id and multiplies quantities by prices.
+                expect(order.unreadableItems >= 0, "a negative count of unreadable order lines")
+                for item in order.items {
+                    expect(!item.productRetailerID.isEmpty, "an order line without a product")
+                    expect(
+                        (0...CatalogOrder.maximumQuantity).contains(item.quantity),
+                        "an order quantity out of bounds (\(item.quantity))")
+                }
+            case .contacts(let count):
                 expect(count >= 0, "a negative item count")
             default:
                 break
