@@ -279,7 +279,17 @@ public struct WhatsAppWebhook {
                 address: location.address)
         case .reaction, .system: return nil
         case .media(let kind, let caption): return .unsupported(kind: kind, caption: caption)
-        case .order: return .unsupported(kind: "order")
+        case .order(let order):
+            // A line Meta sent without a product id still counts: the conversation says one was left out.
+            let unreadable = Array(repeating: CatalogCart.Line(retailerID: "", quantity: 0), count: order.unreadableItems)
+            return .cart(
+                CatalogCart(
+                    lines: order.items.map {
+                        CatalogCart.Line(
+                            retailerID: $0.productRetailerID, quantity: $0.quantity, price: $0.itemPrice,
+                            currency: $0.currency)
+                    } + unreadable,
+                    text: order.text))
         case .contacts: return .unsupported(kind: "contacts")
         case .unsupported(let type, _): return .unsupported(kind: type)
         }
@@ -299,7 +309,11 @@ public struct WhatsAppWebhook {
         case .reaction(_, let emoji): text = emoji
         case .media(_, let caption): text = caption
         case .system(_, let body, _): text = body
-        case .order, .contacts, .unsupported: text = nil
+        case .order(let order):
+            text =
+                "[cart] " + order.items.map { "\($0.quantity) × \($0.productRetailerID)" }.joined(separator: ", ")
+                + (order.text.map { " · \($0)" } ?? "")
+        case .contacts, .unsupported: text = nil
         }
         // Enough for a person to read; the whole body of a 4,096-character message is not worth a row's weight.
         return text.map { String($0.prefix(1000)) }

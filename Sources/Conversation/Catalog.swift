@@ -68,7 +68,10 @@ extension Machine {
                 notes.append(Copy.soldOut(item.name))
                 continue
             }
-            guard line.quantity >= 1 else { continue }
+            guard line.quantity >= 1 else {
+                notes.append(Copy.noQuantityInCart(item.name))
+                continue
+            }
             let quantity = min(line.quantity, maximumQuantity)
             if quantity < line.quantity { notes.append(Copy.capped(item.name, at: maximumQuantity)) }
             // The message's price is the customer's phone's copy of the catalog: shown only to say ours differs.

@@ -518,6 +518,9 @@ enum Copy {
             : "\(count) dishes in your cart are no longer on our menu, so I've left them out."
     }
     static func ourPrice(_ item: String, _ price: String) -> String { "\(item) is \(price) each today." }
+    static func noQuantityInCart(_ item: String) -> String {
+        "I couldn't tell how many \(item) you wanted, so I've left it out: type it, like *2 \(item.lowercased())*."
+    }
     static func productBody(_ item: String, _ price: String, maximum: Int) -> String {
         "*\(item)*: \(price)\nTap to see it and add it to your cart, or type how many (up to \(maximum))."
     }

@@ -67,3 +67,21 @@ public final class Locked<Value>: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+/// A cart sent from WhatsApp's catalog (`type` `order`), shaped as Meta's order webhook example
+/// (Tests/WhatsAppTests/Fixtures/meta_docs_message_order.json): each line a retailer id, a quantity and the price the
+/// customer's phone showed, in major units.
+public func orderMessage(
+    id: String, from: String = "2348012345678", catalogID: String = "1234567890123456",
+    lines: [(retailerID: String, quantity: Int, price: String)], text: String = "",
+    sentAt: Int = Int(Date().timeIntervalSince1970)
+) -> [UInt8] {
+    let items = lines.map {
+        #"{"product_retailer_id":"\#($0.retailerID)","quantity":\#($0.quantity),"item_price":\#($0.price),"currency":"NGN"}"#
+    }.joined(separator: ",")
+    let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    return Array(
+        #"""
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Ada"},"wa_id":"\#(from)"}],"messages":[{"from":"\#(from)","id":"\#(id)","timestamp":"\#(sentAt)","type":"order","order":{"catalog_id":"\#(catalogID)","text":"\#(escaped)","product_items":[\#(items)]}}]}}]}]}
+        """#.utf8)
+}
