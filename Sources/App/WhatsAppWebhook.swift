@@ -281,7 +281,8 @@ public struct WhatsAppWebhook {
         case .media(let kind, let caption): return .unsupported(kind: kind, caption: caption)
         case .order(let order):
             // A line Meta sent without a product id still counts: the conversation says one was left out.
-            let unreadable = Array(repeating: CatalogCart.Line(retailerID: "", quantity: 0), count: order.unreadableItems)
+            let unreadable = Array(
+                repeating: CatalogCart.Line(retailerID: "", quantity: 0), count: order.unreadableItems)
             return .cart(
                 CatalogCart(
                     lines: order.items.map {
