@@ -2,7 +2,8 @@ import HTTPClient
 import JSON
 
 // Spec: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
-// and …/messages/interactive-list-messages, …/messages/interactive-reply-buttons-messages.
+// and …/messages/interactive-list-messages, …/messages/interactive-reply-buttons-messages,
+// …/whatsapp/catalogs/single-product-messages and …/whatsapp/catalogs/multi-product-messages.
 
 /// Who a message goes to.
 public enum Recipient: Equatable, Sendable, Codable {
@@ -57,14 +58,77 @@ public struct ReplyButton: Equatable, Sendable, Codable {
     }
 }
 
+/// The header of an interactive message.
+///
+/// Meta takes a text header on every interactive type that has one, and a media header only on reply buttons
+/// (…/interactive-reply-buttons-messages; Meta's Node SDK, HeaderObject: "image can be used with reply buttons"), so
+/// lists and product lists take a `String` and only `.buttons` takes this.
+public enum MessageHeader: Equatable, Sendable, Codable {
+    /// `{"type":"text","text":…}`, at most `MessageLimits.header` long.
+    case text(String)
+    /// `{"type":"image","image":{"link":…}}`: a public https URL Meta fetches (and caches for 10 minutes per URL).
+    case image(link: String)
+
+    // NB: `.buttons(header:)` was a `String?`: a text header is still written as a bare string, so values encoded
+    // before the image header existed decode unchanged, and text headers encode as they always did.
+
+    /// Reads a bare string as `.text`, and `{"image":{"link":…}}` as `.image`.
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            self = .text(text)
+            return
+        }
+        let image = try decoder.container(keyedBy: CodingKeys.self).nestedContainer(
+            keyedBy: ImageKeys.self, forKey: .image)
+        self = .image(link: try image.decode(String.self, forKey: .link))
+    }
+
+    /// Writes `.text` as a bare string and `.image` as `{"image":{"link":…}}`.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .text(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .image(let link):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            var image = container.nestedContainer(keyedBy: ImageKeys.self, forKey: .image)
+            try image.encode(link, forKey: .link)
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case image }
+    private enum ImageKeys: String, CodingKey { case link }
+}
+
+/// A titled group of catalog products in a multi-product message.
+public struct ProductSection: Equatable, Sendable, Codable {
+    /// The section's heading, at most `MessageLimits.sectionTitle` long; always sent.
+    public var title: String
+    /// Catalog retailer ids (`product_retailer_id`), as the catalog holds them; at most
+    /// `MessageLimits.productsTotal` across all sections.
+    public var productRetailerIDs: [String]
+
+    /// Creates a section.
+    public init(title: String, productRetailerIDs: [String]) {
+        self.title = title
+        self.productRetailerIDs = productRetailerIDs
+    }
+}
+
 /// A message we can send inside the 24-hour customer service window.
 public enum OutboundMessage: Equatable, Sendable, Codable {
     /// Plain text; `previewURL` asks the client to render a link preview.
     case text(body: String, previewURL: Bool)
     /// An interactive list opened by one `button`.
     case list(header: String?, body: String, footer: String?, button: String, sections: [ListSection])
-    /// Up to three interactive reply buttons.
-    case buttons(header: String?, body: String, footer: String?, buttons: [ReplyButton])
+    /// Up to three interactive reply buttons, under a text or image header.
+    case buttons(header: MessageHeader?, body: String, footer: String?, buttons: [ReplyButton])
+    /// A multi-product message (interactive `product_list`): up to 30 products of one catalog in up to 10 sections.
+    /// Meta requires the header, a text one.
+    case productList(header: String, body: String, footer: String?, catalogID: String, sections: [ProductSection])
+    /// A single-product message (interactive `product`): one catalog product, shown by WhatsApp from the catalog
+    /// (name, image, price), so it has no header of its own.
+    case product(body: String?, footer: String?, catalogID: String, productRetailerID: String)
     /// One button that opens `url` (an interactive `cta_url` message).
     case link(body: String, buttonTitle: String, url: String)
     /// A pin (spec: …/messages/location-messages): the restaurant, for customers who pick up or ask where it is.
@@ -91,7 +155,7 @@ public enum MessageLimits {
     public static let listButton = 20
     /// `sections[].title`.
     public static let sectionTitle = 24
-    /// Sections per list.
+    /// Sections per list or multi-product message.
     public static let sections = 10
     /// Rows per list, counted across all sections (a 3×10 list is rejected).
     public static let rowsTotal = 10
@@ -103,6 +167,8 @@ public enum MessageLimits {
     public static let rowID = 200
     /// `action.parameters.display_text` of a CTA URL button.
     public static let ctaDisplayText = 20
+    /// Products in a multi-product message, counted across all sections.
+    public static let productsTotal = 30
     /// Reply buttons per message.
     public static let buttons = 3
     /// `buttons[].reply.title`.
@@ -117,9 +183,11 @@ public enum MessageLimits {
 
 /// The request body JSON bytes. Clamps every field to Meta's limits so Meta never rejects a reply for length:
 /// strings are shortened on a grapheme (Character) boundary with a trailing "…" counted inside the limit; rows
-/// beyond 10 in total and buttons beyond 3 are dropped; button titles made unique if clamping made two equal.
+/// beyond 10 in total, products beyond 30 in total, sections beyond 10 and buttons beyond 3 are dropped; button
+/// titles made unique if clamping made two equal.
 ///
-/// Ids are cut without "…", as they are not shown; empty headers and footers are left out. `replyTo` quotes an
+/// Ids are cut without "…", as they are not shown; catalog ids, retailer ids and links are never cut (a cut one
+/// names something else). Empty headers, footers and optional bodies are left out. `replyTo` quotes an
 /// inbound message (`context.message_id`). Keys are sorted and `/` is not escaped, so equal input gives equal bytes.
 public func messageRequestBody(to recipient: Recipient, message: OutboundMessage, replyTo: String? = nil) -> [UInt8] {
     var members: [(String, JSONBody?)] = [
@@ -151,12 +219,36 @@ public func messageRequestBody(to recipient: Recipient, message: OutboundMessage
             ("button", .string(clamped(button, to: MessageLimits.listButton))),
             ("sections", .array(wireSections(sections))),
         ])
-        members.append(("interactive", interactive("list", header: header, body: body, footer: footer, action: action)))
+        members.append(
+            (
+                "interactive",
+                interactive("list", header: header.map(MessageHeader.text), body: body, footer: footer, action: action)
+            ))
     case .buttons(let header, let body, let footer, let buttons):
         members.append(("type", .string("interactive")))
         let action = JSONBody.object([("buttons", .array(wireButtons(buttons)))])
         members.append(
             ("interactive", interactive("button", header: header, body: body, footer: footer, action: action)))
+    case .productList(let header, let body, let footer, let catalogID, let sections):
+        members.append(("type", .string("interactive")))
+        let action = JSONBody.object([
+            ("catalog_id", .string(catalogID)), ("sections", .array(wireProductSections(sections))),
+        ])
+        members.append(
+            (
+                "interactive",
+                interactive("product_list", header: .text(header), body: body, footer: footer, action: action)
+            ))
+    case .product(let body, let footer, let catalogID, let productRetailerID):
+        members.append(("type", .string("interactive")))
+        let action = JSONBody.object([
+            ("catalog_id", .string(catalogID)), ("product_retailer_id", .string(productRetailerID)),
+        ])
+        members.append(
+            (
+                "interactive",
+                interactive("product", header: nil, body: nonEmpty(body), footer: footer, action: action)
+            ))
     case .link(let body, let buttonTitle, let url):
         // Spec: …/messages/interactive-cta-url-messages. The URL is never clamped: a cut link is a broken one.
         members.append(("type", .string("interactive")))
@@ -216,12 +308,17 @@ public func messageRequestBody(to recipient: Recipient, message: OutboundMessage
 public func sendMessageRequest(
     graphURL: String, apiVersion: String, phoneNumberID: String, accessToken: String, body: [UInt8]
 ) -> HTTPRequest {
-    var base = graphURL
-    while base.hasSuffix("/") { base.removeLast() }
-    return HTTPRequest(
-        method: "POST", url: "\(base)/\(apiVersion)/\(phoneNumberID)/messages",
+    HTTPRequest(
+        method: "POST", url: graphEndpoint(graphURL, apiVersion, "\(phoneNumberID)/messages"),
         headers: [("Authorization", "Bearer \(accessToken)"), ("Content-Type", "application/json")],
         body: body)
+}
+
+/// `{graphURL}/{apiVersion}/{path}`, whatever slashes `graphURL` ends with.
+func graphEndpoint(_ graphURL: String, _ apiVersion: String, _ path: String) -> String {
+    var base = graphURL
+    while base.hasSuffix("/") { base.removeLast() }
+    return "\(base)/\(apiVersion)/\(path)"
 }
 
 // MARK: - Clamping
@@ -254,18 +351,14 @@ private func prefix(_ text: String, fitting budget: Int) -> String {
     return String(text[..<end])
 }
 
-private func interactive(_ type: String, header: String?, body: String, footer: String?, action: JSONBody)
-    -> JSONBody
-{
+/// An interactive object; a nil `body` is left out (only a single-product message may have none).
+private func interactive(
+    _ type: String, header: MessageHeader?, body: String?, footer: String?, action: JSONBody
+) -> JSONBody {
     .object([
         ("type", .string(type)),
-        (
-            "header",
-            nonEmpty(header).map {
-                .object([("type", .string("text")), ("text", .string(clamped($0, to: MessageLimits.header)))])
-            }
-        ),
-        ("body", .object([("text", .string(clamped(body, to: MessageLimits.interactiveBody)))])),
+        ("header", header.flatMap(wireHeader)),
+        ("body", body.map { .object([("text", .string(clamped($0, to: MessageLimits.interactiveBody)))]) }),
         ("footer", nonEmpty(footer).map { .object([("text", .string(clamped($0, to: MessageLimits.footer)))]) }),
         ("action", action),
     ])
@@ -274,6 +367,39 @@ private func interactive(_ type: String, header: String?, body: String, footer: 
 /// `text` unless it is nil or empty.
 func nonEmpty(_ text: String?) -> String? {
     text?.isEmpty == false ? text : nil
+}
+
+/// A header object, or nil for an empty text or link (Meta would refuse either).
+private func wireHeader(_ header: MessageHeader) -> JSONBody? {
+    switch header {
+    case .text(let text):
+        return nonEmpty(text).map {
+            .object([("type", .string("text")), ("text", .string(clamped($0, to: MessageLimits.header)))])
+        }
+    case .image(let link):
+        // The link is never clamped: a cut URL is a broken image.
+        return nonEmpty(link).map {
+            .object([("type", .string("image")), ("image", .object([("link", .string($0))]))])
+        }
+    }
+}
+
+/// Sections of product items: at most 30 products in total and 10 sections. An empty retailer id names no product
+/// and is dropped, and so is a section left without products (an empty list section is refused; assumed the same).
+private func wireProductSections(_ sections: [ProductSection]) -> [JSONBody] {
+    var remaining = MessageLimits.productsTotal
+    var result: [JSONBody] = []
+    for section in sections where remaining > 0 && result.count < MessageLimits.sections {
+        let ids = section.productRetailerIDs.filter { !$0.isEmpty }.prefix(remaining)
+        guard !ids.isEmpty else { continue }
+        remaining -= ids.count
+        result.append(
+            .object([
+                ("title", .string(clamped(section.title, to: MessageLimits.sectionTitle))),
+                ("product_items", .array(ids.map { .object([("product_retailer_id", .string($0))]) })),
+            ]))
+    }
+    return result
 }
 
 private func wireSections(_ sections: [ListSection]) -> [JSONBody] {

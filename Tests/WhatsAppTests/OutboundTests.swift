@@ -68,12 +68,39 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 
 @Test func buttonsRequestGolden() throws {
     let message = OutboundMessage.buttons(
-        header: "Order #1234", body: "Total ₦7,500. How would you like to pay?", footer: nil,
+        header: .text("Order #1234"), body: "Total ₦7,500. How would you like to pay?", footer: nil,
         buttons: [
             ReplyButton(id: "pay:card", title: "Card"), ReplyButton(id: "pay:transfer", title: "Bank transfer"),
             ReplyButton(id: "cancel", title: "Cancel order"),
         ])
     assertGolden(try render(request(message)), named: "buttons")
+}
+
+/// Reply buttons under a picture of the dish; the link is sent as given, never clamped.
+@Test func buttonsWithImageHeaderGolden() throws {
+    let message = OutboundMessage.buttons(
+        header: .image(link: "https://example.com/menu/jollof.jpg?v=3"), body: "Jollof rice, ₦2,500. Add it?",
+        footer: "Mama Put Kitchen",
+        buttons: [ReplyButton(id: "add:jollof", title: "Add to cart"), ReplyButton(id: "menu", title: "Back to menu")])
+    assertGolden(try render(request(message)), named: "buttons_image_header")
+}
+
+@Test func productListRequestGolden() throws {
+    let message = OutboundMessage.productList(
+        header: "Mama Put Kitchen", body: "Tap a dish to see it, add to your cart and send it.",
+        footer: "Open till 10pm",
+        catalogID: "194836987003835",
+        sections: [
+            ProductSection(title: "Rice", productRetailerIDs: ["jollof-rice", "fried-rice"]),
+            ProductSection(title: "Soups", productRetailerIDs: ["egusi-soup"]),
+        ])
+    assertGolden(try render(request(message)), named: "product_list")
+}
+
+@Test func singleProductRequestGolden() throws {
+    let message = OutboundMessage.product(
+        body: "Today's special", footer: nil, catalogID: "194836987003835", productRetailerID: "jollof-rice")
+    assertGolden(try render(request(message)), named: "product")
 }
 
 @Test func bsuidRecipientGolden() throws {
@@ -104,7 +131,8 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
 }
 
 @Test func emptyHeaderAndFooterAreLeftOut() throws {
-    let json = try body(.buttons(header: "", body: "Pick", footer: "", buttons: [ReplyButton(id: "a", title: "A")]))
+    let json = try body(
+        .buttons(header: .text(""), body: "Pick", footer: "", buttons: [ReplyButton(id: "a", title: "A")]))
     #expect(json["interactive"]?["header"] == nil)
     #expect(json["interactive"]?["footer"] == nil)
     #expect(json["interactive"]?["body"]?["text"] == .string("Pick"))
@@ -267,6 +295,69 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
     #expect(bare["location"]?["name"] == nil)
 }
 
+@Test func productsBeyondThirtyInTotalAreDropped() throws {
+    let ids = { (prefix: String, count: Int) in (1...count).map { "\(prefix)\($0)" } }
+    let json = try body(
+        .productList(
+            header: "Menu", body: "b", footer: nil, catalogID: "1",
+            sections: [
+                ProductSection(title: "A", productRetailerIDs: ids("a", 20)),
+                ProductSection(title: "B", productRetailerIDs: ids("b", 15)),
+                ProductSection(title: "C", productRetailerIDs: ids("c", 5)),
+            ]))
+    let sections = try #require(json["interactive"]?["action"]?["sections"])
+    #expect(sections.count == 2)
+    #expect(sections[0]?["product_items"]?.count == 20)
+    #expect(sections[1]?["product_items"]?.count == MessageLimits.productsTotal - 20)
+    #expect(sections[1]?["product_items"]?[9]?["product_retailer_id"] == .string("b10"))
+}
+
+@Test func productSectionsBeyondTenAndEmptyOnesAreDropped() throws {
+    var sections = (1...12).map { ProductSection(title: "S\($0)", productRetailerIDs: ["p\($0)"]) }
+    sections.insert(ProductSection(title: "Empty", productRetailerIDs: ["", ""]), at: 1)
+    let json = try body(.productList(header: "Menu", body: "b", footer: nil, catalogID: "1", sections: sections))
+    let wire = try #require(json["interactive"]?["action"]?["sections"])
+    #expect(wire.count == MessageLimits.sections)
+    #expect(wire[1]?["title"] == .string("S2"))
+    #expect(wire[9]?["title"] == .string("S10"))
+}
+
+@Test func productListFieldsAreClampedButIdsAreNot() throws {
+    let long = String(repeating: "k", count: 300)
+    let json = try body(
+        .productList(
+            header: long, body: long, footer: long, catalogID: long,
+            sections: [ProductSection(title: long, productRetailerIDs: [long])]))
+    let interactive = try #require(json["interactive"])
+    #expect(interactive["type"] == .string("product_list"))
+    #expect(interactive["header"]?["type"] == .string("text"))
+    #expect(interactive["header"]?["text"]?.string?.count == MessageLimits.header)
+    #expect(interactive["footer"]?["text"]?.string?.count == MessageLimits.footer)
+    #expect(interactive["action"]?["sections"]?[0]?["title"]?.string?.count == MessageLimits.sectionTitle)
+    // A cut catalog or retailer id names another product, or none.
+    #expect(interactive["action"]?["catalog_id"] == .string(long))
+    #expect(interactive["action"]?["sections"]?[0]?["product_items"]?[0]?["product_retailer_id"] == .string(long))
+}
+
+@Test func singleProductLeavesOutAnEmptyBodyAndFooterAndHasNoHeader() throws {
+    let json = try body(.product(body: "", footer: nil, catalogID: "9", productRetailerID: "zobo"))
+    let interactive = try #require(json["interactive"])
+    #expect(interactive["type"] == .string("product"))
+    #expect(interactive["body"] == nil)
+    #expect(interactive["footer"] == nil)
+    #expect(interactive["header"] == nil)
+    #expect(interactive["action"] == .object(["catalog_id": .string("9"), "product_retailer_id": .string("zobo")]))
+}
+
+@Test func anEmptyImageLinkLeavesTheHeaderOut() throws {
+    let json = try body(
+        .buttons(header: .image(link: ""), body: "b", footer: nil, buttons: [ReplyButton(id: "a", title: "A")]))
+    #expect(json["interactive"]?["header"] == nil)
+    let text = try body(
+        .buttons(header: .text("Hi"), body: "b", footer: nil, buttons: [ReplyButton(id: "a", title: "A")]))
+    #expect(text["interactive"]?["header"] == .object(["type": .string("text"), "text": .string("Hi")]))
+}
+
 // MARK: - The HTTP request
 
 @Test func sendRequestTargetsTheMessagesEdgeWithBearerToken() {
@@ -285,10 +376,29 @@ private func rows(_ count: Int, prefix: String = "r") -> [ListRow] {
     let messages: [OutboundMessage] = [
         .text(body: "hi", previewURL: true),
         .list(header: nil, body: "b", footer: "f", button: "Menu", sections: [ListSection(title: "S", rows: rows(2))]),
-        .buttons(header: "h", body: "b", footer: nil, buttons: [ReplyButton(id: "a", title: "A")]),
+        .buttons(header: .text("h"), body: "b", footer: nil, buttons: [ReplyButton(id: "a", title: "A")]),
+        .buttons(header: .image(link: "https://example.com/a.jpg"), body: "b", footer: nil, buttons: []),
+        .productList(
+            header: "h", body: "b", footer: nil, catalogID: "1",
+            sections: [ProductSection(title: "S", productRetailerIDs: ["x"])]),
+        .product(body: nil, footer: "f", catalogID: "1", productRetailerID: "x"),
     ]
     let data = try JSONEncoder().encode(messages)
     #expect(try JSONDecoder().decode([OutboundMessage].self, from: data) == messages)
     let recipients: [Recipient] = [.waID("234"), .userID("NG.1")]
     #expect(try JSONDecoder().decode([Recipient].self, from: JSONEncoder().encode(recipients)) == recipients)
+}
+
+/// `.buttons(header:)` was a `String?`: a value encoded then still decodes, and a text header encodes the same bytes.
+@Test func buttonsEncodedBeforeImageHeadersStillDecode() throws {
+    let old = Data(#"{"buttons":{"header":"Order #1234","body":"Pay?","buttons":[{"id":"a","title":"A"}]}}"#.utf8)
+    let message = try JSONDecoder().decode(OutboundMessage.self, from: old)
+    #expect(
+        message
+            == .buttons(
+                header: .text("Order #1234"), body: "Pay?", footer: nil, buttons: [ReplyButton(id: "a", title: "A")]))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let again = String(decoding: try encoder.encode(message), as: UTF8.self)
+    #expect(again.contains(#""header":"Order #1234""#))
 }

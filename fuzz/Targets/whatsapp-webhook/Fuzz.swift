@@ -17,6 +17,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if case .accepted(let wamid) = classifySendResponse(status: status, body: body) {
             expect(!wamid.isEmpty, "an accepted send without a message id")
         }
+        checkCatalogAnswers(status: status, body: body)
     }
     return 0
 }
@@ -62,6 +63,20 @@ private func check(_ notification: WebhookNotification) {
             _ = status.status.wireName
         }
     }
+}
+
+/// A catalog sync reads Meta's answers to items_batch and to the products listing (same Graph envelope): what it
+/// keys on must be there, and a price it compares must be a real amount.
+private func checkCatalogAnswers(status: Int, body: [UInt8]) {
+    if case .ok(let page) = classifyCatalogPageResponse(status: status, body: body) {
+        expect(page.unreadableProducts >= 0, "a negative count of unreadable products")
+        expect(page.nextCursor != "", "an empty next cursor")
+        for product in page.products {
+            expect(!product.retailerID.isEmpty, "a listed product without a retailer id")
+            expect((product.priceMinor ?? 0) >= 0, "a negative listed price")
+        }
+    }
+    _ = classifyCatalogBatchResponse(status: status, body: body)
 }
 
 /// The handler turns a timestamp into milliseconds and an age: both must be arithmetic that cannot trap, whatever
