@@ -29,12 +29,15 @@ public struct ConversationRunner: Sendable {
     /// business in 24 hours, with the alert flattened to one line as its one parameter. nil: such alerts are
     /// recorded as not sent (`whatsorder outbox status` names them).
     public var staffAlertTemplate: OrderDesk.Template?
+    /// `WHATSAPP_CATALOG_ID`: the catalog product messages show dishes from (empty when there is none).
+    public var catalogID: String
 
     public init(
         settings: Settings, paymentCallbackURL: String, newID: @escaping @Sendable () -> String,
         utcOffset: @escaping @Sendable (Int64) -> Int = { _ in 0 }, staffNumbers: [String] = [],
-        staffAlertTemplate: OrderDesk.Template? = nil
+        staffAlertTemplate: OrderDesk.Template? = nil, catalogID: String = ""
     ) {
+        self.catalogID = catalogID
         self.settings = settings
         self.paymentCallbackURL = paymentCallbackURL
         self.newID = newID
@@ -66,7 +69,8 @@ public struct ConversationRunner: Sendable {
                 result.outbox.append(
                     Store.OutboxEntry(
                         kind: OutboxKind.whatsAppMessage,
-                        payload: messageRequestBody(to: recipient, message: outboundMessage(for: reply))))
+                        payload: messageRequestBody(
+                            to: recipient, message: outboundMessage(for: reply, catalogID: catalogID))))
             case .placeOrder(let order):
                 result.records.append(.placeOrder(order, currency: settings.currencyCode))
             case .cancelOrder(let code):
@@ -152,7 +156,9 @@ public struct ConversationRunner: Sendable {
     }
 }
 
-func outboundMessage(for reply: Reply) -> OutboundMessage {
+/// The WhatsApp message for a reply. Product replies name our item ids as the catalog's retailer ids
+/// (`whatsorder catalog sync` puts them there).
+func outboundMessage(for reply: Reply, catalogID: String = "") -> OutboundMessage {
     switch reply {
     case .text(let body):
         return .text(body: body, previewURL: false)
@@ -166,19 +172,21 @@ func outboundMessage(for reply: Reply) -> OutboundMessage {
             })
     case .buttons(let buttons):
         return .buttons(
-            header: nil, body: buttons.body, footer: nil,
+            header: buttons.imageURL.map { .image(link: $0) }, body: buttons.body, footer: nil,
             buttons: buttons.buttons.map { ReplyButton(id: $0.id, title: $0.title) })
     case .link(let link):
         return .link(body: link.body, buttonTitle: link.buttonTitle, url: link.url)
     case .location(let pin):
         return .location(latitude: pin.latitude, longitude: pin.longitude, name: pin.name, address: pin.address)
     case .products(let products):
-        // Until the catalog messages are wired (WhatsApp's product_list), the same dishes as a text.
-        return .text(
-            body: products.body + "\n\n" + products.sections.map { $0.title }.joined(separator: ", "), previewURL: false
-        )
+        return .productList(
+            header: products.header, body: products.body, footer: nil, catalogID: catalogID,
+            sections: products.sections.map { section in
+                ProductSection(title: section.title, productRetailerIDs: section.itemIDs.map { String($0) })
+            })
     case .product(let product):
-        return .text(body: product.body, previewURL: false)
+        return .product(
+            body: product.body, footer: nil, catalogID: catalogID, productRetailerID: String(product.itemID))
     }
 }
 

@@ -192,7 +192,8 @@ public enum Live {
             utcOffset: try utcOffset(zone: config["TIME_ZONE"]),
             staffNumbers: ConversationRunner.staffNumbers(from: config["STAFF_WHATSAPP_NUMBERS"]),
             staffAlertTemplate: config["TEMPLATE_STAFF_ALERT"].isEmpty
-                ? nil : OrderDesk.Template(name: config["TEMPLATE_STAFF_ALERT"], language: config["TEMPLATE_LANGUAGE"]))
+                ? nil : OrderDesk.Template(name: config["TEMPLATE_STAFF_ALERT"], language: config["TEMPLATE_LANGUAGE"]),
+            catalogID: config["WHATSAPP_CATALOG_ID"])
     }
 
     /// The offset of `zone` (an IANA name such as Africa/Lagos) from UTC at a moment, from the system's tz

@@ -13,8 +13,9 @@ import WhatsApp
 /// documented example, and a cart of our dishes priced from our menu whatever the message carried.
 @Suite struct CatalogCartTests {
     func replies(_ harness: Harness) throws -> [String] {
-        try harness.store.claimDueOutbox(now: 1_764_000_000_000, leaseMilliseconds: 1000, limit: 20).map {
-            prettyJSON($0.payload)
+        // Every reply queued, in order (a claim would hand out only each customer's oldest).
+        try harness.store.database.query("SELECT payload FROM outbox ORDER BY id").map {
+            prettyJSON($0[0].bytes ?? [])
         }
     }
 
@@ -52,5 +53,22 @@ import WhatsApp
         // A redelivery of the same cart is a duplicate, never a second helping.
         #expect(harness.post(body).response.status == 200)
         #expect(try harness.count("inboundMessage") == 1)
+    }
+
+    /// With a catalog, the welcome is WhatsApp's multi-product message naming our item ids as retailer ids, and a
+    /// dish asked for by name is a single-product message; a dish's picture heads its detail message without one.
+    @Test func theWelcomeOffersTheCatalogAndADishIsOneProduct() throws {
+        let harness = try Harness(catalogID: "194836987003835")
+        #expect(harness.post(textMessage(id: "wamid.HI", text: "hi")).response.status == 200)
+        #expect(harness.post(textMessage(id: "wamid.ZOBO", text: "zobo")).response.status == 200)
+        let sent = try replies(harness)
+        #expect(sent.count == 2)
+        assertGolden(sent[0], named: "catalog-welcome.reply")
+        assertGolden(sent[1], named: "catalog-one-dish.reply")
+
+        let plain = try Harness()
+        _ = try plain.store.changeMenuItem(id: 3, .image("https://images.example.com/poundo.jpg"))
+        #expect(plain.post(textMessage(id: "wamid.POUNDO", text: "poundo")).response.status == 200)
+        assertGolden(try replies(plain)[0], named: "dish-with-picture.reply")
     }
 }

@@ -20,7 +20,7 @@ final class Harness: @unchecked Sendable {
     init(
         appSecret: String = appSecret, verifyToken: String = "verify-token",
         phoneNumberID: String = "106540352242922", migrate: Bool = true,
-        staffNumbers: [String] = [], staffAlertTemplate: OrderDesk.Template? = nil
+        staffNumbers: [String] = [], staffAlertTemplate: OrderDesk.Template? = nil, catalogID: String = ""
     ) throws {
         let store: Store
         if migrate {
@@ -34,6 +34,8 @@ final class Harness: @unchecked Sendable {
         var conversation = ConversationRunner.testing
         conversation.staffNumbers = staffNumbers
         conversation.staffAlertTemplate = staffAlertTemplate
+        conversation.catalogID = catalogID
+        conversation.settings.hasCatalog = !catalogID.isEmpty
         webhook = WhatsAppWebhook(
             settings: .init(verifyToken: verifyToken, appSecret: appSecret, phoneNumberID: phoneNumberID),
             conversation: conversation, now: { 1_764_000_000_000 }, store: { store },
