@@ -57,6 +57,16 @@ public struct DevCapture {
                 return Outcome(try captureMessage(request, db: db))
             case ("GET", ["graph", "messages"]):
                 return Outcome(try messages(request, db: db))
+            case ("POST", let rest) where rest.count == 4 && rest[0] == "graph" && rest[3] == "items_batch":
+                return Outcome(try itemsBatch(catalogID: rest[2], request: request, db: db))
+            case ("GET", let rest) where rest.count == 4 && rest[0] == "graph" && rest[3] == "products":
+                return Outcome(try products(catalogID: rest[2], db: db))
+            case ("GET", ["catalog"]):
+                return Outcome(try products(catalogID: nil, db: db))
+            case ("GET", let rest) where rest.count == 2 && rest[0] == "pictures":
+                return Outcome(
+                    Response(
+                        status: 200, headers: [.init("Content-Type", "image/png")], body: Self.placeholderPicture))
             case ("POST", ["paystack", "refund"]):
                 return try refund(request, db: db)
             case ("POST", ["paystack", "transaction", "initialize"]):
@@ -101,6 +111,89 @@ public struct DevCapture {
             "{\"id\":\(message.id),\"message\":" + String(decoding: message.body, as: UTF8.self) + "}"
         }
         return json("[" + items.joined(separator: ",") + "]")
+    }
+
+    // MARK: - Meta's catalog
+
+    /// A real PNG (one pixel, sandy brown) that `whatsorder demo --catalog` gives the sample dishes: Meta takes no
+    /// product without a picture, and a stand-in's pictures must be real images for `menu check` to pass.
+    static let placeholderPicture: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
+        0x0C, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xB2, 0x24, 0x01, 0x00, 0x04, 0x88, 0x01, 0xF9, 0x75,
+        0x4A, 0x15, 0x01, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
+
+    /// The fields Meta requires of a product item (Catalog Batch API); an item without one is refused in
+    /// `validation_status`, as Meta does, and the rest of the batch is taken.
+    static let requiredItemFields = [
+        "id", "title", "description", "availability", "condition", "price", "link", "image_link", "brand",
+    ]
+
+    /// `POST /{catalog_id}/items_batch` (form: `item_type`, `allow_upsert`, `requests` as a JSON string).
+    func itemsBatch(catalogID: String, request: Request, db: DevCaptureStore) throws -> Response {
+        let form = Query.parse(String(decoding: request.body, as: UTF8.self))
+        guard form["item_type"] == "PRODUCT_ITEM", let text = form["requests"],
+            let requests = (try? JSONValue.parse(Array(text.utf8)))?.array
+        else {
+            return json(
+                #"{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}"#, status: 400)
+        }
+        var problems: [JSONBody] = []
+        for entry in requests {
+            let data = entry["data"]
+            let id = data?.string("id") ?? ""
+            switch entry.string("method") {
+            case "DELETE":
+                try db.deleteCatalogItem(catalogID: catalogID, retailerID: id)
+            case "CREATE", "UPDATE":
+                let missing = Self.requiredItemFields.filter { (data?.string($0) ?? "").isEmpty }
+                let price = data?.string("price") ?? ""
+                var errors = missing.map { "Required field missing: \($0)" }
+                if !price.isEmpty, price.split(separator: " ").count != 2 { errors.append("Invalid price: \(price)") }
+                guard errors.isEmpty, let data else {
+                    problems.append(
+                        .object([
+                            ("retailer_id", .string(id)),
+                            ("errors", .array(errors.map { .object([("message", .string($0))]) })),
+                        ]))
+                    continue
+                }
+                // What a product page would show: the fields sent, as sent.
+                let kept = JSONBody.object(Self.requiredItemFields.map { ($0, data.string($0).map { .string($0) }) })
+                try db.putCatalogItem(
+                    catalogID: catalogID, retailerID: id, data: String(decoding: kept.bytes, as: UTF8.self), at: now())
+            default:
+                problems.append(
+                    .object([
+                        ("retailer_id", .string(id)),
+                        ("errors", .array([.object([("message", .string("Invalid method"))])])),
+                    ]))
+            }
+        }
+        return json(
+            JSONBody.object([
+                ("handles", .array([.string("DEVHANDLE\(now())")])), ("validation_status", .array(problems)),
+            ]))
+    }
+
+    /// `GET /{catalog_id}/products` as Meta lists them (one page), and `/dev/catalog`: every catalog synced.
+    func products(catalogID: String?, db: DevCaptureStore) throws -> Response {
+        let items = try db.catalogItems(catalogID).compactMap { item -> JSONBody? in
+            guard let data = try? JSONValue.parse(Array(item.data.utf8)) else { return nil }
+            let price = data.string("price") ?? ""
+            return .object([
+                ("id", .string("DEV\(item.retailerID)")), ("retailer_id", .string(item.retailerID)),
+                ("name", data.string("title").map { .string($0) }),
+                ("description", data.string("description").map { .string($0) }),
+                ("price", .string(price)), ("currency", .string(String(price.split(separator: " ").last ?? ""))),
+                ("availability", data.string("availability").map { .string($0) }),
+                ("image_url", data.string("image_link").map { .string($0) }),
+                ("url", data.string("link").map { .string($0) }),
+                ("catalog_id", catalogID == nil ? .string(item.catalogID) : nil),
+            ])
+        }
+        return json(JSONBody.object([("data", .array(items)), ("paging", .object([]))]))
     }
 
     // MARK: - Paystack

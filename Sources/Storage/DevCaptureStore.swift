@@ -13,6 +13,8 @@ public final class DevCaptureStore: @unchecked Sendable {
                 at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS devPayment (reference TEXT PRIMARY KEY, amount INTEGER NOT NULL,
                 currency TEXT NOT NULL, email TEXT NOT NULL, paid INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS devCatalogItem (catalogID TEXT NOT NULL, retailerID TEXT NOT NULL,
+                data TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (catalogID, retailerID));
             """)
     }
 
@@ -64,5 +66,33 @@ public final class DevCaptureStore: @unchecked Sendable {
 
     public func markPaid(reference: String) throws {
         try database.query("UPDATE devPayment SET paid = 1 WHERE reference = ?", [reference])
+    }
+
+    // MARK: - The catalog stand-in
+
+    /// Creates or replaces a catalog item (`data`: the batch request's item JSON as sent).
+    public func putCatalogItem(catalogID: String, retailerID: String, data: String, at: Int64) throws {
+        try database.query(
+            """
+            INSERT INTO devCatalogItem (catalogID, retailerID, data, at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(catalogID, retailerID) DO UPDATE SET data = excluded.data, at = excluded.at
+            """,
+            [catalogID, retailerID, data, at])
+    }
+
+    public func deleteCatalogItem(catalogID: String, retailerID: String) throws {
+        try database.query(
+            "DELETE FROM devCatalogItem WHERE catalogID = ? AND retailerID = ?", [catalogID, retailerID])
+    }
+
+    /// Every item of a catalog (every catalog when nil), by retailer id: (catalog, retailer id, item JSON).
+    public func catalogItems(_ catalogID: String?) throws -> [(catalogID: String, retailerID: String, data: String)] {
+        try database.query(
+            """
+            SELECT catalogID, retailerID, data FROM devCatalogItem WHERE (?1 IS NULL OR catalogID = ?1)
+            ORDER BY catalogID, length(retailerID), retailerID
+            """,
+            [catalogID]
+        ).map { ($0[0].string ?? "", $0[1].string ?? "", $0[2].string ?? "") }
     }
 }

@@ -10,7 +10,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         platform, ordering, payments, staff, uncertainSends, unfinishedOutbox, menuAliases, refunds, staffChats,
         settings, leaseOwners, staffLanes, keptBodyDigests, retention, ordersByTime,
-        options,
+        options, catalog,
     ]
 
     /// The platform: customers, conversations, inbound and outbound messages, the outbox, the menu, kept bodies.
@@ -452,5 +452,19 @@ public enum Migrations {
             ALTER TABLE orderLine ADD COLUMN options TEXT;
             ALTER TABLE orderLine ADD COLUMN note TEXT;
             ALTER TABLE customerOrder ADD COLUMN note TEXT;
+            """)
+    /// What `whatsorder catalog sync` last had Meta accept for each dish, as the item data sent: a sync sends only
+    /// what changed since, and deletes from the catalog what it once put there and the menu no longer has. Meta's
+    /// own listing is not complete enough to decide deletions by (its reference says so).
+    static let catalog = Migration(
+        name: "v17-catalog-sync",
+        sql: """
+            CREATE TABLE catalogItem (
+                catalogID TEXT NOT NULL,
+                retailerID TEXT NOT NULL,
+                data TEXT NOT NULL,
+                syncedAt INTEGER NOT NULL,
+                PRIMARY KEY (catalogID, retailerID)
+            );
             """)
 }

@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Bootstrap
+import CurlHTTP
 import Domain
 import Foundation
 import Storage
@@ -17,6 +18,12 @@ struct Demo: ParsableCommand {
     @Option(name: .customLong("as"), help: "The customer's WhatsApp number (default: a new one each run).")
     var number: String?
     @Option(help: "The customer's WhatsApp profile name.") var name = "Ada Demo"
+    @Flag(
+        help: """
+            Order from WhatsApp's catalog instead: sync the menu to the stand-in's catalog (dishes without a picture \
+            get the stand-in's placeholder) and send a cart from it.
+            """)
+    var catalog = false
 
     func run() throws {
         try exitOnFailure {
@@ -29,11 +36,18 @@ struct Demo: ParsableCommand {
                 base: url, phone: phone, name: name, appSecret: config["WHATSAPP_APP_SECRET"],
                 phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"])
             print("Customer +\(phone) (\(name)) orders from \(url)\n")
-            try chat.say("hi", expect: "category:1")
-            try chat.tap("category:1", "Main Dishes", list: true, expect: "item:1")
-            try chat.tap("item:1", "Jollof Rice & Chicken", list: true, expect: "qty:2")
-            try chat.tap("qty:2", "2", list: true, expect: "checkout")
-            try chat.tap("checkout", "Checkout", list: true, expect: "pickup")
+            if catalog {
+                let dishes = try syncDemoCatalog(config: config, base: url)
+                try chat.say("hi", expect: "Welcome")
+                try chat.cart(
+                    zip(dishes, [2, 1]).map { (String($0.0), $0.1) }, text: "call me at the gate", expect: "pickup")
+            } else {
+                try chat.say("hi", expect: "category:1")
+                try chat.tap("category:1", "Main Dishes", list: true, expect: "item:1")
+                try chat.tap("item:1", "Jollof Rice & Chicken", list: true, expect: "qty:2")
+                try chat.tap("qty:2", "2", list: true, expect: "checkout")
+                try chat.tap("checkout", "Checkout", list: true, expect: "pickup")
+            }
             try chat.tap("pickup", "Pickup", expect: "confirm")
             let link = try chat.tap("confirm", "Confirm", expect: "Pay now", replies: 2)
             guard let checkout = link.compactMap(\.linkURL).last else {
@@ -55,5 +69,30 @@ struct Demo: ParsableCommand {
             guard order.status == .paid else { throw Failure.unavailable("\(code) is \(order.status.label), not paid") }
             print("\nDemo passed: ordered, paid and confirmed.")
         }
+    }
+
+    /// The stand-in's catalog filled as `whatsorder catalog sync` fills Meta's. Meta takes no product without a
+    /// picture, so dishes without one get the stand-in's placeholder (this is the local dev database).
+    /// Returns the two dishes the demo's cart holds: the first that need no choice.
+    func syncDemoCatalog(config: Config, base: String) throws -> [Int64] {
+        let (_, store) = try options.openCurrentStore()
+        defer { store.close() }
+        let root = base.hasSuffix("/") ? String(base.dropLast()) : base
+        for item in try store.loadMenu().items where item.imageURL == nil {
+            try store.changeMenuItem(id: item.id, .image("\(root)/dev/pictures/\(item.id).png"))
+        }
+        let transport = try CurlTransport()
+        let sync = CatalogSync(
+            settings: .init(
+                graphURL: config["WHATSAPP_GRAPH_URL"], apiVersion: config["WHATSAPP_API_VERSION"],
+                catalogID: config["WHATSAPP_CATALOG_ID"].isEmpty ? "dev-catalog" : config["WHATSAPP_CATALOG_ID"],
+                accessToken: config["WHATSAPP_ACCESS_TOKEN"].isEmpty ? "dev" : config["WHATSAPP_ACCESS_TOKEN"],
+                currency: config["CURRENCY_CODE"], brand: config["RESTAURANT_NAME"], link: root + "/"),
+            store: store, transport: transport.transport, now: Live.nowMilliseconds)
+        let report = try sync.run()
+        print("Catalog synced (whatsorder catalog sync): \(report)\n")
+        let dishes = try store.loadMenu().items.filter { $0.available && $0.requiredGroups.isEmpty }.prefix(2)
+        guard dishes.count == 2 else { throw Failure.data("the menu has no two dishes to order without a choice") }
+        return dishes.map(\.id)
     }
 }

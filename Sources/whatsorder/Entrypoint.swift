@@ -12,7 +12,7 @@ struct Whatsorder: ParsableCommand {
         abstract: "Operate a WhatsOrder restaurant backend.",
         subcommands: [
             Migrate.self, SeedMenu.self, MenuCommand.self, Orders.self, Chat.self, Staff.self, SettingsCommand.self,
-            Report.self, Demo.self, Simulate.self, Prune.self, Backup.self,
+            Report.self, Demo.self, Simulate.self, Prune.self, Backup.self, CatalogCommand.self,
             Outbox.self,
             Sender.self,
             Payments.self,

@@ -9,8 +9,9 @@ struct Simulate: ParsableCommand {
         abstract: "Chat with the running dev-mode stack as a customer, in the terminal.",
         discussion: """
             Type a message and press Enter. A number picks that choice of the last message (a list row or a \
-            button, sent as a tap); `pin LAT,LNG [place name]` shares a location; `pay` pays the last payment \
-            link through the dev checkout; `quit` leaves. Works against FastCGI and CGI mode alike.
+            button, sent as a tap); `pin LAT,LNG [place name]` shares a location; `cart 1x2 9x1` sends a cart \
+            from the catalog (retailer id × quantity, as `menu list` numbers the dishes); `pay` pays the last \
+            payment link through the dev checkout; `quit` leaves. Works against FastCGI and CGI mode alike.
             """)
     @OptionGroup var options: ConfigOptions
     @Option(help: "The stack's base URL (default: WHATSORDER_URL from the configuration).") var url: String?
@@ -28,7 +29,9 @@ struct Simulate: ParsableCommand {
                 base: url, phone: phone, name: name, appSecret: config["WHATSAPP_APP_SECRET"],
                 phoneNumberID: config["WHATSAPP_PHONE_NUMBER_ID"])
             print("You are +\(phone) (\(name)), talking to \(url).")
-            print("Type a message. A number picks a choice; pin LAT,LNG [name] shares a location; pay; quit.\n")
+            print(
+                "Type a message. A number picks a choice; pin LAT,LNG [name] shares a location; cart 1x2 9x1 sends a "
+                    + "cart; pay; quit.\n")
             let state = ChatState()
             // Replies are shown as they arrive, also while you type: a link comes after Paystack answers, and a
             // status update whenever staff move the order on.
@@ -67,6 +70,14 @@ struct Simulate: ParsableCommand {
                         "type": "interactive",
                         "interactive": ["type": kind, kind: ["id": option.id, "title": option.title]],
                     ])
+                } else if line.lowercased().hasPrefix("cart ") {
+                    // `cart 1x2 9x1`: a cart from the catalog, as WhatsApp's cart button sends it.
+                    let lines = line.dropFirst(5).split(separator: " ").compactMap { word -> (String, Int)? in
+                        let parts = word.lowercased().split(separator: "x", maxSplits: 1).map(String.init)
+                        guard let id = parts.first, !id.isEmpty else { return nil }
+                        return (id, parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
+                    }
+                    try chat.cart(lines.map { (retailerID: $0.0, quantity: $0.1) }, expect: nil, replies: 0)
                 } else if line.lowercased().hasPrefix("pin ") {
                     let parts = line.dropFirst(4).split(separator: " ", maxSplits: 1).map(String.init)
                     let coordinates = parts.first?.split(separator: ",").compactMap { Double($0) } ?? []

@@ -38,6 +38,44 @@ final class SimulatedChat: @unchecked Sendable {
         lastSeen = try fetch().last?.0 ?? 0
     }
 
+    /// The catalog the stand-in holds now (`whatsorder catalog sync` fills it): retailer id → name and price as a
+    /// phone shows them.
+    var catalog: [String: (name: String, price: String)] {
+        guard let response = try? perform(HTTPRequest(method: "GET", url: base + "/dev/catalog")),
+            response.status == 200,
+            let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let items = object["data"] as? [[String: Any]]
+        else { return [:] }
+        var catalog: [String: (name: String, price: String)] = [:]
+        for item in items {
+            guard let id = item["retailer_id"] as? String else { continue }
+            catalog[id] = (item["name"] as? String ?? id, item["price"] as? String ?? "")
+        }
+        return catalog
+    }
+
+    /// A cart sent from the catalog (`type` `order`), each line at the price the catalog shows (as a phone sends it).
+    @discardableResult
+    func cart(_ lines: [(retailerID: String, quantity: Int)], text: String = "", expect: String?, replies: Int = 1)
+        throws -> [Reply]
+    {
+        let catalog = self.catalog
+        print(
+            "» sends a cart: "
+                + lines.map { "\($0.quantity) × \(catalog[$0.retailerID]?.name ?? $0.retailerID)" }
+                .joined(separator: ", "))
+        let items: [[String: Any]] = lines.map { line in
+            let price = catalog[line.retailerID]?.price.split(separator: " ")
+            return [
+                "product_retailer_id": line.retailerID, "quantity": line.quantity,
+                "item_price": Double(price?.first ?? "") ?? 0, "currency": String(price?.last ?? "NGN"),
+            ]
+        }
+        return try send(
+            ["type": "order", "order": ["catalog_id": "dev", "text": text, "product_items": items]], expect: expect,
+            replies: replies)
+    }
+
     @discardableResult
     func say(_ text: String, expect: String, replies: Int = 1) throws -> [Reply] {
         print("» \(text)")
@@ -149,10 +187,16 @@ final class SimulatedChat: @unchecked Sendable {
         else {
             throw Failure.unavailable("\(base)/dev/ answered \(response.status): start the stack with `make run`")
         }
+        // The catalog's names only when a product message needs them: one more request, not one per poll.
+        let hasProducts = items.contains {
+            let type = (($0["message"] as? [String: Any])?["interactive"] as? [String: Any])?["type"] as? String
+            return type == "product_list" || type == "product"
+        }
+        let catalog = hasProducts ? self.catalog : [:]
         return items.compactMap { item in
             guard let id = (item["id"] as? NSNumber)?.int64Value, let message = item["message"] as? [String: Any]
             else { return nil }
-            return (id, Self.reply(message))
+            return (id, Self.reply(message, catalog: catalog))
         }
     }
 
@@ -162,7 +206,7 @@ final class SimulatedChat: @unchecked Sendable {
         guard response.status == 303 else { throw Failure.unavailable("the checkout answered \(response.status)") }
     }
 
-    static func reply(_ message: [String: Any]) -> Reply {
+    static func reply(_ message: [String: Any], catalog: [String: (name: String, price: String)] = [:]) -> Reply {
         if let text = (message["text"] as? [String: Any])?["body"] as? String {
             return Reply(text: text, options: [])
         }
@@ -183,6 +227,26 @@ final class SimulatedChat: @unchecked Sendable {
         let options = (rows + buttons).compactMap { option -> (String, String)? in
             guard let id = option["id"] as? String else { return nil }
             return (id, option["title"] as? String ?? id)
+        }
+        // The catalog's products as the phone lists them, with their ids for `cart 1x2 9x1`.
+        var products: [String] = []
+        let product = action["product_retailer_id"] as? String
+        for section in action["sections"] as? [[String: Any]] ?? [] {
+            guard let items = section["product_items"] as? [[String: Any]] else { continue }
+            products.append("── \(section["title"] as? String ?? "")")
+            for item in items.compactMap({ $0["product_retailer_id"] as? String }) {
+                products.append("  #\(item) \(catalog[item]?.name ?? "?")  \(catalog[item]?.price ?? "")")
+            }
+        }
+        if let product {
+            products.append("#\(product) \(catalog[product]?.name ?? "?")  \(catalog[product]?.price ?? "")")
+        }
+        if !products.isEmpty {
+            let header = (interactive["header"] as? [String: Any])?["text"] as? String
+            return Reply(
+                text: ([header.map { "*\($0)*" }, text].compactMap { $0 } + products
+                    + ["(type: cart ID×QTY …, e.g. cart \(product ?? "1")x2)"]).joined(separator: "\n"),
+                options: [])
         }
         let parameters = action["parameters"] as? [String: Any]
         return Reply(

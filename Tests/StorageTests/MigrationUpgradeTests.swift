@@ -35,6 +35,7 @@ import Testing
                     "v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox", "v7-menu-aliases",
                     "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners", "v12-staff-lanes",
                     "v13-kept-body-digests", "v14-retention", "v15-orders-by-time", "v16-options-notes-pictures",
+                    "v17-catalog-sync",
                 ]))
 
         #expect(
@@ -42,6 +43,7 @@ import Testing
                 "v3-payments", "v4-staff", "v5-uncertain-sends", "v6-unfinished-outbox", "v7-menu-aliases",
                 "v8-refunds", "v9-staff-chats", "v10-settings", "v11-lease-owners", "v12-staff-lanes",
                 "v13-kept-body-digests", "v14-retention", "v15-orders-by-time", "v16-options-notes-pictures",
+                "v17-catalog-sync",
             ])
 
         let orders = try store.orders()

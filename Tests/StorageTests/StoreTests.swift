@@ -14,7 +14,7 @@ import Testing
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
                 "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
                 "v11-lease-owners", "v12-staff-lanes", "v13-kept-body-digests", "v14-retention", "v15-orders-by-time",
-                "v16-options-notes-pictures",
+                "v16-options-notes-pictures", "v17-catalog-sync",
             ])
     }
 
@@ -26,14 +26,14 @@ import Testing
                     "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
                     "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
                     "v11-lease-owners", "v12-staff-lanes", "v13-kept-body-digests", "v14-retention",
-                    "v15-orders-by-time", "v16-options-notes-pictures",
+                    "v15-orders-by-time", "v16-options-notes-pictures", "v17-catalog-sync",
                 ]))
         #expect(
             try store.migrate(now: 1) == [
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
                 "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
                 "v11-lease-owners", "v12-staff-lanes", "v13-kept-body-digests", "v14-retention", "v15-orders-by-time",
-                "v16-options-notes-pictures",
+                "v16-options-notes-pictures", "v17-catalog-sync",
             ])
         #expect(try store.migrate(now: 2) == [])
         #expect(try store.schemaStatus() == .current)
@@ -42,7 +42,7 @@ import Testing
                 "v1-platform", "v2-ordering", "v3-payments", "v4-staff", "v5-uncertain-sends",
                 "v6-unfinished-outbox", "v7-menu-aliases", "v8-refunds", "v9-staff-chats", "v10-settings",
                 "v11-lease-owners", "v12-staff-lanes", "v13-kept-body-digests", "v14-retention", "v15-orders-by-time",
-                "v16-options-notes-pictures",
+                "v16-options-notes-pictures", "v17-catalog-sync",
             ])
     }
 
