@@ -12,6 +12,67 @@ import Testing
         try stack.whatsorder(arguments)
     }
 
+    /// Options and pictures as staff manage them: JSON with structured options, a CSV whose option cells are wrong
+    /// (named by line, nothing imported), `menu options --set`, `menu image`, and `menu check` fetching pictures from
+    /// a server on this machine.
+    @Test func optionsAndPicturesFromTheCommandLine() throws {
+        let stack = try Stack(mode: .fastcgi, sender: false)
+        defer { stack.stop() }
+        let json = stack.directory + "/menu.json"
+        try #"""
+        [{"category":"Main Dishes","name":"Jollof Rice & Chicken","price":2500,
+          "options":[{"name":"Protein","rule":"pick 1","options":[{"name":"Chicken"},{"name":"Turkey","price":800},
+                     {"name":"Fish","price":"300","available":false}]},
+                     {"name":"Extras","rule":"up to 2","options":[{"name":"Plantain","price":500},
+                                                                 {"name":"Moin Moin","price":700}]}]}]
+        """#.write(toFile: json, atomically: true, encoding: .utf8)
+        let imported = try whatsorder(stack, "menu import \(json)")
+        #expect(imported.code == 0, "\(imported.output)")
+        let shown = try whatsorder(stack, "menu options 1").output
+        #expect(shown.contains("Protein (pick 1)"))
+        #expect(shown.contains("Turkey +₦800"))
+        #expect(shown.contains("Fish +₦300  sold out"))
+        #expect(shown.contains("Extras (up to 2)"))
+
+        let bad = stack.directory + "/bad-options.csv"
+        try """
+        category,name,price,options
+        Main Dishes,Fried Rice Special,2200,"Size: Regular, Large +800"
+        Main Dishes,Pounded Yam & Egusi,3000,"Protein (pick 2): Goat Meat; Soup Egusi, Ogbono"
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try whatsorder(stack, "menu import \(bad)")
+        #expect(refused.code == 65)
+        #expect(refused.output.contains("line 3: Protein asks for 2 but has 1 option"))
+        #expect(refused.output.contains("line 3: option group \"Soup Egusi, Ogbono\" needs a colon"))
+        #expect(try whatsorder(stack, "menu options 'fried rice'").output == "Fried Rice Special has no options.")
+
+        let set = try whatsorder(stack, "menu options 'fried rice' --set 'Size: Regular, Large +800'")
+        #expect(set.output.contains("Large +₦800"))
+        #expect(
+            try whatsorder(stack, "menu disable 'fried rice' --option large").output
+                == "Fried Rice Special: Size Large is sold out.")
+        #expect(try whatsorder(stack, "menu disable 'fried rice' --option huge").code == 65)
+        #expect(try whatsorder(stack, "menu image 3 http://insecure.example.com/x.jpg").code == 65)
+
+        // Pictures fetched from a server on this machine: one real PNG, one page that is not a picture.
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
+        let pictures = try StubHTTPServer { request, _ in
+            request.path == "/poundo.png"
+                ? .init(status: 200, bytes: png, contentType: "image/png")
+                : .init(status: 200, body: "<html>gone</html>", contentType: "text/html")
+        }
+        // `menu image` takes https only (WhatsApp fetches it); the check itself reads whatever is stored.
+        _ = try stack.query(
+            "UPDATE menuItem SET imageURL = 'http://127.0.0.1:\(pictures.port)/poundo.png' WHERE id = 3")
+        _ = try stack.query("UPDATE menuItem SET imageURL = 'http://127.0.0.1:\(pictures.port)/rice.jpg' WHERE id = 2")
+        let check = try whatsorder(stack, "menu check")
+        #expect(check.code == 65)
+        #expect(check.output.contains("problem: Fried Rice Special: the picture is not a JPEG or PNG image"))
+        #expect(!check.output.contains("Pounded Yam & Egusi"))
+        #expect(check.output.contains("note: Zobo Drink: no picture"))
+        #expect(check.output.contains("11 dishes checked: 1 problem."))
+    }
+
     @Test func menuImportIsAllOrNothingAndSingleChangesWork() throws {
         let stack = try Stack(mode: .fastcgi, sender: false)
         defer { stack.stop() }

@@ -77,6 +77,8 @@ private struct Script {
             menu = longMenu()
         } else if line == "menu: options" {
             menu = SampleMenu.withOptions
+        } else if line == "catalog: on" {
+            settings.hasCatalog = true
         } else if line.hasPrefix("hours:") {
             if let hours = try? OpeningHours.parse(rest("hours:")) { settings.openingHours = hours }
         } else if line.hasPrefix("closed-note:") {
@@ -182,6 +184,19 @@ private struct Script {
         if text.hasPrefix("("), text.hasSuffix(")"), text.count >= 2 {
             return .unsupported(kind: String(text.dropFirst().dropLast()))
         }
+        // `catalog-cart 1x2 9x1@400 abc`: a cart from WhatsApp's catalog, any retailer id, quantity and price (as
+        // the webhook reads them: a quantity of 0 to 1,000,000, a price as decimal text), never trusted.
+        if text.hasPrefix("catalog-cart ") {
+            let lines = text.dropFirst("catalog-cart ".count).split(separator: " ").prefix(40).map { word in
+                let priced = word.split(separator: "@", maxSplits: 1)
+                let parts = (priced.first ?? "").split(separator: "x", maxSplits: 1)
+                return CatalogCart.Line(
+                    retailerID: String(parts.first ?? ""),
+                    quantity: min(max(parts.count > 1 ? Int(parts[1]) ?? 0 : 1, 0), 1_000_000),
+                    price: priced.count > 1 ? String(priced[1]) : nil, currency: "NGN")
+            }
+            return .cart(CatalogCart(lines: lines, text: nil))
+        }
         return .text(text)
     }
 
@@ -238,6 +253,17 @@ private struct Script {
             expect(!link.url.isEmpty, "a payment link without a URL")
         case .location(let pin):
             expect(pin.latitude.isFinite && pin.longitude.isFinite, "a pin off the map")
+        case .products(let products):
+            // Meta's limits for a multi-product message, and only dishes customers can order.
+            let ids = products.sections.flatMap(\.itemIDs)
+            expect(!ids.isEmpty && ids.count <= 30, "a product list of \(ids.count) dishes")
+            expect((1...10).contains(products.sections.count), "\(products.sections.count) product sections")
+            expect(products.sections.allSatisfy { $0.title.count <= 24 }, "a product section title over 24")
+            for id in ids {
+                expect(menu.items.contains { $0.id == id && $0.available }, "dish #\(id) offered from the catalog")
+            }
+        case .product(let product):
+            expect(menu.items.contains { $0.id == product.itemID }, "a single product #\(product.itemID) not on the menu")
         }
     }
 
