@@ -263,7 +263,8 @@ private struct Script {
                 expect(menu.items.contains { $0.id == id && $0.available }, "dish #\(id) offered from the catalog")
             }
         case .product(let product):
-            expect(menu.items.contains { $0.id == product.itemID }, "a single product #\(product.itemID) not on the menu")
+            expect(
+                menu.items.contains { $0.id == product.itemID }, "a single product #\(product.itemID) not on the menu")
         }
     }
 
