@@ -211,7 +211,7 @@ extension Scan {
                 parts.append(.option(option))
             } else if owner == nil, parts.isEmpty, let option = index.anyOption(fitting: unread) {
                 parts.append(.option(option))
-            } else if let note = Reader.note(unread) {
+            } else if let note = kitchenNote(unread) {
                 parts.append(.note(note))
             } else {
                 parts.append(.unread(unread.joined(separator: " ")))

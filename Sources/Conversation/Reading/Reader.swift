@@ -257,9 +257,7 @@ final class Scan {
         var words = segment
         if let part = whole(words) { return parts + [part] }
         // `no pepper`, `less oil abeg`: for the kitchen (before `no` is read as an answer or a removal).
-        if let note = Reader.note(words), items(fitting: Reader.withoutFiller(words)) == nil {
-            return parts + [.note(note)]
-        }
+        if let note = kitchenNote(words) { return parts + [.note(note)] }
         // `no make am pickup`, `yes 2 jollof`: an answer, then more (but `no coke` takes the coke out).
         if let (answer, length) = Reader.answers.prefix(of: words[...]),
             length < words.count
@@ -363,6 +361,20 @@ final class Scan {
         if !bare.isEmpty, let part = Reader.phrase(bare) { return part }
         if let part = Reader.tiled(core) { return part }
         return Reader.keywordCommand(bare)
+    }
+
+    /// The words as a kitchen note, unless they name a dish outright: a dish whose every name word is there (`no
+    /// peppered chicken` with Peppered Chicken on the menu) is the dish; `no pepper` and `no ice` stay notes.
+    func kitchenNote(_ words: [String]) -> String? {
+        guard let note = Reader.note(words) else { return nil }
+        let typed = Set(words)
+        for entry in index.items {
+            for name in entry.names where !name.isEmpty {
+                let nameWords = name.map { String(decoding: index.vocabulary[$0], as: UTF8.self) }
+                if nameWords.allSatisfy(typed.contains) { return nil }
+            }
+        }
+        return note
     }
 
     func courtesy(atEndOf words: [String]) -> (Reading.Part, Int)? {

@@ -385,7 +385,7 @@ extension Reader {
         "pepper", "peppe", "pepe", "spicy", "spice", "spices", "hot", "onion", "onions", "salt", "oil", "maggi",
         "seasoning", "ice", "sugar", "sauce", "stew", "cheese", "mayo", "mayonnaise", "ketchup", "cutlery", "spoon",
         "fork", "straw", "nylon", "cold", "chilled", "warm", "crispy", "gravy", "garlic", "ginger", "tomato",
-        "tomatoes", "cream", "butter", "bones", "bone", "skin",
+        "tomatoes", "butter", "bones", "bone", "skin",
     ]
 
     static let noteQualifiers: Set<String> = [
