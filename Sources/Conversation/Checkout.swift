@@ -41,7 +41,11 @@ extension Machine {
     }
 
     mutating func chooseFulfilment(delivery: Bool) {
-        if choicesStillOpen() { return }
+        if choicesStillOpen() {
+            // Pickup needs nothing more, so it is kept for the summary after the choice; delivery asks its address.
+            if !delivery { state.fulfilment = .pickup }
+            return
+        }
         guard !state.cart.isEmpty else { return checkout() }
         if !delivery {
             state.fulfilment = .pickup

@@ -270,6 +270,8 @@ extension Machine {
             state.building = []
             return false
         }
+        // The customer asked to check out: once the choice is made, that is where they go.
+        state.checkoutWhenChosen = true
         askOption(note: Copy.chooseFirst)
         return true
     }
