@@ -257,7 +257,12 @@ extension RestaurantCommandsTests {
         #expect(adas.contains(code))
         #expect(!adas.contains(unpaidCode))
         #expect(try whatsorder(stack, "orders list --customer nobody").output == "No orders.")
-        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        // `--until` is a date in the restaurant's zone (TIME_ZONE, Lagos here): from 23:00 UTC it is already
+        // tomorrow there, and an order placed then is after a UTC "today".
+        let lagos = ISO8601DateFormatter()
+        lagos.timeZone = TimeZone(identifier: "Africa/Lagos")
+        lagos.formatOptions = [.withFullDate]
+        let today = lagos.string(from: Date())
         let ranged = try whatsorder(stack, "orders list --status paid --since 1d --until \(today)").output
         #expect(ranged.contains(code))
         #expect(try whatsorder(stack, "orders list --until 2020-01-01").output == "No orders.")
