@@ -176,16 +176,11 @@ extension Machine {
             skipGroup(group.id)
             return true
         }
-        // Only this group's options: `beef` answers *Protein*, not the extras.
-        let index = NameIndex(
-            menu: Menu(
-                categories: [],
-                items: [
-                    MenuItem(
-                        id: item.id, categoryID: 0, name: item.name, description: "", price: 0, available: true,
-                        optionGroups: [group])
-                ]))
-        guard let optionID = index.option(of: item.id, fitting: words) else { return false }
+        // Only this group's options (`beef` answers *Protein*, not the extras), from the reader's index of the menu.
+        guard
+            let optionID = reader.index.option(
+                of: item.id, fitting: words, among: Set(group.options.map(\.id)))
+        else { return false }
         answerOption(optionID)
         return true
     }

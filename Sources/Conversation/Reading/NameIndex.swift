@@ -59,9 +59,11 @@ struct NameIndex: Sendable {
     /// The option of `itemID` that `typed` names, when exactly one fits best: every typed word fits one of the option's
     /// words (an option named `Moin Moin` is `moin moin` or `moinmoin`), and the option's words are all typed or one
     /// typed word starts them.
-    func option(of itemID: Int64, fitting typed: [String]) -> Int64? {
+    /// `among`: only these options (one group's, when that group is being asked).
+    func option(of itemID: Int64, fitting typed: [String], among allowed: Set<Int64>? = nil) -> Int64? {
         let words = typed.filter { !NameIndex.stopWords.contains($0) && !NameIndex.optionWords.contains($0) }
-        guard !words.isEmpty, let candidates = options[itemID] else { return nil }
+        guard !words.isEmpty, var candidates = options[itemID] else { return nil }
+        if let allowed { candidates = candidates.filter { allowed.contains($0.id) } }
         var best = 0
         var found: [Int64] = []
         for candidate in candidates where !candidate.words.isEmpty {
