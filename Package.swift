@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "payment-return", targets: ["payment-return"]),
         .executable(name: "order-board", targets: ["order-board"]),
         .executable(name: "dev-capture", targets: ["dev-capture"]),
+        .executable(name: "handlers-postgres", targets: ["handlers-postgres"]),
         .executable(name: "whatsorder", targets: ["whatsorder"]),
     ],
     dependencies: [
@@ -37,6 +38,9 @@ let package = Package(
         .systemLibrary(
             /** SQLite's C API with typed wrappers for its variadic calls; imported by Storage only */
             name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            /** libpq, PostgreSQL's client library; imported by PostgresStorage only */
+            name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(
             /** libcurl with typed curl_easy_setopt wrappers; imported by CurlHTTP only */
             name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -82,7 +86,11 @@ let package = Package(
             /** SQLite: append-only migrations and the Store's intention-named transactions */
             name: "Storage", dependencies: ["CSQLite", "Domain", "Conversation", "JSON", crypto], exclude: ["README.md"]
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .target(
+            /** PostgreSQL behind Storage's `SQLDatabase`: libpq, SQL rewritten for it, serializable transactions.
+                Not linked by the static handlers (libpq cannot be linked statically on Debian) */
+            name: "PostgresStorage", dependencies: ["CLibPQ", "Storage"], exclude: ["README.md"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresStorage", "TestSupport"]),
 
         // MARK: - Application
         .target(
@@ -122,19 +130,27 @@ let package = Package(
         .executableTarget(
             name: "order-board", dependencies: ["Bootstrap", "App", "FastCGIHost"], linkerSettings: staticHandler),
         .executableTarget(
+            /** The four handlers on PostgreSQL: links libpq, so not fully static; the handlers exec it */
+            name: "handlers-postgres",
+            dependencies: ["Bootstrap", "App", "FastCGIHost", "Gateway", "PostgresStorage", "Storage"],
+            linkerSettings: staticStdlib),
+        .executableTarget(
             /** Dev mode only: stands in for Meta and Paystack; links libcurl, so not fully static */
             name: "dev-capture", dependencies: ["Bootstrap", "App", "FastCGIHost", "CurlHTTP"],
             linkerSettings: staticStdlib),
         .executableTarget(
-            name: "whatsorder", dependencies: ["Bootstrap", "App", "Storage", "CurlHTTP", argumentParser],
+            name: "whatsorder",
+            dependencies: ["Bootstrap", "App", "Storage", "PostgresStorage", "CurlHTTP", argumentParser],
             linkerSettings: staticStdlib),
 
         // MARK: - Test support and end-to-end tests
         .target(
             /** Test-only helpers: golden files, a stub HTTP server, fixtures; never linked into a release binary */
-            name: "TestSupport", dependencies: ["HTTPClient", "Gateway"], exclude: ["README.md"]),
+            name: "TestSupport", dependencies: ["HTTPClient", "Gateway", "Storage", "PostgresStorage"],
+            exclude: ["README.md"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "WhatsApp", "Paystack", "Storage", "CurlHTTP"],
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "WhatsApp", "Paystack", "Storage", "PostgresStorage", "CurlHTTP"],
             resources: [.copy("Fixtures")]),
     ]
 )

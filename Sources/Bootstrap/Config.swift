@@ -260,9 +260,39 @@ public struct Config: Sendable {
 
     // MARK: - Typed views
 
-    /// The SQLite path a `DATABASE_URL` names.
+    /// Where the data lives: a SQLite file, or a PostgreSQL server.
+    public enum DatabaseLocation: Equatable, Sendable {
+        case sqlite(path: String)
+        /// The URL as libpq reads it (`postgres://user:password@host:port/db?sslmode=…`).
+        case postgres(url: String)
+
+        public var sqlitePath: String? {
+            if case .sqlite(let path) = self { return path }
+            return nil
+        }
+    }
+
+    /// What `DATABASE_URL` names.
+    public func database() throws -> DatabaseLocation {
+        let url = self["DATABASE_URL"]
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return .postgres(url: url)
+        }
+        return .sqlite(path: try databasePath())
+    }
+
+    /// True when `DATABASE_URL` names a PostgreSQL server.
+    public var usesPostgres: Bool {
+        let url = self["DATABASE_URL"]
+        return url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+    }
+
+    /// The SQLite path a `DATABASE_URL` names; an error for any other database.
     public func databasePath() throws -> String {
         let url = self["DATABASE_URL"]
+        if usesPostgres {
+            throw ConfigError(message: "DATABASE_URL names a PostgreSQL server: this needs a SQLite file")
+        }
         if url.hasPrefix("sqlite:///") { return String(url.dropFirst("sqlite://".count)) }
         if url.hasPrefix("sqlite://") {
             throw ConfigError(message: "DATABASE_URL: use sqlite:PATH or sqlite:///ABSOLUTE/PATH")
@@ -272,7 +302,8 @@ public struct Config: Sendable {
             if !path.isEmpty { return path }
         }
         let scheme = url.split(separator: ":").first.map(String.init) ?? url
-        throw ConfigError(message: "DATABASE_URL scheme \"\(scheme)\" is not supported (only sqlite:)")
+        throw ConfigError(
+            message: "DATABASE_URL scheme \"\(scheme)\" is not supported (sqlite:, postgres:// or postgresql://)")
     }
 
     public var logLevel: String { self["LOG_LEVEL"] }
@@ -343,9 +374,22 @@ public struct Config: Sendable {
         Config.keys.map { key in
             let present = values[key.name]
             let value = present ?? key.defaultValue
-            let shown = key.secret ? Config.mask(value) : value
+            let shown =
+                key.secret ? Config.mask(value) : key.name == "DATABASE_URL" ? Config.maskPassword(value) : value
             return (key.name, shown, present == nil ? "default" : "set")
         }
+    }
+
+    /// A database URL with its password, if it has one, masked: `postgres://app:******@db/whatsorder`.
+    public static func maskPassword(_ url: String) -> String {
+        let parts = url.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        // ["postgres:", "", "user:password@host:port/db…"]
+        guard parts.count == 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return url }
+        let authority = parts[2].prefix { $0 != "/" && $0 != "?" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
+            return url
+        }
+        return String(url[..<url.index(after: colon)]) + "******" + String(url[at...])
     }
 
     public static func mask(_ secret: String) -> String {

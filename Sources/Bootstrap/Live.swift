@@ -37,9 +37,10 @@ public final class HandlerRuntime: @unchecked Sendable {
     /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
     public func whatsAppWebhook(_ request: Request) -> Outcome {
         serve(request, component: "whatsapp-webhook") { config, log in
-            if threaded {
+            // PostgreSQL takes concurrent writers itself: each thread has its own connection instead.
+            if threaded && !config.usesPostgres {
                 groupCommit = GroupCommit(
-                    open: { try Store.open(path: try config.databasePath()) },
+                    open: { try Live.openStore(config) },
                     failed: { error in log.error("batch not committed", ["error": "\(error)"]) })
             }
             return WhatsAppWebhook(
@@ -96,7 +97,8 @@ public final class HandlerRuntime: @unchecked Sendable {
     /// checkout's signed event to our own webhook.
     public func devCapture(_ request: Request, transport: HTTPTransport) -> Outcome {
         serve(request, component: "dev-capture") { config, log in
-            let path = try config.databasePath()
+            // Beside the SQLite database, or on PostgreSQL beside the configuration file (dev mode's own record).
+            let path = try config.database().sqlitePath ?? config.source ?? "whatsorder.env"
             let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
                 .joined(separator: "/")
             let capturePath = (directory.isEmpty ? "" : directory + "/") + "dev-capture.sqlite3"
@@ -139,9 +141,23 @@ public final class HandlerRuntime: @unchecked Sendable {
     }
 
     private func openStore(_ config: Config) throws -> Store {
+        if threaded && config.usesPostgres { return try threadStore(config) }
         if let store { return store }
-        let opened = try Store.open(path: try config.databasePath())
+        let opened = try Live.openStore(config)
         store = opened
+        return opened
+    }
+
+    /// A threaded worker on PostgreSQL: a connection per thread, kept for the thread's life (the worker's threads
+    /// live as long as the process).
+    private var threadStores: [pthread_t: Store] = [:]
+    private let threadStoresLock = Mutex(())
+
+    private func threadStore(_ config: Config) throws -> Store {
+        let thread = pthread_self()
+        if let known = threadStoresLock.withLock({ _ in threadStores[thread] }) { return known }
+        let opened = try Live.openStore(config)
+        threadStoresLock.withLock { _ in threadStores[thread] = opened }
         return opened
     }
 
@@ -150,10 +166,32 @@ public final class HandlerRuntime: @unchecked Sendable {
         store?.close()
         store = nil
         groupCommit?.close()
+        threadStoresLock.withLock { _ in
+            for store in threadStores.values { store.close() }
+            threadStores.removeAll()
+        }
     }
 }
 
 public enum Live {
+    /// Opens a PostgreSQL store. Set once, first thing in `main`, by the executables that link libpq
+    /// (`whatsorder`, `handlers-postgres`); nil in the static handlers, which hand a PostgreSQL deployment's
+    /// requests to `handlers-postgres` instead (`PostgresHandoff`).
+    nonisolated(unsafe) public static var openPostgres: ((String) throws -> Store)?
+
+    /// The store `DATABASE_URL` names. `create` (a SQLite file that does not exist yet) is for `migrate` only.
+    public static func openStore(_ config: Config, create: Bool = false) throws -> Store {
+        switch try config.database() {
+        case .sqlite(let path):
+            return try Store.open(path: path, create: create)
+        case .postgres(let url):
+            guard let openPostgres else {
+                throw ConfigError(message: "DATABASE_URL names PostgreSQL, which this executable does not link")
+            }
+            return try openPostgres(url)
+        }
+    }
+
     @Sendable public static func nowMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)

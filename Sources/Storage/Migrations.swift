@@ -2,7 +2,20 @@
 /// "A good migration is a migration that is never modified once it has shipped." (GRDB)
 public struct Migration: Sendable {
     public var name: String
+    /// SQLite's statements.
     public var sql: String
+    /// PostgreSQL's statements (see `PostgresSchema` for v1 to v17).
+    public var postgres: String
+
+    public init(name: String, sql: String, postgres: String = "") {
+        self.name = name
+        self.sql = sql
+        self.postgres = postgres
+    }
+
+    public func sql(for dialect: SQLDialect) -> String {
+        dialect == .postgres ? postgres : sql
+    }
 }
 
 /// Every migration in order. Append only: a test pins the list of names.
@@ -135,7 +148,8 @@ public enum Migrations {
                 receivedAt INTEGER NOT NULL,
                 body BLOB NOT NULL
             );
-            """)
+            """,
+        postgres: PostgresSchema.baseline)
 
     /// Orders with their frozen lines, and one row per Paystack payment attempt. The order code and the payment
     /// reference are UNIQUE: a replayed step or a retried initialize can never create a second of either.

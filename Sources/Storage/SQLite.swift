@@ -57,6 +57,7 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
 /// One result row, by column index.
 public struct SQLRow: Sendable {
     public var values: [SQLValue]
+    public init(values: [SQLValue]) { self.values = values }
     public subscript(_ index: Int) -> SQLValue { index < values.count ? values[index] : .null }
 }
 
@@ -67,11 +68,15 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
     public var code: Int32
     public var message: String
     public var sql: String?
+    /// PostgreSQL's error code (SQLSTATE), when the error is PostgreSQL's; `code` is then the SQLite code that
+    /// means the same to the Store (constraint, busy).
+    public var sqlState: String?
 
-    public init(code: Int32, message: String, sql: String? = nil) {
+    public init(code: Int32, message: String, sql: String? = nil, sqlState: String? = nil) {
         self.code = code
         self.message = message
         self.sql = sql
+        self.sqlState = sqlState
     }
 
     public var primaryCode: Int32 { code & 0xff }
@@ -80,15 +85,21 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
     public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
 
     public var description: String {
-        let name = String(cString: sqlite3_errstr(code))
-        var text = "SQLite error \(code) (\(name)): \(message)"
+        var text: String
+        if let sqlState {
+            text = "PostgreSQL error \(sqlState): \(message)"
+        } else {
+            text = "SQLite error \(code) (\(String(cString: sqlite3_errstr(code)))): \(message)"
+        }
         if let sql { text += " - while executing `\(sql)`" }
         return text
     }
 }
 
 /// A connection to one SQLite database. Not shared between threads: each process (or sender loop) owns one.
-public final class Database {
+public final class Database: SQLDatabase {
+    public var dialect: SQLDialect { .sqlite }
+
     public enum Location: Equatable, Sendable {
         case path(String)
         case memory
@@ -238,7 +249,7 @@ public final class Database {
     /// Runs a statement to completion and returns every row. Statements are prepared once per connection and
     /// reused, which matters to a FastCGI worker serving thousands of requests.
     @discardableResult
-    public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
+    public func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
         if writesOnlyInTransaction, let handle, sqlite3_get_autocommit(handle) != 0 {
             throw StorageError(code: SQLITE_ABORT, message: "the batch's transaction was rolled back", sql: sql)
         }

@@ -30,7 +30,7 @@ extension Store {
                     ON CONFLICT(name) DO UPDATE SET categoryID = excluded.categoryID,
                         description = excluded.description, priceKobo = excluded.priceKobo,
                         available = excluded.available,
-                        aliases = CASE WHEN ? IS NULL THEN menuItem.aliases ELSE excluded.aliases END
+                        aliases = CASE WHEN CAST(? AS TEXT) IS NULL THEN menuItem.aliases ELSE excluded.aliases END
                     """,
                     [
                         existing ?? entry.name, entry.description, entry.price.rawValue, entry.available,

@@ -14,12 +14,14 @@ extension Store {
     ) throws {
         let encoded = try encodedState ?? Self.encode(result.state)
         if messageArrived {
+            // SQLite's two-argument max() is PostgreSQL's greatest().
+            let later = database.dialect == .postgres ? "greatest" : "max"
             try database.query(
                 """
                 INSERT INTO conversation (customerID, state, version, updatedAt, lastInboundAt) VALUES (?, ?, 1, ?, ?)
                 ON CONFLICT(customerID) DO UPDATE SET
                     state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt,
-                    lastInboundAt = max(conversation.lastInboundAt, excluded.lastInboundAt)
+                    lastInboundAt = \(later)(conversation.lastInboundAt, excluded.lastInboundAt)
                 """,
                 [customer.rawValue, encoded, now, now])
         } else {

@@ -27,16 +27,23 @@ extension Store {
         onlyKind: String? = nil, exceptKind: String? = nil
     ) throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
-        return try database.immediateTransaction {
-            try database.query(
+        // A parameter that may be NULL is CAST, so PostgreSQL knows its type when it is.
+        // PostgreSQL: one statement on its own (read committed), the queue pattern several senders on several boxes
+        // share. A row another sender is claiming is skipped, not waited for; one it has just claimed is seen
+        // again as it is now and no longer matches. A customer's later row is not taken while an earlier one is
+        // unfinished, locked or not, so replies still leave in order.
+        let postgres = database.dialect == .postgres
+        let claim = {
+            try self.database.query(
                 """
                 UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1,
-                    uncertainSends = uncertainSends + (status = 'sending'), leasedBy = ?5
+                    uncertainSends = uncertainSends + \(postgres ? "(status = 'sending')::int" : "(status = 'sending')"),
+                    leasedBy = ?5
                 WHERE id IN (
                     SELECT o.id FROM outbox o
                     WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
-                      AND (?3 IS NULL OR o.customerID = ?3)
-                      AND (?6 IS NULL OR o.kind = ?6) AND (?7 IS NULL OR o.kind <> ?7)
+                      AND (CAST(?3 AS BIGINT) IS NULL OR o.customerID = ?3)
+                      AND (CAST(?6 AS TEXT) IS NULL OR o.kind = ?6) AND (CAST(?7 AS TEXT) IS NULL OR o.kind <> ?7)
                       AND NOT EXISTS (
                           SELECT 1 FROM outbox p
                           WHERE p.customerID = o.customerID AND p.id < o.id AND p.status IN ('pending', 'sending'))
@@ -44,7 +51,7 @@ extension Store {
                           SELECT 1 FROM outbox p
                           WHERE p.staffNumber = o.staffNumber AND p.id < o.id AND p.status IN ('pending', 'sending')
                             AND p.staffNumber IS NOT NULL))
-                    ORDER BY o.id LIMIT ?4)
+                    ORDER BY o.id LIMIT ?4 \(postgres ? "FOR UPDATE SKIP LOCKED" : ""))
                 RETURNING id, kind, customerID, payload, attempts, createdAt
                 """,
                 [now, leaseMilliseconds, customer?.rawValue, limit, owner, onlyKind, exceptKind]
@@ -54,6 +61,7 @@ extension Store {
                     payload: row[3].bytes ?? [], attempts: Int(row[4].int64 ?? 0), createdAt: row[5].int64 ?? 0)
             }.sorted { $0.id < $1.id }
         }
+        return postgres ? try claim() : try database.immediateTransaction(claim)
     }
 
     /// The rows of senders that are no longer running (`isRunning` says, from the owner each claim recorded) are
@@ -85,10 +93,9 @@ extension Store {
                 entry.unsendable = Self.staffNotTold
             }
         }
-        try insertOutboxRow(entry, customer: customer, inboundID: inboundID, now: now)
+        let id = try insertOutboxRow(entry, customer: customer, inboundID: inboundID, now: now)
         if let relayOf = entry.relayOf {
-            try database.query(
-                "INSERT INTO relay (outboxID, customerID) VALUES (last_insert_rowid(), ?)", [relayOf.rawValue])
+            try database.query("INSERT INTO relay (outboxID, customerID) VALUES (?, ?)", [id, relayOf.rawValue])
         }
     }
 
@@ -96,37 +103,44 @@ extension Store {
     public static let staffNotTold =
         "not sent: this staff number has not written to the business in 24 hours and TEMPLATE_STAFF_ALERT is not set"
 
-    private func insertOutboxRow(_ entry: OutboxEntry, customer: CustomerID?, inboundID: Int64?, now: Int64) throws {
+    private func insertOutboxRow(_ entry: OutboxEntry, customer: CustomerID?, inboundID: Int64?, now: Int64) throws
+        -> Int64
+    {
+        let rows: [SQLRow]
         if let reason = entry.unsendable {
-            try database.query(
+            rows = try database.query(
                 """
                 INSERT INTO outbox (kind, customerID, inboundMessageID, payload, status, nextAttemptAt, lastError,
                     createdAt, staffNumber)
-                VALUES (?, ?, ?, ?, 'failed', ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, 'failed', ?, ?, ?, ?) RETURNING id
                 """,
                 [
                     entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, reason, now,
                     entry.staffNumber,
                 ])
         } else if let fallback = entry.fallback {
-            try database.query(
+            rows = try database.query(
                 """
                 INSERT INTO outbox (kind, customerID, inboundMessageID, payload, fallbackPayload, nextAttemptAt,
                     createdAt, staffNumber)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
                 [
                     entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), SQLValue.blob(fallback),
                     now, now, entry.staffNumber,
                 ])
         } else {
-            try database.query(
+            rows = try database.query(
                 """
                 INSERT INTO outbox (kind, customerID, inboundMessageID, payload, nextAttemptAt, createdAt, staffNumber)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
                 [entry.kind, customer?.rawValue, inboundID, SQLValue.blob(entry.payload), now, now, entry.staffNumber])
         }
+        guard let id = rows.first?[0].int64 else {
+            throw StorageError(code: 1, message: "outbox insert returned no id")
+        }
+        return id
     }
 
     /// Meta said the window is closed (131047): the row's template replaces its message and goes out next.
@@ -293,6 +307,6 @@ extension Store {
     /// Copies what the WAL holds into the database without waiting for anyone: writers go on meanwhile, and once it
     /// is all copied the next writer starts the WAL from its beginning. Cheap when there is nothing to copy.
     public func foldWAL() throws {
-        try database.query("PRAGMA wal_checkpoint(PASSIVE)")
+        if database.dialect == .sqlite { try database.query("PRAGMA wal_checkpoint(PASSIVE)") }
     }
 }

@@ -22,7 +22,7 @@ extension Store {
     public func charges(orderID: Int64) throws -> [Charge] {
         try database.query(
             """
-            SELECT e.reference, max(e.transactionID), e.amountKobo, e.currency, e.domain,
+            SELECT e.reference, max(e.transactionID), max(e.amountKobo), max(e.currency), max(e.domain),
                 (SELECT coalesce(sum(r.amountKobo), 0) FROM refund r
                  WHERE r.reference = e.reference AND r.status IN ('requested', 'pending', 'processed', 'unknown'))
             FROM paymentEvent e

@@ -36,9 +36,9 @@ extension Store {
             from: "keptBody", where: "coalesce(lastReceivedAt, receivedAt) < ?", [cutoff], batch: batch)
         // A refund's request is the audit of money leaving: its outbox row stays with it.
         // `+status`: not the due-rows index, which would read every sent row of the year for each batch; the walk
-        // goes by id.
+        // goes by id. (PostgreSQL has no unary + on text, and its planner needs no such hint.)
         let finished = """
-            +status IN ('sent', 'failed') AND createdAt < ?
+            \(database.dialect == .sqlite ? "+" : "")status IN ('sent', 'failed') AND createdAt < ?
                 AND NOT EXISTS (SELECT 1 FROM refund WHERE refund.outboxID = outbox.id)
             """
         var relays = 0
@@ -102,6 +102,6 @@ extension Store {
     public func vacuum() throws {
         try database.execute("VACUUM")
         // In WAL mode the rewritten file goes through the WAL first: fold it back so the space is really returned.
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if database.dialect == .sqlite { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }

@@ -6,15 +6,20 @@ import FoundationEssentials
 /// The only door to the database. Methods are named after what they mean for the restaurant, and each one that
 /// writes is one IMMEDIATE transaction; nothing outside this module sees SQL.
 public final class Store {
-    public let database: Database
+    public let database: any SQLDatabase
     private var cachedMenu: (revision: Int64, menu: Menu)?
     private var cachedSettings: (revision: Int64, base: Settings, settings: Settings)?
     /// Migrations only ever append, so once a connection has seen a current schema it stays current.
     private var schemaSeenCurrent = false
 
-    public init(database: Database) {
+    public init(database: any SQLDatabase) {
         self.database = database
     }
+
+    /// The SQLite connection, for what only SQLite has (the online backup); nil on PostgreSQL.
+    public var sqlite: Database? { database as? Database }
+
+    private var postgres: Bool { database.dialect == .postgres }
 
     /// Opens the database a `DATABASE_URL` names. `create` is for `whatsorder migrate` only.
     public static func open(path: String, create: Bool = false) throws -> Store {
@@ -39,6 +44,7 @@ public final class Store {
     /// Applies the migrations not yet applied, in order, each in its own transaction. Returns their names.
     @discardableResult
     public func migrate(now: Int64 = 0) throws -> [String] {
+        if postgres { return try migratePostgres(now: now) }
         try database.execute(
             "CREATE TABLE IF NOT EXISTS migration (name TEXT PRIMARY KEY, appliedAt INTEGER NOT NULL)")
         var applied: [String] = []
@@ -65,11 +71,46 @@ public final class Store {
         return applied
     }
 
+    /// The key of the session lock `migrate` holds on PostgreSQL ("whatsorder" in ASCII, read as an integer).
+    static let migrationLock: Int64 = 0x7768_6174_736f_7264
+
+    /// As on SQLite, each migration in its own transaction. Two boxes upgrading at once take turns on an
+    /// advisory lock: the second finds nothing left to do. `position` keeps the order they were applied in.
+    private func migratePostgres(now: Int64) throws -> [String] {
+        try database.query("SELECT pg_advisory_lock(?)", [Self.migrationLock])
+        defer { _ = try? database.query("SELECT pg_advisory_unlock(?)", [Self.migrationLock]) }
+        try database.execute(
+            """
+            CREATE TABLE IF NOT EXISTS migration (
+                position BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, appliedAt BIGINT NOT NULL)
+            """)
+        var applied: [String] = []
+        for (index, migration) in Migrations.all.enumerated() {
+            let done = try database.immediateTransaction { () throws -> Bool in
+                let exists = try database.query("SELECT 1 FROM migration WHERE name = ?", [migration.name])
+                if !exists.isEmpty { return false }
+                if !migration.postgres.isEmpty { try database.execute(migration.postgres) }
+                try database.query(
+                    "INSERT INTO migration (position, name, appliedAt) VALUES (?, ?, ?)",
+                    [index + 1, migration.name, now])
+                return true
+            }
+            if done { applied.append(migration.name) }
+        }
+        return applied
+    }
+
     /// Request handlers call this instead of migrating: a schema behind the binary answers 503 until deploy
     /// runs `whatsorder migrate`.
     public func schemaStatus() throws -> SchemaStatus {
         if schemaSeenCurrent { return .current }
-        let version = try database.query("PRAGMA user_version").first?[0].int64 ?? 0
+        let version: Int64
+        if postgres {
+            let table = try database.query("SELECT to_regclass('migration') IS NOT NULL").first?[0].int64 == 1
+            version = table ? try database.query("SELECT count(*) FROM migration").first?[0].int64 ?? 0 : 0
+        } else {
+            version = try database.query("PRAGMA user_version").first?[0].int64 ?? 0
+        }
         if version >= Int64(Migrations.all.count) {
             schemaSeenCurrent = true
             return .current
@@ -78,6 +119,12 @@ public final class Store {
     }
 
     public func appliedMigrations() throws -> [String] {
+        if postgres {
+            guard try database.query("SELECT to_regclass('migration') IS NOT NULL").first?[0].int64 == 1 else {
+                return []
+            }
+            return try database.query("SELECT name FROM migration ORDER BY position").compactMap { $0[0].string }
+        }
         let exists = try database.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migration'")
         guard !exists.isEmpty else { return [] }
         return try database.query("SELECT name FROM migration ORDER BY rowid").compactMap { $0[0].string }
@@ -394,6 +441,7 @@ public final class Store {
     private struct Duplicate: Error {}
 
     private func upsertCustomer(_ identity: CustomerIdentity, name: String?, now: Int64) throws -> CustomerRecord {
+        if postgres { return try upsertCustomerLocking(identity, name: name, now: now) }
         // Inside the IMMEDIATE transaction, so this read and the write below cannot interleave with another
         // writer. A known customer whose details did not change costs no write at all.
         if let known = try findCustomer(identity),
@@ -415,6 +463,50 @@ public final class Store {
             RETURNING id, waID, userID, name
             """,
             [identity.waID, identity.userID, name, now])
+        guard let row = rows.first, let customer = Self.customer(row) else {
+            throw StorageError(code: 1, message: "customer upsert returned no row")
+        }
+        return customer
+    }
+
+    /// PostgreSQL's upsert takes one conflict target, not SQLite's two. Here the customer's row is read `FOR
+    /// UPDATE`: a second transaction for the same customer (another worker, another box) waits on that row lock
+    /// until this one ends, so one customer's messages are handled one at a time while other customers' go on.
+    /// A new customer inserted by two transactions at once is a serialization failure for one of them, which
+    /// runs again and finds the row.
+    private func upsertCustomerLocking(_ identity: CustomerIdentity, name: String?, now: Int64) throws
+        -> CustomerRecord
+    {
+        var known: CustomerRecord?
+        if let waID = identity.waID {
+            known = try database.query(
+                "SELECT id, waID, userID, name FROM customer WHERE waID = ? FOR UPDATE", [waID]
+            ).first.flatMap(Self.customer)
+        }
+        if known == nil, let userID = identity.userID {
+            known = try database.query(
+                "SELECT id, waID, userID, name FROM customer WHERE userID = ? FOR UPDATE", [userID]
+            ).first.flatMap(Self.customer)
+        }
+        let rows: [SQLRow]
+        if let known {
+            if (name == nil || name == known.name)
+                && (identity.userID == nil || identity.userID == known.identity.userID)
+                && (identity.waID == nil || identity.waID == known.identity.waID)
+            {
+                return known
+            }
+            rows = try database.query(
+                """
+                UPDATE customer SET waID = coalesce(waID, ?), userID = coalesce(userID, ?), name = coalesce(?, name)
+                WHERE id = ? RETURNING id, waID, userID, name
+                """,
+                [identity.waID, identity.userID, name, known.id.rawValue])
+        } else {
+            rows = try database.query(
+                "INSERT INTO customer (waID, userID, name, createdAt) VALUES (?, ?, ?, ?) RETURNING id, waID, userID, name",
+                [identity.waID, identity.userID, name, now])
+        }
         guard let row = rows.first, let customer = Self.customer(row) else {
             throw StorageError(code: 1, message: "customer upsert returned no row")
         }

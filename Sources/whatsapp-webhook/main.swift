@@ -5,6 +5,7 @@ import FastCGIHost
 // spawn-fcgi; FastCGIHost tells which, everything testable lives in App.
 // `--threads N` (FastCGI) serves N requests at once, their database work committed together.
 let options = Host.Options.fromCommandLine()
+PostgresHandoff.execIfConfigured(handler: "whatsapp-webhook")
 let runtime = HandlerRuntime(threaded: options.threads > 1)
 Host.serveConcurrently(options: options) { request in runtime.whatsAppWebhook(request) }
 runtime.close()

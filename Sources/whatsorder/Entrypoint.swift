@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import Bootstrap
 import Foundation
+import PostgresStorage
 import Storage
 
 /// The operator's command line. Exit codes follow sysexits (design.md §4).
@@ -12,12 +13,18 @@ struct Whatsorder: ParsableCommand {
         abstract: "Operate a WhatsOrder restaurant backend.",
         subcommands: [
             Migrate.self, SeedMenu.self, MenuCommand.self, Orders.self, Chat.self, Staff.self, SettingsCommand.self,
-            Report.self, Demo.self, Simulate.self, Prune.self, Backup.self, CatalogCommand.self,
+            Report.self, Demo.self, Simulate.self, Prune.self, Backup.self, DatabaseCommand.self, CatalogCommand.self,
             Outbox.self,
             Sender.self,
             Payments.self,
             ConfigCommand.self,
         ])
+
+    /// Links libpq, so PostgreSQL is opened here (the static handlers cannot).
+    static func main() {
+        Live.openPostgres = { url in Store(database: try PostgresDatabase(url: url)) }
+        main(nil)
+    }
 }
 
 /// `--config FILE`, shared by every subcommand.
@@ -47,22 +54,23 @@ struct ConfigOptions: ParsableArguments {
 
     func openStore(create: Bool = false) throws -> (Config, Store) {
         let config = try load()
-        let path: String
+        let location: Config.DatabaseLocation
         do {
-            path = try config.databasePath()
+            location = try config.database()
         } catch {
             throw Failure.configuration("\(error)")
         }
         do {
-            if create {
+            if create, let path = location.sqlitePath {
                 let directory = (path as NSString).deletingLastPathComponent
                 if !directory.isEmpty {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 }
             }
-            return (config, try Store.open(path: path, create: create))
+            return (config, try Live.openStore(config, create: create))
         } catch {
-            throw Failure.unavailable("cannot open the database at \(path): \(error)")
+            let place = location.sqlitePath.map { "at \($0)" } ?? "on PostgreSQL"
+            throw Failure.unavailable("cannot open the database \(place): \(error)")
         }
     }
 
@@ -180,7 +188,7 @@ struct ConfigCommand: ParsableCommand {
                     print("\(row.key)=\(row.value)\t# \(row.origin)")
                 }
                 do {
-                    _ = try config.databasePath()
+                    _ = try config.database()
                 } catch {
                     throw Failure.configuration("\(error)")
                 }

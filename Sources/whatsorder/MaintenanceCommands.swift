@@ -31,8 +31,9 @@ struct Prune: ParsableCommand {
         try exitOnFailure {
             let (config, store) = try options.openCurrentStore()
             defer { store.close() }
-            let path = try configured { try config.databasePath() }
-            let before = DatabaseFiles(path: path)
+            // The files' sizes for SQLite; PostgreSQL's server keeps its own.
+            let path = try configured { try config.database() }.sqlitePath
+            let before = path.map(DatabaseFiles.init)
             let cutoff = Live.nowMilliseconds() - Int64(days) * 86_400_000
             let started = Date()
             let report = try store.prune(olderThan: cutoff)
@@ -45,11 +46,15 @@ struct Prune: ParsableCommand {
             print("Removed what was older than \(days) days:")
             for (name, count) in rows { print("  \(name): \(count)") }
             if vacuum { try store.vacuum() }
-            let after = DatabaseFiles(path: path)
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
-            print(
-                "Database: \(before.description) before, \(after.description) after (\(seconds) s)"
-                    + (vacuum ? "" : "; freed pages are reused, --vacuum gives them back"))
+            if let path, let before {
+                let after = DatabaseFiles(path: path)
+                print(
+                    "Database: \(before.description) before, \(after.description) after (\(seconds) s)"
+                        + (vacuum ? "" : "; freed pages are reused, --vacuum gives them back"))
+            } else {
+                print("Took \(seconds) s")
+            }
         }
     }
 }
@@ -73,6 +78,10 @@ struct Backup: ParsableCommand {
             }
             let (_, store) = try options.openCurrentStore()
             defer { store.close() }
+            guard let database = store.sqlite else {
+                throw Failure.configuration(
+                    "backup copies a SQLite database; back PostgreSQL up with pg_dump or its own tools")
+            }
             let started = Date()
             let partial = file + ".partial-\(getpid())"
             // Customers' numbers and messages: the copy is for its owner only, whatever the umask.
@@ -82,7 +91,7 @@ struct Backup: ParsableCommand {
             defer { if !moved { unlink(partial) } }
             let pages: Int
             do {
-                pages = try store.database.backup(to: partial)
+                pages = try database.backup(to: partial)
             } catch {
                 throw Failure.unavailable("the backup failed: \(error)")
             }

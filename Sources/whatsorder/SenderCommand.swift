@@ -58,7 +58,7 @@ struct Sender: ParsableCommand {
                 sender.store.close()
             }
             let stopSignal = try installStopHandler()
-            try? sender.store.database.execute("PRAGMA journal_size_limit = 67108864")
+            try? sender.store.sqlite?.execute("PRAGMA journal_size_limit = 67108864")
             sender.log.info("listening", ["socket": socketPath, "concurrency": "\(sender.settings.concurrency)"])
             var lastFold = sender.now()
             var completions: [HTTPCompletion] = []

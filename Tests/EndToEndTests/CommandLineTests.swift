@@ -95,9 +95,21 @@ import Testing
 
     @Test func anUnsupportedDatabaseIsAConfigurationError() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let result = try whatsorder("migrate", config: "DATABASE_URL=postgres://db/whatsorder\n")
+        let result = try whatsorder("migrate", config: "DATABASE_URL=mysql://db/whatsorder\n")
         #expect(result.code == 78)
         #expect(result.output.contains("not supported"))
+    }
+
+    /// A PostgreSQL server that cannot be reached is "unavailable" (69, try again later), not a broken
+    /// configuration, and the password in the URL is not printed.
+    @Test func anUnreachablePostgreSQLIsUnavailableAndItsPasswordStaysHidden() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try freePort()
+        let result = try whatsorder(
+            "migrate", config: "DATABASE_URL=postgres://app:hunter2secret@127.0.0.1:\(port)/whatsorder\n")
+        #expect(result.code == 69)
+        #expect(result.output.contains("cannot connect to PostgreSQL"))
+        #expect(!result.output.contains("hunter2secret"))
     }
 
     @Test func seedingBeforeMigratingSaysWhatToDo() throws {

@@ -77,7 +77,7 @@ import Testing
         #expect(try stack.post(textMessage(id: "wamid.OLD", from: "2348070000001")).status == 200)
         try waitUntil { (try? stack.count("outboundMessage")) == 1 }
         let old = Int64(hundredDaysAgo) * 1000
-        let store = try Store.open(path: stack.databasePath)
+        let store = try stack.openStore()
         try store.database.execute(
             """
             UPDATE inboundMessage SET receivedAt = \(old); UPDATE outbox SET createdAt = \(old);

@@ -89,8 +89,8 @@ import Testing
         #expect(text(link).contains(order))
     }
 
-    @Test func tapsOnlyFromHiToAPaymentLinkForDelivery() throws {
-        let stack = try Stack(mode: .fastcgi)
+    @Test(arguments: Backend.allCases) func tapsOnlyFromHiToAPaymentLinkForDelivery(_ database: Backend) throws {
+        let stack = try Stack(mode: .fastcgi, database: database)
         defer { stack.stop() }
         let ada = Customer(stack: stack, phone: "2348030000001")
         let welcome = try ada.say("hi")
@@ -124,8 +124,8 @@ import Testing
         #expect(orders.first?[3].int64 == 50_000)
     }
 
-    @Test func typedTextOnlyFromHiToAPaymentLinkForPickup() throws {
-        let stack = try Stack(mode: .fastcgi)
+    @Test(arguments: Backend.allCases) func typedTextOnlyFromHiToAPaymentLinkForPickup(_ database: Backend) throws {
+        let stack = try Stack(mode: .fastcgi, database: database)
         defer { stack.stop() }
         let tunde = Customer(stack: stack, phone: "2348030000002")
         _ = try tunde.say("Hello")
@@ -151,8 +151,8 @@ import Testing
 /// on the cart may be lost (the state is read and written inside one IMMEDIATE transaction, with a version check
 /// for the optimistic read before it).
 @Suite(.serialized) struct SameCustomerConcurrencyTests {
-    @Test func twoWorkersNeverLoseACartUpdate() throws {
-        let stack = try Stack(mode: .fastcgi, workers: 2)
+    @Test(arguments: Backend.allCases) func twoWorkersNeverLoseACartUpdate(_ database: Backend) throws {
+        let stack = try Stack(mode: .fastcgi, database: database, workers: 2)
         defer { stack.stop() }
         let phone = "2348030000009"
         #expect(try stack.post(textMessage(id: "wamid.same.0", from: phone, text: "hi")).status == 200)

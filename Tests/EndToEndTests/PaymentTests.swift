@@ -40,9 +40,9 @@ import Testing
         ).first?[0].string
     }
 
-    @Test(arguments: Stack.Mode.allCases)
-    func fromHiToAPaidOrderWithConfirmationAndStaffMessage(mode: Stack.Mode) throws {
-        let stack = try Stack(mode: mode)
+    @Test(arguments: Stack.Mode.allCases, Backend.allCases)
+    func fromHiToAPaidOrderWithConfirmationAndStaffMessage(mode: Stack.Mode, database: Backend) throws {
+        let stack = try Stack(mode: mode, database: database)
         defer { stack.stop() }
         let (ada, reference) = try Self.placeOrder(stack, phone: "2348030000101")
         let code = String(reference.dropLast(2))
@@ -75,9 +75,9 @@ import Testing
         #expect(html.contains("https://wa.me/2348000000000"))
     }
 
-    @Test(arguments: Stack.Mode.allCases)
-    func theSameChargeTwentyTimesAtOnceConfirmsOnce(mode: Stack.Mode) throws {
-        let stack = try Stack(mode: mode, workers: 4)
+    @Test(arguments: Stack.Mode.allCases, Backend.allCases)
+    func theSameChargeTwentyTimesAtOnceConfirmsOnce(mode: Stack.Mode, database: Backend) throws {
+        let stack = try Stack(mode: mode, database: database, workers: 4)
         defer { stack.stop() }
         let (ada, reference) = try Self.placeOrder(stack, phone: "2348030000102")
         let body = PaystackEvents.chargeSuccess(reference: reference, amount: 500_000)
@@ -96,8 +96,8 @@ import Testing
         #expect(try Self.orderStatus(stack, reference: reference) == "paid")
     }
 
-    @Test func theWebhookAndReconcileRacingMoveTheOrderOnce() throws {
-        let stack = try Stack(mode: .fastcgi, workers: 2) { reference in
+    @Test(arguments: Backend.allCases) func theWebhookAndReconcileRacingMoveTheOrderOnce(_ database: Backend) throws {
+        let stack = try Stack(mode: .fastcgi, database: database, workers: 2) { reference in
             PaystackStub.verified(reference: reference, amount: 500_000)
         }
         defer { stack.stop() }

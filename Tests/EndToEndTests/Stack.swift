@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import HTTPClient
 import Paystack
+import PostgresStorage
 import Storage
 import TestSupport
 import Testing
@@ -30,7 +31,11 @@ final class Stack: @unchecked Sendable {
     let port: Int
     let graph: StubHTTPServer
     let configPath: String
+    /// The SQLite file (unused on PostgreSQL).
     let databasePath: String
+    let database: Backend
+    /// `DATABASE_URL`: the SQLite file, or a schema of its own on the test PostgreSQL server.
+    let databaseURL: String
 
     static let staffNumbers = ["2348099990001", "2348099990002"]
     static let businessNumber = "+234 800 000 0000"
@@ -42,13 +47,17 @@ final class Stack: @unchecked Sendable {
     /// webhook's `--threads` (scripts/stack's default when nil: one process serving 16 at once). `staffWrote`: the
     /// staff numbers have written to the business within the day, so alerts to them go out as text.
     init(
-        mode: Mode, sender: Bool = true, workers: Int = 2, threads: Int? = nil, reconcileLoop: Bool = false,
+        mode: Mode, database: Backend = .sqlite, sender: Bool = true, workers: Int = 2, threads: Int? = nil,
+        reconcileLoop: Bool = false,
         dev: Bool = false, databaseDirectory: String? = nil, staffWrote: Bool = true, extraConfig: String = "",
         verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() },
         graphHandler: (@Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse)? = nil
     ) throws {
         self.mode = mode
-        for binary in ["whatsapp-webhook", "paystack-webhook", "payment-return", "order-board", "whatsorder"]
+        self.database = database
+        for binary in [
+            "whatsapp-webhook", "paystack-webhook", "payment-return", "order-board", "whatsorder", "handlers-postgres",
+        ]
         where !FileManager.default.isExecutableFile(
             atPath: "\(Stack.root)/cgi-bin/\(binary)")
         {
@@ -61,8 +70,9 @@ final class Stack: @unchecked Sendable {
         graph = try graphHandler.map { try StubHTTPServer(handler: $0) } ?? GraphStub.start(verify: verify)
         configPath = directory + "/whatsorder.env"
         databasePath = (databaseDirectory ?? directory) + "/whatsorder.sqlite3"
+        databaseURL = database == .sqlite ? "sqlite://\(databasePath)" : try Backend.freshSchemaURL()
         try """
-        DATABASE_URL=sqlite://\(databasePath)
+        DATABASE_URL=\(databaseURL)
         WHATSAPP_VERIFY_TOKEN=\(Stack.verifyToken)
         WHATSAPP_APP_SECRET=\(Stack.appSecret)
         WHATSAPP_ACCESS_TOKEN=\(Stack.accessToken)
@@ -90,7 +100,7 @@ final class Stack: @unchecked Sendable {
         if staffWrote {
             // The staff numbers wrote to the business this morning, as their phones do once a day: WhatsApp's
             // 24-hour window for alerts to them is open. (StaffChatTests sends such messages through the webhook.)
-            let store = try Store.open(path: databasePath)
+            let store = try openStore()
             defer { store.close() }
             for (index, number) in Stack.staffNumbers.enumerated() {
                 _ = try store.recordStaffInbound(
@@ -207,15 +217,21 @@ final class Stack: @unchecked Sendable {
         try CurlTransport().perform(HTTPRequest(method: "GET", url: webhookURL + "?" + query))
     }
 
+    /// A connection to the stack's database, whichever it is.
+    func openStore() throws -> Store {
+        database == .sqlite
+            ? try Store.open(path: databasePath) : Store(database: try PostgresDatabase(url: databaseURL))
+    }
+
     /// A read-only look at the stack's database.
     func count(_ table: String) throws -> Int64 {
-        let store = try Store.open(path: databasePath)
+        let store = try openStore()
         defer { store.close() }
         return try store.database.query("SELECT count(*) FROM \(table)").first?[0].int64 ?? -1
     }
 
     func query(_ sql: String) throws -> [SQLRow] {
-        let store = try Store.open(path: databasePath)
+        let store = try openStore()
         defer { store.close() }
         return try store.database.query(sql)
     }

@@ -1,6 +1,7 @@
 import Conversation
 import Domain
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Storage
@@ -17,8 +18,8 @@ import Testing
         ).get()[0]
     }
 
-    @Test func anImportAddsAndUpdatesByNameAndBumpsTheRevision() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func anImportAddsAndUpdatesByNameAndBumpsTheRevision(_ backend: Backend) throws {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         let before = try store.loadMenu()
         let result = try store.importMenu([
@@ -35,8 +36,8 @@ import Testing
         #expect(after.orderableCategories.contains { $0.name == "Grills" })
     }
 
-    @Test func aFailureHalfWayLeavesTheMenuAsItWas() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aFailureHalfWayLeavesTheMenuAsItWas(_ backend: Backend) throws {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         let before = try store.loadMenu()
         var broken = entry("Drinks", "Palm Wine", 80_000)
@@ -47,8 +48,8 @@ import Testing
         #expect(try store.loadMenu() == before)
     }
 
-    @Test func singleChanges() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func singleChanges(_ backend: Backend) throws {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         #expect(try store.changeMenuItem(id: 9, .price(Kobo(65_000))))
         #expect(try store.changeMenuItem(id: 9, .available(false)))
@@ -62,8 +63,10 @@ import Testing
 
     /// Aliases come with the sample menu, change with `menu alias`, and an import changes them only when its file
     /// has the column: a file without one leaves them as they were.
-    @Test func aliasesAreSeededChangedAndKeptByImportsWithoutTheColumn() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aliasesAreSeededChangedAndKeptByImportsWithoutTheColumn(_ backend: Backend)
+        throws
+    {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         #expect(try store.loadMenu().items.first { $0.id == 7 }?.aliases == ["coke"])
         #expect(try store.changeMenuItem(id: 7, .aliases(["coke", "cocacola"])))
@@ -86,8 +89,8 @@ import Testing
     /// Options and pictures arrive with an import and stay when a file has no such column. A re-import keeps the ids
     /// of groups and options whose names stay (a cart holding them stays good), takes away the rest, and an
     /// option's own sold-out switch is seen by the next read.
-    @Test func optionsAreImportedKeptByNameAndSwitchedOneByOne() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func optionsAreImportedKeptByNameAndSwitchedOneByOne(_ backend: Backend) throws {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         func entry(_ options: String?, image: String? = nil) throws -> MenuImport.Entry {
             try MenuImport.check(

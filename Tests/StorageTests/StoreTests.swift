@@ -54,8 +54,8 @@ import Testing
 }
 
 @Suite struct MenuTests {
-    @Test func seedingTwiceChangesNothing() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func seedingTwiceChangesNothing(_ backend: Backend) throws {
+        let store = try backend.store()
         #expect(try store.seedSampleMenu() == .init(categoriesAdded: 4, itemsAdded: 11))
         try store.database.query("UPDATE menuItem SET priceKobo = 260000 WHERE name = 'Jollof Rice & Chicken'")
         #expect(try store.seedSampleMenu() == .init(categoriesAdded: 0, itemsAdded: 0))
@@ -67,8 +67,8 @@ import Testing
         #expect(menu.items.first { $0.name == "Zobo Drink" }?.price == Kobo(60000))
     }
 
-    @Test func negativePricesAreRefusedByTheSchema() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func negativePricesAreRefusedByTheSchema(_ backend: Backend) throws {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         #expect(throws: StorageError.self) {
             try store.database.query("UPDATE menuItem SET priceKobo = -1 WHERE name = 'Zobo Drink'")
@@ -90,8 +90,10 @@ import Testing
             state: State(step: .choosingCategory), outbox: [.init(kind: "whatsapp.message", payload: Array("{}".utf8))])
     }
 
-    @Test func aRedeliveryIsRecognisedByTheUniqueKeyAndChangesNothing() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aRedeliveryIsRecognisedByTheUniqueKeyAndChangesNothing(_ backend: Backend)
+        throws
+    {
+        let store = try backend.store()
         let first = try store.recordInbound(record("wamid.A"), now: 10, step: reply)
         guard case .handled(let customer, 1) = first else {
             Issue.record("expected handled, got \(first)")
@@ -107,8 +109,10 @@ import Testing
         #expect(try store.conversationState(for: customer)?.state == State(step: .choosingCategory))
     }
 
-    @Test func aCustomerKeepsOneIdWhenMetaAddsTheBusinessScopedId() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aCustomerKeepsOneIdWhenMetaAddsTheBusinessScopedId(_ backend: Backend)
+        throws
+    {
+        let store = try backend.store()
         let a = try store.recordInbound(record("wamid.1", waID: "2348000000001", userID: nil), now: 1, step: reply)
         let b = try store.recordInbound(
             record("wamid.2", waID: "2348000000001", userID: "NG.123", name: nil), now: 2, step: reply)
@@ -126,9 +130,9 @@ import Testing
         #expect(rows.first?[2].string == "Ada")
     }
 
-    @Test func aFailingStepRollsEverythingBack() throws {
+    @Test(arguments: Backend.allCases) func aFailingStepRollsEverythingBack(_ backend: Backend) throws {
         struct Boom: Error {}
-        let store = try Store.inMemory()
+        let store = try backend.store()
         #expect(throws: Boom.self) {
             try store.recordInbound(record("wamid.X"), now: 1) { _, _ in throw Boom() }
         }
@@ -180,8 +184,8 @@ import Testing
 }
 
 @Suite struct OutboxTests {
-    func storeWithRows(_ customers: [String]) throws -> Store {
-        let store = try Store.inMemory()
+    func storeWithRows(_ customers: [String], _ backend: Backend) throws -> Store {
+        let store = try backend.store()
         for (index, waID) in customers.enumerated() {
             _ = try store.recordInbound(
                 .init(
@@ -195,8 +199,8 @@ import Testing
         return store
     }
 
-    @Test func aCustomersRepliesLeaveInOrder() throws {
-        let store = try storeWithRows(["1", "1", "2"])
+    @Test(arguments: Backend.allCases) func aCustomersRepliesLeaveInOrder(_ backend: Backend) throws {
+        let store = try storeWithRows(["1", "1", "2"], backend)
         let first = try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10)
         // Customer 1's second row waits for its first; customer 2 is independent.
         #expect(first.map(\.id) == [1, 3])
@@ -205,15 +209,15 @@ import Testing
         #expect(try store.claimDueOutbox(now: 101, leaseMilliseconds: 1000, limit: 10).map(\.id) == [2])
     }
 
-    @Test func aLeaseExpiresSoACrashedSenderLosesNothing() throws {
-        let store = try storeWithRows(["1"])
+    @Test(arguments: Backend.allCases) func aLeaseExpiresSoACrashedSenderLosesNothing(_ backend: Backend) throws {
+        let store = try storeWithRows(["1"], backend)
         #expect(try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10).map(\.attempts) == [1])
         #expect(try store.claimDueOutbox(now: 1099, leaseMilliseconds: 1000, limit: 10).isEmpty)
         #expect(try store.claimDueOutbox(now: 1101, leaseMilliseconds: 1000, limit: 10).map(\.attempts) == [2])
     }
 
-    @Test func aRescheduledRowWaitsForItsTime() throws {
-        let store = try storeWithRows(["1"])
+    @Test(arguments: Backend.allCases) func aRescheduledRowWaitsForItsTime(_ backend: Backend) throws {
+        let store = try storeWithRows(["1"], backend)
         _ = try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10)
         try store.rescheduleOutbox(id: 1, nextAttemptAt: 500, error: "HTTP 500", code: nil)
         #expect(try store.nextOutboxDue() == 500)
@@ -221,8 +225,8 @@ import Testing
         #expect(try store.claimDueOutbox(now: 500, leaseMilliseconds: 1000, limit: 10).count == 1)
     }
 
-    @Test func statusesApplyInRankOrderEvenWhenTheyArriveFirst() throws {
-        let store = try storeWithRows(["1"])
+    @Test(arguments: Backend.allCases) func statusesApplyInRankOrderEvenWhenTheyArriveFirst(_ backend: Backend) throws {
+        let store = try storeWithRows(["1"], backend)
         _ = try store.claimDueOutbox(now: 100, leaseMilliseconds: 1000, limit: 10)
         // Meta's `read` beats its own HTTP answer: it is parked, then applied when the wamid is known.
         try store.recordStatus(
@@ -247,8 +251,8 @@ import Testing
                 == .init(wamid: "wamid.out", status: "failed", errorCode: 131026))
     }
 
-    @Test func aStatusForAnUnknownMessageIsKeptNotFatal() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aStatusForAnUnknownMessageIsKeptNotFatal(_ backend: Backend) throws {
+        let store = try backend.store()
         try store.recordStatus(
             wamid: "wamid.never-sent", status: "delivered", occurredAt: nil, errorCode: nil, errorTitle: nil,
             errorDetails: nil, now: 1)
@@ -257,8 +261,8 @@ import Testing
 }
 
 @Suite struct MenuCacheTests {
-    @Test func aCachedMenuFollowsEveryChange() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aCachedMenuFollowsEveryChange(_ backend: Backend) throws {
+        let store = try backend.store()
         _ = try store.seedSampleMenu()
         #expect(try store.loadMenu().items.first { $0.name == "Zobo Drink" }?.available == true)
         // Another connection (staff's CLI) marks it sold out: the next read sees it.
@@ -272,8 +276,8 @@ import Testing
 @Suite struct OptimisticStepTests {
     /// The step computed outside the lock is discarded when the state moved on in between; the step then runs
     /// again on the newer state inside the transaction.
-    @Test func aStepOnAStaleStateIsRedoneUnderTheLock() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func aStepOnAStaleStateIsRedoneUnderTheLock(_ backend: Backend) throws {
+        let store = try backend.store()
         let identity = CustomerIdentity(waID: "2348000000009", userID: nil)
         func record(_ id: String) -> Store.InboundRecord {
             .init(providerID: id, identity: identity, customerName: nil, type: "text", sentAt: nil, summary: nil)
@@ -281,6 +285,8 @@ import Testing
         _ = try store.recordInbound(record("wamid.1"), now: 1) { _, _ in
             Store.StepResult(state: State(step: .new), outbox: [])
         }
+        // On PostgreSQL the other process is another connection: the optimistic read is a read-only transaction.
+        let other = try backend.anotherConnection(to: store)
         var seen: [State.Step] = []
         var interfered = false
         _ = try store.recordInbound(record("wamid.2"), now: 2) { snapshot, customer in
@@ -289,7 +295,7 @@ import Testing
             if !interfered {
                 interfered = true
                 // Another process advances this conversation between the optimistic read and the lock.
-                try store.database.query(
+                try other.database.query(
                     "UPDATE conversation SET state = ?, version = version + 1 WHERE customerID = ?",
                     [#"{"step":"choosingCategory"}"#, customer.id.rawValue])
             }
@@ -302,8 +308,8 @@ import Testing
 
 /// A sender that starts takes back at once the rows of one that is gone, and counts them as possible duplicates.
 @Suite struct LeaseReclaimTests {
-    @Test func rowsOfAGoneSenderAreDueAtOnceAndCounted() throws {
-        let store = try Store.inMemory()
+    @Test(arguments: Backend.allCases) func rowsOfAGoneSenderAreDueAtOnceAndCounted(_ backend: Backend) throws {
+        let store = try backend.store()
         try store.enqueue(
             [
                 Store.OutboxEntry(kind: "paystack.initialize", payload: [1]),
