@@ -9,9 +9,11 @@ Meta's shape with a unique wamid; `POST …/transaction/initialize` in Paystack'
 else 404. The answer waits DELAY_MS after the request arrived, and no request waits for another: one asyncio loop
 holds thousands of connections open at once, so the stand-in itself is never the bottleneck (`bench/latency`
 measures it alone first). Each answered request is a line in LOG: arrival and answer times (Unix ms), the kind
-(message / paystack / other) and the recipient.
+(message / paystack / other), the recipient and the first 16 hex digits of the body's SHA-256 (which the outbox
+row's payload has too: bench/two-boxes matches them).
 """
 import asyncio
+import hashlib
 import signal
 import sys
 import time
@@ -58,7 +60,8 @@ async def serve(reader, writer):
             writer.write(b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
                          % (status.encode(), len(payload), payload))
             await writer.drain()
-            lines.append("%.1f %.1f %s %s\n" % (arrived * 1000, time.time() * 1000, kind, to))
+            lines.append("%.1f %.1f %s %s %s\n" % (arrived * 1000, time.time() * 1000, kind, to,
+                                                   hashlib.sha256(body).hexdigest()[:16]))
     except (asyncio.IncompleteReadError, ConnectionError, ValueError, IndexError):
         pass
     finally:

@@ -10,7 +10,9 @@ import Storage
 /// - Statements keep the Store's `?` placeholders; they are numbered (`$1`…) once per statement text and cached.
 ///   A statement runs unnamed on its first use and is prepared on its second, so a CGI process (a new connection
 ///   per request, each statement once) pays no extra round trip for preparing, and a FastCGI worker parses each
-///   statement once. `prepares: false` never prepares (PgBouncer in transaction mode before 1.21).
+///   statement once. `prepared_statements=false` in the URL (as Rails spells it) never prepares: a pooler in
+///   transaction mode (PgBouncer before 1.21) hands each transaction a different server connection, where a
+///   statement prepared on another is unknown, or another client's of the same name already exists.
 /// - Values go as text, typed (`int8`, `float8`, `text`), and bytes as binary `bytea`; results come back as text
 ///   and are read by their column's type, so rows look as SQLite's do (`bool` reads as 0 or 1).
 /// - Write transactions are `SERIALIZABLE`: PostgreSQL then guarantees what SQLite's single writer does, that the
@@ -37,10 +39,20 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// Opens `url` (`postgres://user:password@host:port/db?sslmode=…`, or libpq's `key=value` form).
-    public init(url: String, prepares: Bool = true) throws {
+    public init(url: String) throws {
+        let (libpqURL, prepares) = Self.ownParameters(url)
         self.prepares = prepares
         self.url = url
-        guard let conn = PQconnectdb(url) else {
+        // UTF-8 whatever the server's locale, asked for in the startup packet rather than by a statement after it:
+        // a CGI request opens a connection for every message, and each round trip counts.
+        let keys = ["dbname", "client_encoding"]
+        let values = [libpqURL, "UTF8"]
+        let connection = withPointers(keys.map { Array($0.utf8CString) }) { keyPointers in
+            withPointers(values.map { Array($0.utf8CString) }) { valuePointers in
+                PQconnectdbParams(keyPointers + [nil], valuePointers + [nil], 1)
+            }
+        }
+        guard let conn = connection else {
             throw StorageError(code: 1, message: "libpq could not allocate a connection")
         }
         guard PQstatus(conn) == CONNECTION_OK else {
@@ -48,10 +60,23 @@ public final class PostgresDatabase: SQLDatabase {
             PQfinish(conn)
             throw StorageError(code: 14, message: "cannot connect to PostgreSQL: \(message)", sqlState: "08006")
         }
-        connection = conn
-        // Times are integers and text is UTF-8 whatever the server's locale; the session's own time zone is
-        // never used.
-        try execute("SET client_encoding = 'UTF8'")
+        self.connection = conn
+        // The server's notices ("relation … already exists, skipping") are not errors: libpq would print each.
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+    }
+
+    /// The URL without the parameter that is WhatsOrder's and not libpq's (libpq refuses one it does not know),
+    /// and whether statements may be prepared.
+    static func ownParameters(_ url: String) -> (url: String, prepares: Bool) {
+        guard let question = url.firstIndex(of: "?") else { return (url, true) }
+        var prepares = true
+        let kept = url[url.index(after: question)...].split(separator: "&").filter { pair in
+            guard pair.hasPrefix("prepared_statements=") else { return true }
+            prepares = !["false", "off", "0", "no"].contains(pair.dropFirst("prepared_statements=".count).lowercased())
+            return false
+        }
+        let base = String(url[..<question])
+        return (kept.isEmpty ? base : base + "?" + kept.joined(separator: "&"), prepares)
     }
 
     deinit { close() }
@@ -63,8 +88,16 @@ public final class PostgresDatabase: SQLDatabase {
         preparedCount = 0
     }
 
+    /// The connection, opened again first if it broke (the server restarted, a failover moved the primary):
+    /// a FastCGI worker keeps its connection for thousands of requests, and the request that finds it broken has
+    /// already failed with a 503 that Meta retries. Never inside a transaction, which died with the connection.
     private func conn() throws -> OpaquePointer {
         guard let connection else { throw StorageError(code: 21, message: "database is closed") }
+        if PQstatus(connection) == CONNECTION_BAD, PQtransactionStatus(connection) != PQTRANS_INTRANS {
+            PQreset(connection)
+            // The server forgot the statements prepared on the old connection.
+            statements.removeAll()
+        }
         return connection
     }
 
@@ -85,8 +118,6 @@ public final class PostgresDatabase: SQLDatabase {
         if writesOnlyInTransaction, !isInTransaction {
             throw StorageError(code: 4, message: "the batch's transaction was rolled back", sql: sql)
         }
-        var statement = statements[sql] ?? Statement(text: Self.numbered(sql), name: nil, uses: 0)
-        statement.uses += 1
         let values = arguments.map(\.sqlValue)
         var types: [Oid] = []
         var texts: [[CChar]?] = []
@@ -99,6 +130,11 @@ public final class PostgresDatabase: SQLDatabase {
             formats.append(binary ? 1 : 0)
             lengths.append(Int32(bytes.map { $0.count - 1 } ?? 0))
         }
+        // A prepared statement keeps the parameter types it was prepared with, so the same text bound with other
+        // types (an integer where a text was) is another statement.
+        let key = types.isEmpty ? sql : sql + "\u{0}" + types.map { String($0) }.joined(separator: ",")
+        var statement = statements[key] ?? Statement(text: Self.numbered(sql), name: nil, uses: 0)
+        statement.uses += 1
         if prepares, statement.name == nil, statement.uses >= 2 {
             preparedCount += 1
             let name = "s\(preparedCount)"
@@ -107,7 +143,7 @@ public final class PostgresDatabase: SQLDatabase {
             try check(prepared, sql: sql)
             statement.name = name
         }
-        statements[sql] = statement
+        statements[key] = statement
         let result = withPointers(texts) { pointers in
             if let name = statement.name {
                 return PQexecPrepared(conn, name, Int32(values.count), pointers, lengths, formats, 0)
@@ -121,25 +157,38 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func immediateTransaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+    }
+
+    public func lockingTransaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction("BEGIN", body)
+    }
+
+    private func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
         if isInTransaction { return try savepoint(body) }
         var attempt = 1
         while true {
             do {
-                try execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                try execute(begin)
                 let result = try body()
                 try execute("COMMIT")
                 return result
             } catch let error as StorageError where error.isSerializationFailure && attempt < attempts {
-                try? execute("ROLLBACK")
+                rollback()
                 // Back off a little more each time, and differently in each process, so that the two
                 // transactions that collided do not collide again.
                 usleep(UInt32(attempt * 200 + Int(getpid() % 13) * 50))
                 attempt += 1
             } catch {
-                try? execute("ROLLBACK")
+                rollback()
                 throw error
             }
         }
+    }
+
+    /// A failed COMMIT has ended the transaction already; a ROLLBACK then would only draw a warning.
+    private func rollback() {
+        if isInTransaction { try? execute("ROLLBACK") }
     }
 
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {

@@ -28,6 +28,14 @@ public protocol SQLDatabase: AnyObject {
     /// A write transaction (see the guarantee above); inside another one, a savepoint of it.
     func immediateTransaction<T>(_ body: () throws -> T) throws -> T
 
+    /// A write transaction whose statements take the row locks they rely on themselves (`SELECT … FOR UPDATE` on
+    /// the rows they read and then write), and whose other writes are single conditional statements or UNIQUE
+    /// inserts. SQLite runs it as any write transaction. PostgreSQL runs it read committed, which lets writers to
+    /// different rows commit side by side: serializable would abort most of a busy webhook's transactions, which
+    /// all read and insert on the same last pages of the same indexes. Run again, as a serializable one is, when
+    /// PostgreSQL picks it as a deadlock's victim.
+    func lockingTransaction<T>(_ body: () throws -> T) throws -> T
+
     /// Several reads as one snapshot.
     func readTransaction<T>(_ body: () throws -> T) throws -> T
 

@@ -396,6 +396,11 @@ public final class Database: SQLDatabase {
         sigaction(SIGALRM, &action, nil)
     }()
 
+    /// One writer at a time already: the same as `immediateTransaction`.
+    public func lockingTransaction<T>(_ body: () throws -> T) throws -> T {
+        try immediateTransaction(body)
+    }
+
     /// Runs several reads as one snapshot (`BEGIN DEFERRED`): one read lock instead of one per statement.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
         try transaction("BEGIN DEFERRED", body)

@@ -333,7 +333,8 @@ extension Store {
     /// customer has no conversation).
     @discardableResult
     public func stepConversation(of customer: CustomerID, now: Int64, step: Step) throws -> Int {
-        guard let stored = try storedConversation(customer), let record = try customerRecord(customer) else {
+        guard let stored = try storedConversation(customer, forUpdate: true), let record = try customerRecord(customer)
+        else {
             return 0
         }
         let result = try step(Snapshot(state: stored.state, lastInboundAt: stored.lastInboundAt), record)

@@ -21,6 +21,9 @@ public final class Store {
 
     private var postgres: Bool { database.dialect == .postgres }
 
+    /// `FOR UPDATE` on PostgreSQL, nothing on SQLite (which has no row locks, and needs none under its one writer).
+    var forUpdate: String { database.dialect == .postgres ? " FOR UPDATE" : "" }
+
     /// Opens the database a `DATABASE_URL` names. `create` is for `whatsorder migrate` only.
     public static func open(path: String, create: Bool = false) throws -> Store {
         Store(database: try Database(location: .path(path), create: create))
@@ -360,7 +363,9 @@ public final class Store {
         let prepared =
             database.isInTransaction
             ? nil : try database.readTransaction { try prepareOutsideLock(inbound, step: step) }
-        return try database.immediateTransaction {
+        // On PostgreSQL a locking transaction: the customer's row and conversation are read FOR UPDATE, so one
+        // customer's messages take turns while other customers' commit side by side (see `lockingTransaction`).
+        return try database.lockingTransaction {
             let customer = try upsertCustomer(inbound.identity, name: inbound.customerName, now: now)
             let inserted = try database.query(
                 """
@@ -374,7 +379,7 @@ public final class Store {
             // Only the version is read under the lock: decoding the state again would hold every other worker
             // back for work the prepared step already did.
             let version = try database.query(
-                "SELECT version FROM conversation WHERE customerID = ?", [customer.id.rawValue]
+                "SELECT version FROM conversation WHERE customerID = ?" + forUpdate, [customer.id.rawValue]
             ).first?[0].int64.map(Int.init)
             let result: StepResult
             var encodedState: String?
@@ -382,7 +387,7 @@ public final class Store {
                 result = prepared.result
                 encodedState = prepared.encodedState
             } else {
-                let stored = try storedConversation(customer.id)
+                let stored = try storedConversation(customer.id, forUpdate: true)
                 result = try step(
                     Snapshot(state: stored?.state ?? State(), lastInboundAt: stored?.lastInboundAt), customer)
             }
@@ -425,12 +430,16 @@ public final class Store {
             customer: customer, version: stored?.version, result: result, encodedState: try Self.encode(result.state))
     }
 
-    func storedConversation(_ customer: CustomerID) throws -> (
+    /// `forUpdate`: the conversation is about to be written from what is read here. On PostgreSQL the row is
+    /// then locked until the transaction ends, so that every read-step-write of one conversation (a message, a
+    /// payment, a staff action) takes its turn; SQLite's one writer already gives that.
+    func storedConversation(_ customer: CustomerID, forUpdate: Bool = false) throws -> (
         state: State, version: Int, lastInboundAt: Int64?
     )? {
         guard
             let row = try database.query(
-                "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ?", [customer.rawValue]
+                "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ?"
+                    + (forUpdate ? self.forUpdate : ""), [customer.rawValue]
             ).first,
             let bytes = row[0].bytes, let version = row[1].int64
         else { return nil }
@@ -472,8 +481,6 @@ public final class Store {
     /// PostgreSQL's upsert takes one conflict target, not SQLite's two. Here the customer's row is read `FOR
     /// UPDATE`: a second transaction for the same customer (another worker, another box) waits on that row lock
     /// until this one ends, so one customer's messages are handled one at a time while other customers' go on.
-    /// A new customer inserted by two transactions at once is a serialization failure for one of them, which
-    /// runs again and finds the row.
     private func upsertCustomerLocking(_ identity: CustomerIdentity, name: String?, now: Int64) throws
         -> CustomerRecord
     {
@@ -504,8 +511,14 @@ public final class Store {
                 [identity.waID, identity.userID, name, known.id.rawValue])
         } else {
             rows = try database.query(
-                "INSERT INTO customer (waID, userID, name, createdAt) VALUES (?, ?, ?, ?) RETURNING id, waID, userID, name",
+                """
+                INSERT INTO customer (waID, userID, name, createdAt) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+                RETURNING id, waID, userID, name
+                """,
                 [identity.waID, identity.userID, name, now])
+            // Another transaction inserted the same new customer first and has committed (the insert waited for
+            // it): this message is that customer's next, once their row is ours.
+            if rows.isEmpty { return try upsertCustomerLocking(identity, name: name, now: now) }
         }
         guard let row = rows.first, let customer = Self.customer(row) else {
             throw StorageError(code: 1, message: "customer upsert returned no row")

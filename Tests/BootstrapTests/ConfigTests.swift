@@ -175,10 +175,16 @@ import Testing
     @Test func aSenderIsKnownByItsPidAndStartTime() {
         let me = SenderIdentity.current
         #expect(SenderIdentity.isRunning(me))
-        let pid = me.split(separator: ":")[0]
-        #expect(!SenderIdentity.isRunning("\(pid):1"), "the same pid started at another time is another process")
-        #expect(!SenderIdentity.isRunning("4194304:1"), "above the kernel's largest pid: no such process")
+        let host = SenderIdentity.hostName
+        #expect(me.hasPrefix(host + "/"))
+        let pid = me.dropFirst(host.count + 1).split(separator: ":")[0]
+        #expect(
+            !SenderIdentity.isRunning("\(host)/\(pid):1"), "the same pid started at another time is another process")
+        #expect(!SenderIdentity.isRunning("\(host)/4194304:1"), "above the kernel's largest pid: no such process")
+        #expect(!SenderIdentity.isRunning("4194304:1"), "an owner written before host names: this machine's")
         #expect(SenderIdentity.isRunning("not an owner"), "unreadable: its rows wait out their lease")
+        // Another box sharing the PostgreSQL database: its pids mean nothing here, so its lease decides.
+        #expect(SenderIdentity.isRunning("another-box/4194304:1"))
     }
 
     /// A sender killed with -9 whose parent has not reaped it is a zombie: its pid and start time still read, but
