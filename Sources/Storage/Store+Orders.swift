@@ -159,7 +159,7 @@ extension Store {
 
     /// Every payment attempt, oldest first: for operators and tests.
     public func payments() throws -> [PaymentAttempt] {
-        try paymentAttempts(where: "1", [])
+        try paymentAttempts(where: "true", [])
     }
 
     private func paymentAttempts(where condition: String, _ arguments: [any SQLBindable]) throws -> [PaymentAttempt] {

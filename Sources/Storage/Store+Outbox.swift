@@ -235,7 +235,7 @@ extension Store {
             try database.query(
                 """
                 UPDATE outbox SET nextAttemptAt = ?1
-                WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt < ?1 AND id IS NOT ?3
+                WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt < ?1 AND id IS DISTINCT FROM CAST(?3 AS BIGINT)
                 """,
                 [until, kind, probe])
         }
@@ -248,7 +248,7 @@ extension Store {
             try database.query(
                 """
                 UPDATE outbox SET nextAttemptAt = ?1
-                WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt > ?1 AND errorCode IS NOT ?3
+                WHERE kind = ?2 AND status = 'pending' AND nextAttemptAt > ?1 AND errorCode IS DISTINCT FROM CAST(?3 AS BIGINT)
                 """,
                 [now, kind, code])
         }

@@ -146,7 +146,7 @@ extension Store {
             conditions.append("createdAt < ?")
             arguments.append(until)
         }
-        var condition = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        var condition = conditions.isEmpty ? "true" : conditions.joined(separator: " AND ")
         if let customers {
             guard !customers.isEmpty else { return [] }
             condition += " AND customerID IN (" + customers.map { _ in "?" }.joined(separator: ", ") + ")"

@@ -110,7 +110,7 @@ extension Store {
 
     /// Every refund, oldest first: for operators and tests.
     public func refunds() throws -> [RefundRow] {
-        try refunds(where: "1", [])
+        try refunds(where: "true", [])
     }
 
     private func refunds(where condition: String, _ arguments: [any SQLBindable]) throws -> [RefundRow] {

@@ -82,7 +82,7 @@ extension Store {
             """
             SELECT author, who, body, createdAt FROM (
                 SELECT id, author, who, body, createdAt FROM chatMessage WHERE customerID = ? ORDER BY id DESC LIMIT ?
-            ) ORDER BY id
+            ) AS recent ORDER BY id
             """,
             [customer.rawValue, limit]
         ).map {

@@ -570,7 +570,7 @@ public final class Store {
         try database.query(
             """
             INSERT INTO keptBody (source, reason, receivedAt, body, digest) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(source, digest) DO UPDATE SET copies = copies + 1, lastReceivedAt = excluded.receivedAt
+            ON CONFLICT(source, digest) DO UPDATE SET copies = keptBody.copies + 1, lastReceivedAt = excluded.receivedAt
             """,
             [source, reason, now, SQLValue.blob(body), SQLValue.blob(digest)])
     }

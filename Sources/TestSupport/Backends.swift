@@ -14,6 +14,12 @@ public enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable
 
     public var testDescription: String { rawValue }
 
+    /// The backend a whole suite runs on, for suites run once per backend rather than per test:
+    /// `WHATSORDER_TEST_BACKEND=postgres` (`scripts/test` runs the application tests a second time so).
+    public static var chosen: Backend {
+        ProcessInfo.processInfo.environment["WHATSORDER_TEST_BACKEND"] == "postgres" ? .postgres : .sqlite
+    }
+
     /// A migrated, empty store.
     public func store() throws -> Store {
         let store = try unmigratedStore()
@@ -57,10 +63,26 @@ public enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable
         return base + separator + "options=-csearch_path%3D\(schema)"
     }
 
+    /// A new database on the test server, reached through the PgBouncer `scripts/postgres` puts in front of it
+    /// (transaction mode, so with `prepared_statements=false`). A database, not a schema: PgBouncer does not pass
+    /// a connection's `options` on.
+    public static func freshDatabaseThroughPgBouncer() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        guard let base = environment["WHATSORDER_TEST_POSTGRES"], !base.isEmpty,
+            let bouncer = environment["WHATSORDER_TEST_PGBOUNCER"], !bouncer.isEmpty
+        else { throw MissingServer() }
+        let name = "pooled\(getpid())_\(counter.next())"
+        let admin = try PostgresDatabase(url: base)
+        defer { admin.close() }
+        try admin.execute("DROP DATABASE IF EXISTS \(name)")
+        try admin.execute("CREATE DATABASE \(name)")
+        return "\(bouncer)/\(name)?prepared_statements=false"
+    }
+
     public struct MissingServer: Error, CustomStringConvertible {
         public var description: String {
-            "WHATSORDER_TEST_POSTGRES is not set: run the tests with `make test`, or start a server with "
-                + "`eval \"$(scripts/postgres start var/postgres)\"` first"
+            "WHATSORDER_TEST_POSTGRES (or WHATSORDER_TEST_PGBOUNCER) is not set: run the tests with `make test`, or "
+                + "start a server with `eval \"$(scripts/postgres start /tmp/whatsorder-postgres)\"` first"
         }
     }
 

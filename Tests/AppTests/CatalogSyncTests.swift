@@ -21,7 +21,7 @@ import Testing
     }
 
     func store(pictures: [Int64]) throws -> Store {
-        let store = try Store.inMemory()
+        let store = try Backend.chosen.store()
         _ = try store.seedSampleMenu()
         for id in pictures { try store.changeMenuItem(id: id, .image("https://images.example.com/\(id).jpg")) }
         return store

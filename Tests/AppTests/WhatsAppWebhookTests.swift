@@ -24,10 +24,10 @@ final class Harness: @unchecked Sendable {
     ) throws {
         let store: Store
         if migrate {
-            store = try Store.inMemory()
+            store = try Backend.chosen.store()
             _ = try store.seedSampleMenu()
         } else {
-            store = Store(database: try Database(location: .memory))
+            store = try Backend.chosen.unmigratedStore()
         }
         self.store = store
         let counter = wakeCounter

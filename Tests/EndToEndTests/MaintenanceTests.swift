@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import HTTPClient
+import PostgresStorage
 import Storage
 import TestSupport
 import Testing
@@ -96,5 +97,39 @@ import Testing
         #expect(try stack.query("SELECT providerID FROM inboundMessage").map { $0[0].string } == ["wamid.NEW"])
         #expect(try stack.count("outbox") == 1)
         #expect(try stack.count("customer") == 2)
+    }
+
+    /// Issue 20, moving over: a restaurant that has taken a paid order copies its SQLite database into an empty
+    /// PostgreSQL one with the command docs/deployment.md gives, and the copy serves the operator's commands.
+    @Test func aRestaurantMovesItsDatabaseToPostgreSQL() throws {
+        let stack = try Stack(mode: .fastcgi)
+        defer { stack.stop() }
+        let (_, reference) = try PaymentTests.placeOrder(stack, phone: "2348030000201")
+        #expect(
+            try stack.postPaystack(PaystackEvents.chargeSuccess(reference: reference, amount: 500_000)).status == 200)
+        let code = String(reference.dropLast(2))
+        let target = try Backend.freshSchemaURL()
+        let copied = try stack.run(
+            "cgi-bin/whatsorder db copy --to '\(target)' --config \(stack.configPath) 2>&1; echo exit=$?")
+        #expect(copied.contains("exit=0"), "\(copied)")
+        #expect(copied.contains("checked on both sides"))
+        #expect(copied.contains("customerOrder    1 rows; sum(deliveryFeeKobo) 0, sum(subtotalKobo) 500000"))
+        #expect(copied.contains("payment          1 rows; sum(amountKobo) 500000"))
+        // The operator's commands on the copy, through the configuration pointed at it.
+        let config = stack.directory + "/postgres.env"
+        let text = try String(contentsOfFile: stack.configPath, encoding: .utf8).split(separator: "\n")
+            .map { $0.hasPrefix("DATABASE_URL=") ? "DATABASE_URL=\(target)" : String($0) }.joined(separator: "\n")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let orders = try stack.run("cgi-bin/whatsorder orders list --config \(config) 2>&1; echo exit=$?")
+        #expect(orders.contains("exit=0"), "\(orders)")
+        #expect(orders.contains(code))
+        // A second copy into the same database is refused (65, data) and changes nothing there.
+        let again = try stack.run(
+            "cgi-bin/whatsorder db copy --to '\(target)' --config \(stack.configPath) 2>&1; echo exit=$?")
+        #expect(again.contains("exit=65"), "\(again)")
+        #expect(again.contains("the target is not empty"))
+        let copy = Store(database: try PostgresDatabase(url: target))
+        defer { copy.close() }
+        #expect(try copy.database.query("SELECT count(*) FROM customerOrder").first?[0].int64 == 1)
     }
 }

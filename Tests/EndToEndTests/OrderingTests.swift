@@ -124,9 +124,22 @@ import Testing
         #expect(orders.first?[3].int64 == 50_000)
     }
 
+    /// docs/deployment.md §17's advice for CGI mode on PostgreSQL, followed: a connection per request, through
+    /// PgBouncer in transaction mode, statements never prepared. A whole order goes through.
+    @Test func cgiModeThroughPgBouncerTakesAnOrder() throws {
+        let stack = try Stack(
+            mode: .cgi, database: .postgres, databaseURL: try Backend.freshDatabaseThroughPgBouncer(), workers: 4)
+        defer { stack.stop() }
+        try Self.typedPickupOrder(stack)
+    }
+
     @Test(arguments: Backend.allCases) func typedTextOnlyFromHiToAPaymentLinkForPickup(_ database: Backend) throws {
         let stack = try Stack(mode: .fastcgi, database: database)
         defer { stack.stop() }
+        try Self.typedPickupOrder(stack)
+    }
+
+    static func typedPickupOrder(_ stack: Stack) throws {
         let tunde = Customer(stack: stack, phone: "2348030000002")
         _ = try tunde.say("Hello")
         _ = try tunde.say("2 jollof")

@@ -34,7 +34,7 @@ final class Stack: @unchecked Sendable {
     /// The SQLite file (unused on PostgreSQL).
     let databasePath: String
     let database: Backend
-    /// `DATABASE_URL`: the SQLite file, or a schema of its own on the test PostgreSQL server.
+    /// `DATABASE_URL`: the SQLite file, or a schema of its own on the test PostgreSQL server (or the URL given).
     let databaseURL: String
 
     static let staffNumbers = ["2348099990001", "2348099990002"]
@@ -47,8 +47,8 @@ final class Stack: @unchecked Sendable {
     /// webhook's `--threads` (scripts/stack's default when nil: one process serving 16 at once). `staffWrote`: the
     /// staff numbers have written to the business within the day, so alerts to them go out as text.
     init(
-        mode: Mode, database: Backend = .sqlite, sender: Bool = true, workers: Int = 2, threads: Int? = nil,
-        reconcileLoop: Bool = false,
+        mode: Mode, database: Backend = .sqlite, databaseURL: String? = nil, sender: Bool = true, workers: Int = 2,
+        threads: Int? = nil, reconcileLoop: Bool = false,
         dev: Bool = false, databaseDirectory: String? = nil, staffWrote: Bool = true, extraConfig: String = "",
         verify: @escaping @Sendable (String) -> StubHTTPServer.StubResponse = { _ in PaystackStub.notFound() },
         graphHandler: (@Sendable (StubHTTPServer.RecordedRequest, Int) -> StubHTTPServer.StubResponse)? = nil
@@ -70,9 +70,10 @@ final class Stack: @unchecked Sendable {
         graph = try graphHandler.map { try StubHTTPServer(handler: $0) } ?? GraphStub.start(verify: verify)
         configPath = directory + "/whatsorder.env"
         databasePath = (databaseDirectory ?? directory) + "/whatsorder.sqlite3"
-        databaseURL = database == .sqlite ? "sqlite://\(databasePath)" : try Backend.freshSchemaURL()
+        self.databaseURL =
+            try databaseURL ?? (database == .sqlite ? "sqlite://\(databasePath)" : Backend.freshSchemaURL())
         try """
-        DATABASE_URL=\(databaseURL)
+        DATABASE_URL=\(self.databaseURL)
         WHATSAPP_VERIFY_TOKEN=\(Stack.verifyToken)
         WHATSAPP_APP_SECRET=\(Stack.appSecret)
         WHATSAPP_ACCESS_TOKEN=\(Stack.accessToken)

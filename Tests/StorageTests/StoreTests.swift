@@ -1,6 +1,7 @@
 import Conversation
 import Domain
 import Foundation
+import PostgresStorage
 import TestSupport
 import Testing
 
@@ -44,6 +45,30 @@ import Testing
                 "v11-lease-owners", "v12-staff-lanes", "v13-kept-body-digests", "v14-retention", "v15-orders-by-time",
                 "v16-options-notes-pictures", "v17-catalog-sync",
             ])
+    }
+
+    /// Two boxes deployed together run `migrate` at the same moment: on PostgreSQL they take turns on the
+    /// advisory lock, so the migrations are applied once, by one of them, and both succeed.
+    @Test func twoMigrationsAtOnceApplyEachMigrationOnce() throws {
+        let url = try Backend.freshSchemaURL()
+        let applied = Locked<[[String]]>([])
+        let failures = Locked<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            do {
+                let store = Store(database: try PostgresDatabase(url: url))
+                defer { store.close() }
+                let names = try store.migrate()
+                applied.mutate { $0.append(names) }
+            } catch {
+                failures.mutate { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.value.isEmpty)
+        #expect(applied.value.flatMap { $0 }.sorted() == Migrations.all.map(\.name).sorted())
+        let store = Store(database: try PostgresDatabase(url: url))
+        defer { store.close() }
+        #expect(try store.appliedMigrations() == Migrations.all.map(\.name))
+        #expect(try store.schemaStatus() == .current)
     }
 
     @Test func handlersNeverCreateADatabase() throws {
