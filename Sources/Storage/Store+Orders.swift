@@ -14,15 +14,9 @@ extension Store {
     ) throws {
         let encoded = try encodedState ?? Self.encode(result.state)
         if messageArrived {
-            // SQLite's two-argument max() is PostgreSQL's greatest().
-            let later = database.dialect == .postgres ? "greatest" : "max"
+            // Written once per dialect, not per message: a statement's text is its cache key.
             try database.query(
-                """
-                INSERT INTO conversation (customerID, state, version, updatedAt, lastInboundAt) VALUES (?, ?, 1, ?, ?)
-                ON CONFLICT(customerID) DO UPDATE SET
-                    state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt,
-                    lastInboundAt = \(later)(conversation.lastInboundAt, excluded.lastInboundAt)
-                """,
+                database.dialect == .postgres ? Self.saveArrivedPostgres : Self.saveArrivedSQLite,
                 [customer.rawValue, encoded, now, now])
         } else {
             try database.query(
@@ -35,6 +29,18 @@ extension Store {
         for entry in result.outbox {
             try insertOutbox(entry, customer: entry.staff ? nil : customer, inboundID: inboundID, now: now)
         }
+    }
+
+    /// SQLite's two-argument max() is PostgreSQL's greatest().
+    private static let saveArrivedSQLite = saveArrived(later: "max")
+    private static let saveArrivedPostgres = saveArrived(later: "greatest")
+    private static func saveArrived(later: String) -> String {
+        """
+        INSERT INTO conversation (customerID, state, version, updatedAt, lastInboundAt) VALUES (?, ?, 1, ?, ?)
+        ON CONFLICT(customerID) DO UPDATE SET
+            state = excluded.state, version = conversation.version + 1, updatedAt = excluded.updatedAt,
+            lastInboundAt = \(later)(conversation.lastInboundAt, excluded.lastInboundAt)
+        """
     }
 
     /// A conversation's state as its row holds it.

@@ -35,25 +35,7 @@ extension Store {
         let postgres = database.dialect == .postgres
         let claim = {
             try self.database.query(
-                """
-                UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1,
-                    uncertainSends = uncertainSends + \(postgres ? "(status = 'sending')::int" : "(status = 'sending')"),
-                    leasedBy = ?5
-                WHERE id IN (
-                    SELECT o.id FROM outbox o
-                    WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
-                      AND (CAST(?3 AS BIGINT) IS NULL OR o.customerID = ?3)
-                      AND (CAST(?6 AS TEXT) IS NULL OR o.kind = ?6) AND (CAST(?7 AS TEXT) IS NULL OR o.kind <> ?7)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM outbox p
-                          WHERE p.customerID = o.customerID AND p.id < o.id AND p.status IN ('pending', 'sending'))
-                      AND (o.staffNumber IS NULL OR NOT EXISTS (
-                          SELECT 1 FROM outbox p
-                          WHERE p.staffNumber = o.staffNumber AND p.id < o.id AND p.status IN ('pending', 'sending')
-                            AND p.staffNumber IS NOT NULL))
-                    ORDER BY o.id LIMIT ?4 \(postgres ? "FOR UPDATE SKIP LOCKED" : ""))
-                RETURNING id, kind, customerID, payload, attempts, createdAt
-                """,
+                postgres ? Self.claimPostgres : Self.claimSQLite,
                 [now, leaseMilliseconds, customer?.rawValue, limit, owner, onlyKind, exceptKind]
             ).map { row in
                 OutboxItem(
@@ -62,6 +44,31 @@ extension Store {
             }.sorted { $0.id < $1.id }
         }
         return postgres ? try claim() : try database.immediateTransaction(claim)
+    }
+
+    /// Written once per dialect: a statement's text is its cache key.
+    private static let claimSQLite = claim(sending: "(status = 'sending')", lock: "")
+    private static let claimPostgres = claim(sending: "(status = 'sending')::int", lock: "FOR UPDATE SKIP LOCKED")
+    private static func claim(sending: String, lock: String) -> String {
+        """
+        UPDATE outbox SET status = 'sending', leaseUntil = ?1 + ?2, attempts = attempts + 1,
+            uncertainSends = uncertainSends + \(sending),
+            leasedBy = ?5
+        WHERE id IN (
+            SELECT o.id FROM outbox o
+            WHERE ((o.status = 'pending' AND o.nextAttemptAt <= ?1) OR (o.status = 'sending' AND o.leaseUntil < ?1))
+              AND (CAST(?3 AS BIGINT) IS NULL OR o.customerID = ?3)
+              AND (CAST(?6 AS TEXT) IS NULL OR o.kind = ?6) AND (CAST(?7 AS TEXT) IS NULL OR o.kind <> ?7)
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox p
+                  WHERE p.customerID = o.customerID AND p.id < o.id AND p.status IN ('pending', 'sending'))
+              AND (o.staffNumber IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM outbox p
+                  WHERE p.staffNumber = o.staffNumber AND p.id < o.id AND p.status IN ('pending', 'sending')
+                    AND p.staffNumber IS NOT NULL))
+            ORDER BY o.id LIMIT ?4 \(lock))
+        RETURNING id, kind, customerID, payload, attempts, createdAt
+        """
     }
 
     /// The rows of senders that are no longer running (`isRunning` says, from the owner each claim recorded) are

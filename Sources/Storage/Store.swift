@@ -21,8 +21,11 @@ public final class Store {
 
     private var postgres: Bool { database.dialect == .postgres }
 
-    /// `FOR UPDATE` on PostgreSQL, nothing on SQLite (which has no row locks, and needs none under its one writer).
-    var forUpdate: String { database.dialect == .postgres ? " FOR UPDATE" : "" }
+    /// On PostgreSQL, the statement with ` FOR UPDATE`; SQLite has no row locks, and needs none under its one
+    /// writer. Both texts are literals: the message path builds no SQL.
+    func locking(_ sqlite: StaticString, _ postgres: StaticString) -> String {
+        (database.dialect == .postgres ? postgres : sqlite).description
+    }
 
     /// Opens the database a `DATABASE_URL` names. `create` is for `whatsorder migrate` only.
     public static func open(path: String, create: Bool = false) throws -> Store {
@@ -379,7 +382,9 @@ public final class Store {
             // Only the version is read under the lock: decoding the state again would hold every other worker
             // back for work the prepared step already did.
             let version = try database.query(
-                "SELECT version FROM conversation WHERE customerID = ?" + forUpdate, [customer.id.rawValue]
+                locking(
+                    "SELECT version FROM conversation WHERE customerID = ?",
+                    "SELECT version FROM conversation WHERE customerID = ? FOR UPDATE"), [customer.id.rawValue]
             ).first?[0].int64.map(Int.init)
             let result: StepResult
             var encodedState: String?
@@ -438,8 +443,12 @@ public final class Store {
     )? {
         guard
             let row = try database.query(
-                "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ?"
-                    + (forUpdate ? self.forUpdate : ""), [customer.rawValue]
+                forUpdate
+                    ? locking(
+                        "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ?",
+                        "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ? FOR UPDATE")
+                    : "SELECT state, version, lastInboundAt FROM conversation WHERE customerID = ?",
+                [customer.rawValue]
             ).first,
             let bytes = row[0].bytes, let version = row[1].int64
         else { return nil }
