@@ -28,10 +28,17 @@ public final class HandlerRuntime: @unchecked Sendable {
 
     /// `threaded`: requests arrive on several threads at once (`--threads N`), so the WhatsApp endpoint's database
     /// work goes through one `GroupCommit` instead of a connection per call.
-    public init(environment: [String: String] = currentEnvironment(), threaded: Bool = false) {
+    /// `preloaded`: the configuration as the process environment gives it, already read at start
+    /// (`PostgresHandoff`); used for the first request unless that request's params name another file.
+    public init(
+        environment: [String: String] = currentEnvironment(), threaded: Bool = false, preloaded: Config? = nil
+    ) {
         self.environment = environment
         self.threaded = threaded
+        self.preloaded = preloaded
     }
+
+    private var preloaded: Config?
 
     /// Serves one request of the WhatsApp endpoint. Configuration is read on the first request, because under
     /// FastCGI `WHATSORDER_CONFIG` may arrive as a request param rather than in the process environment.
@@ -123,7 +130,13 @@ public final class HandlerRuntime: @unchecked Sendable {
         let made: ((Request) -> Outcome)? = building.withLock { _ in
             if let handler { return handler }
             do {
-                let config = try Config.load(environment: environment, params: request.params)
+                // The file the process environment names wins over a param's, so the preloaded one is the same
+                // configuration unless only the request names a file.
+                let usable =
+                    environment["WHATSORDER_CONFIG"] != nil || request.params["WHATSORDER_CONFIG"] == nil
+                let config =
+                    try (usable ? preloaded : nil) ?? Config.load(environment: environment, params: request.params)
+                preloaded = nil
                 handler = try build(config, Live.stderrLogger(config: config, component: component))
             } catch {
                 // Not kept: the next request reads the configuration again, so fixing the file needs no restart.

@@ -15,22 +15,24 @@ public enum PostgresHandoff {
     public static let executable = "handlers-postgres"
 
     /// Returns only when this process serves the request itself: the database is SQLite, this executable links
-    /// libpq, or the exec failed (logged; requests then answer 503 "not configured").
+    /// libpq, or the exec failed (logged; requests then answer 503 "not configured"). Returns the configuration it
+    /// read, so that the runtime need not read it again (a CGI process reads it once).
     ///
     /// Decided from the process environment, because the exec must happen before a request is read. A FastCGI
     /// worker that gets `WHATSORDER_CONFIG` only as a request parameter never hands off: PostgreSQL deployments
     /// set it in the worker's environment, as the systemd units do.
-    public static func execIfConfigured(handler: String, environment: [String: String] = currentEnvironment()) {
-        guard Live.openPostgres == nil,
-            let config = try? Config.load(environment: environment, params: [:]),
-            config.usesPostgres
-        else { return }
+    @discardableResult
+    public static func execIfConfigured(handler: String, environment: [String: String]) -> Config? {
+        guard Live.openPostgres == nil, let config = try? Config.load(environment: environment, params: [:]) else {
+            return nil
+        }
+        guard config.usesPostgres else { return config }
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard length > 0 else {
             Live.stderrLogger(level: .error, component: handler).error(
                 "cannot find this executable to hand PostgreSQL requests over", ["errno": "\(errno)"])
-            return
+            return nil
         }
         let ownPath = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let directory = ownPath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
@@ -47,5 +49,6 @@ public enum PostgresHandoff {
         Live.stderrLogger(level: .error, component: handler).error(
             "DATABASE_URL names PostgreSQL and \(executable) could not be started",
             ["path": target, "errno": "\(failure)"])
+        return nil
     }
 }

@@ -2,7 +2,8 @@ import Bootstrap
 import FastCGIHost
 
 // The page a customer's browser lands on after paying. Reads only; the logic lives in App.
-PostgresHandoff.execIfConfigured(handler: "payment-return")
-let runtime = HandlerRuntime()
+let environment = currentEnvironment()
+let config = PostgresHandoff.execIfConfigured(handler: "payment-return", environment: environment)
+let runtime = HandlerRuntime(environment: environment, preloaded: config)
 Host.serve(options: .fromCommandLine()) { request in runtime.paymentReturn(request) }
 runtime.close()

@@ -2,7 +2,8 @@ import Bootstrap
 import FastCGIHost
 
 // The Paystack endpoint: payment events. Same three modes as every handler; the logic lives in App.
-PostgresHandoff.execIfConfigured(handler: "paystack-webhook")
-let runtime = HandlerRuntime()
+let environment = currentEnvironment()
+let config = PostgresHandoff.execIfConfigured(handler: "paystack-webhook", environment: environment)
+let runtime = HandlerRuntime(environment: environment, preloaded: config)
 Host.serve(options: .fromCommandLine()) { request in runtime.paystackWebhook(request) }
 runtime.close()
