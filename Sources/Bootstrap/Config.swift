@@ -274,11 +274,7 @@ public struct Config: Sendable {
 
     /// What `DATABASE_URL` names.
     public func database() throws -> DatabaseLocation {
-        let url = self["DATABASE_URL"]
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return .postgres(url: url)
-        }
-        return .sqlite(path: try databasePath())
+        usesPostgres ? .postgres(url: self["DATABASE_URL"]) : .sqlite(path: try databasePath())
     }
 
     /// True when `DATABASE_URL` names a PostgreSQL server.

@@ -191,17 +191,9 @@ public final class PostgresDatabase: SQLDatabase {
         if isInTransaction { try? execute("ROLLBACK") }
     }
 
+    /// Several reads as one snapshot. Read-only, so never aborted for serialization, but shares the one path.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        if isInTransaction { return try body() }
-        try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     private func savepoint<T>(_ body: () throws -> T) throws -> T {

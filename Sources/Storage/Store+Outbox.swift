@@ -28,7 +28,7 @@ extension Store {
     ) throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
         // A parameter that may be NULL is CAST, so PostgreSQL knows its type when it is.
-        // PostgreSQL: one statement on its own (read committed), the queue pattern several senders on several boxes
+        // A locking transaction: on PostgreSQL read committed, the queue pattern several senders on several boxes
         // share. A row another sender is claiming is skipped, not waited for; one it has just claimed is seen
         // again as it is now and no longer matches. A customer's later row is not taken while an earlier one is
         // unfinished, locked or not, so replies still leave in order.
@@ -43,7 +43,7 @@ extension Store {
                     payload: row[3].bytes ?? [], attempts: Int(row[4].int64 ?? 0), createdAt: row[5].int64 ?? 0)
             }.sorted { $0.id < $1.id }
         }
-        return postgres ? try claim() : try database.immediateTransaction(claim)
+        return try database.lockingTransaction(claim)
     }
 
     /// Written once per dialect: a statement's text is its cache key.

@@ -266,6 +266,13 @@ public final class Store {
         public var id: CustomerID
         public var identity: CustomerIdentity
         public var name: String?
+
+        /// Whether a message from `identity` signed `name` would change nothing in this row: the upsert can skip
+        /// its write.
+        func alreadyHas(_ identity: CustomerIdentity, name: String?) -> Bool {
+            (name == nil || name == self.name) && (identity.userID == nil || identity.userID == self.identity.userID)
+                && (identity.waID == nil || identity.waID == self.identity.waID)
+        }
     }
 
     /// A row for the outbox: what kind of call, and its request body.
@@ -462,13 +469,7 @@ public final class Store {
         if postgres { return try upsertCustomerLocking(identity, name: name, now: now) }
         // Inside the IMMEDIATE transaction, so this read and the write below cannot interleave with another
         // writer. A known customer whose details did not change costs no write at all.
-        if let known = try findCustomer(identity),
-            name == nil || name == known.name,
-            identity.userID == nil || identity.userID == known.identity.userID,
-            identity.waID == nil || identity.waID == known.identity.waID
-        {
-            return known
-        }
+        if let known = try findCustomer(identity), known.alreadyHas(identity, name: name) { return known }
         // One statement, two conflict targets: a customer known by wa_id gains the BSUID when Meta starts
         // sending it, and one known only by BSUID gains a wa_id if it appears.
         let rows = try database.query(
@@ -506,12 +507,7 @@ public final class Store {
         }
         let rows: [SQLRow]
         if let known {
-            if (name == nil || name == known.name)
-                && (identity.userID == nil || identity.userID == known.identity.userID)
-                && (identity.waID == nil || identity.waID == known.identity.waID)
-            {
-                return known
-            }
+            if known.alreadyHas(identity, name: name) { return known }
             rows = try database.query(
                 """
                 UPDATE customer SET waID = coalesce(waID, ?), userID = coalesce(userID, ?), name = coalesce(?, name)
